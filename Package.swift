@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// riskmap: environmental complaint cases → zone risk maps (tiles, GeoJSON, report).
+// Layers, lowest first: C bridges → Geometry → Projection → Input → Risk → Rendering → Output → Jobs → riskmap (CLI).
+import PackageDescription
+
+let package = Package(
+    name: "riskmap",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "riskmap", targets: ["riskmap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages (see ../shared/c-libraries.md).
+        .systemLibrary(name: "CGEOS", path: "Sources/CGEOS", pkgConfig: "geos",
+                       providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", path: "Sources/CPROJ", pkgConfig: "proj",
+                       providers: [.apt(["libproj-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16",
+                       providers: [.apt(["libpng-dev"])]),
+
+        // Plain geometry value types and the GEOS bridge.
+        .target(name: "Geometry", dependencies: ["CGEOS"], path: "Sources/Geometry"),
+        // Coordinate systems: PROJ, GCJ-02/BD-09, Web Mercator.
+        .target(name: "Projection", dependencies: ["Geometry", "CPROJ"], path: "Sources/Projection"),
+        // Domain model and readers: boundaries (GeoJSON), cases (CSV).
+        .target(name: "Input", dependencies: ["Geometry", "Projection"], path: "Sources/Input"),
+        // Styles (TOML) and zone scoring.
+        .target(name: "Risk", dependencies: ["Input", .product(name: "TOMLKit", package: "TOMLKit")],
+                path: "Sources/Risk"),
+        // Tile math, rasterising, PNG encoding.
+        .target(name: "Rendering", dependencies: ["Geometry", "Projection", "CPNG"], path: "Sources/Rendering"),
+        // GeoJSON, CSV and JSON writers; atomic publication of the output folder.
+        .target(name: "Output", dependencies: ["Input", "Risk", "Rendering"], path: "Sources/Output"),
+        // The jobs behind the commands (run, check, locate), callable from tests.
+        .target(name: "Jobs", dependencies: ["Input", "Risk", "Rendering", "Output"], path: "Sources/Jobs"),
+        // The command line.
+        .executableTarget(name: "riskmap",
+                          dependencies: ["Jobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/CommandLine"),
+
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"], path: "Tests/GeometryTests"),
+        .testTarget(name: "ProjectionTests", dependencies: ["Projection"], path: "Tests/ProjectionTests"),
+        .testTarget(name: "InputTests", dependencies: ["Input"], path: "Tests/InputTests"),
+        .testTarget(name: "RiskTests", dependencies: ["Risk"], path: "Tests/RiskTests"),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering"], path: "Tests/RenderingTests"),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs"], path: "Tests/JobsTests"),
+    ]
+)

@@ -1,0 +1,4 @@
+import Input
+import Risk
+import Rendering
+import Output
