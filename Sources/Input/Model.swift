@@ -120,14 +120,20 @@ public struct CaseRecord: Sendable, Hashable {
     /// Coordinates as written in the row, in `crs` (or the `--cases-crs` default when nil).
     public var rawCoordinate: Coordinate?
     public var crs: CRS?
+    /// Set when the row had coordinates that could not be used (unparseable, out of range, unknown CRS):
+    /// the row is then geocoded from its address if it has one, else rejected with this reason.
+    public var coordinateProblem: RejectReason?
+    public var coordinateProblemDetail: String
     public var channel: String
     /// The row's original fields, for `rejects.csv`.
     public var fields: [String]
     public init(file: String, line: Int, id: String, day: Day, time: String? = nil, category: String,
-                address: String, rawCoordinate: Coordinate?, crs: CRS?, channel: String, fields: [String]) {
+                address: String, rawCoordinate: Coordinate?, crs: CRS?, coordinateProblem: RejectReason? = nil,
+                coordinateProblemDetail: String = "", channel: String, fields: [String]) {
         self.file = file; self.line = line; self.id = id; self.day = day; self.time = time
         self.category = category; self.address = address; self.rawCoordinate = rawCoordinate
-        self.crs = crs; self.channel = channel; self.fields = fields
+        self.crs = crs; self.coordinateProblem = coordinateProblem
+        self.coordinateProblemDetail = coordinateProblemDetail; self.channel = channel; self.fields = fields
     }
 }
 
