@@ -182,3 +182,38 @@ public struct InputError: Error, CustomStringConvertible, Sendable {
         location.isEmpty ? "\(file): \(message)" : "\(file): \(location): \(message)"
     }
 }
+
+/// How a case was placed.
+public enum LocationMethod: String, Sendable, Codable {
+    /// By the coordinates in its row.
+    case coordinates
+    /// By a point the geocoder found for its address (gazetteer).
+    case address
+    /// Only by zone names in its address, without a point.
+    case name
+}
+
+/// A case placed into zones. `street`, `community`, `post` are zone ids, nil where not known
+/// (a case located only as far as a street has no community or post).
+public struct LocatedCase: Sendable, Hashable {
+    public var record: CaseRecord
+    /// WGS84; nil when only zone names matched.
+    public var point: Coordinate?
+    public var street: String?
+    public var community: String?
+    public var post: String?
+    public var method: LocationMethod
+    public var confidence: Double
+    public init(record: CaseRecord, point: Coordinate?, street: String?, community: String?, post: String?,
+                method: LocationMethod, confidence: Double) {
+        self.record = record; self.point = point; self.street = street; self.community = community
+        self.post = post; self.method = method; self.confidence = confidence
+    }
+    public func zone(_ level: ZoneLevel) -> String? {
+        switch level {
+        case .street: street
+        case .community: community
+        case .post: post
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Jobs
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate a boundaries folder: geometry, ids, nesting, gaps and overlaps between siblings.",
+        discussion: """
+        Exits 1 when the folder would stop `riskmap run` (not JSON, missing or duplicate ids, unknown parents,
+        polygons MakeValid cannot repair); gaps, overlaps, repairs and poor nesting are reported with their
+        areas in m² and exit 0.
+
+        Example:
+          riskmap check --boundaries boundaries/demo
+        """)
+
+    @Option(help: ArgumentHelp("The boundaries folder.", valueName: "dir"))
+    var boundaries: String
+
+    @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of files without a crs member.", valueName: "crs"))
+    var boundariesCRS: String = "wgs84"
+
+    @Flag(help: "Print the findings as JSON.")
+    var json = false
+
+    func run() throws {
+        let crs = try parseCRS(boundariesCRS, option: "--boundaries-crs")
+        let (b, findings) = try CheckJob(folder: URL(fileURLWithPath: boundaries), crs: crs).run()
+        if json {
+            let list: [[String: Any]] = findings.map { f in
+                var d: [String: Any] = ["kind": f.kind.rawValue, "zones": f.zones, "area_m2": (f.areaM2 * 10).rounded() / 10,
+                                        "message": f.message]
+                if let l = f.level { d["level"] = l.rawValue }
+                if let w = f.where_ { d["at"] = [w.x, w.y] }
+                return d
+            }
+            let doc: [String: Any] = ["streets": b.streets.count, "communities": b.communities.count,
+                                      "posts": b.posts.count, "findings": list]
+            let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            for f in findings {
+                let at = f.where_.map { String(format: " near %.6f,%.6f", $0.x, $0.y) } ?? ""
+                print("\(f.kind.rawValue): \(f.message)\(at)")
+            }
+            print("riskmap check: \(b.streets.count) streets, \(b.communities.count) communities, \(b.posts.count) posts; "
+                  + "\(findings.filter { $0.kind == .gap }.count) gaps, \(findings.filter { $0.kind == .overlap }.count) overlaps, "
+                  + "\(findings.filter { $0.kind == .warning }.count) warnings")
+        }
+    }
+}

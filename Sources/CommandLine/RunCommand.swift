@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Input
+import Jobs
+import Projection
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The daily job: locate every case, score every zone, write tiles, GeoJSON, viewer and report.",
+        discussion: """
+        Reads the boundaries folder and the cases files, locates every case into its street, community and
+        sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/
+        posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{street,community,post}/{z}/{x}/{y}.png,
+        tiles.json, legend.json and index.html. The folder is replaced only when everything is written.
+
+        Example:
+          riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22
+        """)
+
+    @Option(help: ArgumentHelp("Folder with streets.geojson, communities.geojson, posts.geojson [, gazetteer.csv].",
+                               valueName: "dir"))
+    var boundaries: String
+
+    @Option(help: ArgumentHelp("A cases CSV (UTF-8 or GB18030); repeat for several files.", valueName: "file"))
+    var cases: [String] = []
+
+    @Option(help: ArgumentHelp("Output folder.", valueName: "dir"))
+    var out: String = "output"
+
+    @Option(help: ArgumentHelp("Risk rules and colours.", valueName: "file"))
+    var style: String = "styles/default.toml"
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day the map is for, YYYY-MM-DD (default: today). Later cases are located, not counted.", valueName: "date"))
+    var asOf: Day?
+
+    @Option(help: ArgumentHelp("Only cases received in (as-of − DAYS, as-of] count (default: the style's window_days).", valueName: "days"))
+    var window: Int?
+
+    @Option(name: .customLong("min-zoom"), help: "Lowest tile zoom.")
+    var minZoom = 10
+
+    @Option(name: .customLong("max-zoom"), help: "Highest tile zoom (at most 18).")
+    var maxZoom = 17
+
+    @Option(name: .customLong("tile-size"), help: "Tile size in pixels: 256, or 512 for MapLibre's tileSize 512.")
+    var tileSize = 256
+
+    @Option(name: .customLong("cases-crs"), help: ArgumentHelp("Coordinate system of case coordinates when a row does not say: wgs84, cgcs2000, gcj02, bd09 or EPSG:NNNN.", valueName: "crs"))
+    var casesCRS: String = "wgs84"
+
+    @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of boundary files without a crs member.", valueName: "crs"))
+    var boundariesCRS: String = "wgs84"
+
+    func validate() throws {
+        if cases.isEmpty { throw ValidationError("give at least one --cases FILE") }
+        if !(0...18).contains(minZoom) || !(0...18).contains(maxZoom) || minZoom > maxZoom {
+            throw ValidationError("--min-zoom and --max-zoom must be 0...18 with min ≤ max")
+        }
+        if ![256, 512].contains(tileSize) { throw ValidationError("--tile-size must be 256 or 512") }
+        if let window, window < 1 { throw ValidationError("--window must be at least 1 day") }
+    }
+
+    func run() throws {
+        var options = RunOptions(boundaries: URL(fileURLWithPath: boundaries), cases: cases.map { URL(fileURLWithPath: $0) },
+                                 out: URL(fileURLWithPath: out), style: URL(fileURLWithPath: style))
+        options.asOf = asOf
+        options.window = window
+        options.minZoom = minZoom
+        options.maxZoom = maxZoom
+        options.tileSize = tileSize
+        options.casesCRS = try parseCRS(casesCRS, option: "--cases-crs")
+        options.boundariesCRS = try parseCRS(boundariesCRS, option: "--boundaries-crs")
+        let s = try RunJob(options: options).run()
+        for w in s.warnings { FileHandle.standardError.write(Data("riskmap: warning: \(w)\n".utf8)) }
+        print("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "
+              + "\(s.tiles) tiles in \(String(format: "%.1f", s.seconds)) s → \(out)")
+    }
+}
+
+/// An unknown coordinate system stops the run (exit 1) with the option named; PROJ is asked whether
+/// it knows an EPSG code.
+func parseCRS(_ text: String, option: String) throws -> CRS {
+    do {
+        let crs = try CRS(parsing: text)
+        if case .epsg = crs { _ = try CoordinateTransformer(from: crs) }
+        return crs
+    } catch {
+        throw InputError(file: option, "\(error)")
+    }
+}

@@ -1,4 +1,0 @@
-import Input
-import Risk
-import Rendering
-import Output

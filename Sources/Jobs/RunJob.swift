@@ -1,0 +1,147 @@
+import Foundation
+import Geometry
+import Input
+import Output
+import Projection
+import Rendering
+import Risk
+
+/// Everything `riskmap run` needs to know.
+public struct RunOptions: Sendable {
+    public var boundaries: URL
+    public var cases: [URL]
+    public var out: URL
+    public var style: URL
+    public var asOf: Day?
+    public var window: Int?
+    public var minZoom = 10
+    public var maxZoom = 17
+    public var tileSize = 256
+    public var casesCRS: CRS = .wgs84
+    public var boundariesCRS: CRS = .wgs84
+    public init(boundaries: URL, cases: [URL], out: URL, style: URL) {
+        self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
+    }
+}
+
+/// What a run did, for the one-line summary and `report.json`.
+public struct RunSummary: Sendable {
+    public var inputRows: Int
+    public var located: Int
+    public var rejected: Int
+    public var counted: Int
+    public var tiles: Int
+    public var seconds: Double
+    public var warnings: [String]
+    public var out: URL
+}
+
+/// The daily job: boundaries and cases in; zone statistics, GeoJSON, tiles, viewer and report out.
+public struct RunJob {
+    public var options: RunOptions
+    public init(options: RunOptions) { self.options = options }
+
+    public func run() throws -> RunSummary {
+        var clock = StepClock()
+        let style = try Style(url: options.style)
+        let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS).read()
+        clock.lap("read_boundaries")
+
+        let input = try readCases()
+        clock.lap("read_cases")
+        let locator = CaseLocator(boundaries: boundaries, defaultCRS: options.casesCRS)
+        var (located, rejected) = try locator.locate(input.records)
+        rejected += input.rejects
+        located.sort { ($0.record.file, $0.record.line) < ($1.record.file, $1.record.line) }
+        clock.lap("locate")
+
+        let window = Window(asOf: options.asOf ?? Day.today(), days: options.window ?? style.windowDays)
+        let areas = zoneAreas(boundaries)
+        let stats = Scorer(style: style, window: window).score(cases: located, boundaries: boundaries, areas: areas)
+        clock.lap("score")
+
+        let folder = try OutputFolder(destination: options.out)
+        for level in ZoneLevel.allCases {
+            try folder.write(GeoJSONWriter.zones(stats[level]!, style: style), to: level.fileName)
+        }
+        try folder.write(GeoJSONWriter.cases(located, window: window), to: "cases.geojson")
+        try folder.write(RejectsWriter.csv(rejected, headers: input.headers), to: "rejects.csv")
+        clock.lap("write_geojson")
+
+        let tileCounts = try TileJob(options: options, style: style, stats: stats).render(into: folder)
+        clock.lap("tiles")
+
+        let bounds = boundaries.bounds ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
+        try folder.write(MapDocuments.tileJSON(bounds: bounds, minZoom: options.minZoom, maxZoom: options.maxZoom,
+                                               tileSize: options.tileSize), to: "tiles.json")
+        try folder.write(MapDocuments.legend(style: style), to: "legend.json")
+        try folder.write(MapDocuments.viewer(bounds: bounds), to: "index.html")
+        try MapDocuments.copyLeaflet(into: folder)
+
+        let counted = located.filter { window.contains($0.record.day) }.count
+        clock.lap("documents")
+        let report = Report(inputRows: input.rowCount, located: located, rejected: rejected, counted: counted,
+                            stats: stats, style: style, window: window, files: options.cases.map(\.relativePath),
+                            tiles: tileCounts, timings: clock.laps + [("total", clock.total)],
+                            warnings: boundaries.warnings + input.warnings)
+        try folder.write(report.json(), to: "report.json")
+        try folder.publish()
+        return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,
+                          counted: counted, tiles: tileCounts.values.reduce(0, +), seconds: clock.total,
+                          warnings: boundaries.warnings + input.warnings, out: options.out)
+    }
+
+    /// Every cases file, with duplicate ids across and within files rejected (the first row stands).
+    func readCases() throws -> CaseInput {
+        var input = CaseInput()
+        var seen: [String: (file: String, line: Int)] = [:]
+        for url in options.cases {
+            let file = try CaseFileReader.read(url: url, displayName: url.relativePath, defaultCRS: options.casesCRS)
+            input.rowCount += file.rowCount
+            input.headers[url.relativePath] = file.header
+            input.rejects += file.rejects
+            for r in file.records {
+                if let first = seen[r.id] {
+                    input.rejects.append(RejectedRow(file: r.file, line: r.line, id: r.id, reason: .duplicateID,
+                                                     detail: "id already used at \(first.file) line \(first.line)",
+                                                     fields: r.fields))
+                } else {
+                    seen[r.id] = (r.file, r.line)
+                    input.records.append(r)
+                }
+            }
+        }
+        return input
+    }
+
+    func zoneAreas(_ boundaries: Boundaries) -> [ZoneLevel: [String: Double]] {
+        var areas: [ZoneLevel: [String: Double]] = [:]
+        for level in ZoneLevel.allCases {
+            areas[level] = Dictionary(boundaries.zones(level).map { ($0.id, geodesicArea($0.geometry) / 1e6) },
+                                      uniquingKeysWith: { a, _ in a })
+        }
+        return areas
+    }
+}
+
+/// The case rows of all files of a run.
+struct CaseInput {
+    var records: [CaseRecord] = []
+    var rejects: [RejectedRow] = []
+    var rowCount = 0
+    var headers: [String: [String]] = [:]
+    var warnings: [String] = []
+}
+
+/// Wall-clock seconds per step.
+struct StepClock {
+    private let start = Date()
+    private var last = Date()
+    private(set) var laps: [(String, Double)] = []
+    mutating func lap(_ name: String) {
+        let now = Date()
+        laps.append((name, now.timeIntervalSince(last)))
+        last = now
+    }
+    var total: Double { Date().timeIntervalSince(start) }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Geometry
+import Input
+import Risk
+
+/// Writes RFC 7946 GeoJSON: WGS84 lon/lat, counter-clockwise exterior rings and clockwise holes,
+/// 7 decimals (about 1 cm), no `crs` member.
+public enum GeoJSONWriter {
+    public static func zones(_ stats: [ZoneStats], style: Style) -> String {
+        let features = stats.map { s -> String in
+            let z = s.zone
+            let properties: [(String, String)] = [
+                ("id", JSONText.string(z.id)),
+                ("name", JSONText.string(z.name)),
+                ("parent", JSONText.optional(z.parent)),
+                ("cases", String(s.cases)),
+                ("score", JSONText.number(s.score, decimals: 2)),
+                ("level", JSONText.string(s.level.rawValue)),
+                ("color", JSONText.string(style.colors[s.level]!)),
+                ("categories", JSONText.value(s.categories)),
+                ("area_km2", JSONText.number(s.areaKm2, decimals: 4)),
+            ]
+            return feature(geometry: multiPolygon(z.geometry), properties: properties)
+        }
+        return collection(features)
+    }
+
+    /// Located cases as points; no address text (it can identify the person who complained).
+    public static func cases(_ cases: [LocatedCase], window: Window) -> String {
+        collection(cases.map { c in
+            let geometry = c.point.map { "{\"type\":\"Point\",\"coordinates\":[\(coord($0))]}" } ?? "null"
+            return feature(geometry: geometry, properties: [
+                ("id", JSONText.string(c.record.id)),
+                ("street", JSONText.optional(c.street)),
+                ("community", JSONText.optional(c.community)),
+                ("post", JSONText.optional(c.post)),
+                ("method", JSONText.string(c.method.rawValue)),
+                ("confidence", JSONText.number(c.confidence, decimals: 3)),
+                ("date", JSONText.string(c.record.day.description)),
+                ("category", JSONText.string(c.record.category)),
+                ("counted", window.contains(c.record.day) ? "true" : "false"),
+            ])
+        })
+    }
+
+    static func collection(_ features: [String]) -> String {
+        "{\"type\":\"FeatureCollection\",\"features\":[\n" + features.joined(separator: ",\n") + "\n]}\n"
+    }
+
+    static func feature(geometry: String, properties: [(String, String)]) -> String {
+        "{\"type\":\"Feature\",\"geometry\":\(geometry),\"properties\":\(JSONText.object(properties))}"
+    }
+
+    static func multiPolygon(_ mp: MultiPolygon) -> String {
+        let polygons = mp.polygons.map { p -> String in
+            let rings = [oriented(p.exterior, counterClockwise: true)]
+                + p.holes.map { oriented($0, counterClockwise: false) }
+            return "[" + rings.map(ring).joined(separator: ",") + "]"
+        }
+        if polygons.count == 1 { return "{\"type\":\"Polygon\",\"coordinates\":\(polygons[0])}" }
+        return "{\"type\":\"MultiPolygon\",\"coordinates\":[\(polygons.joined(separator: ","))]}"
+    }
+
+    static func oriented(_ r: Ring, counterClockwise: Bool) -> Ring {
+        (signedArea(r) > 0) == counterClockwise ? r : r.reversed()
+    }
+
+    static func ring(_ r: Ring) -> String {
+        "[" + r.map { "[\(coord($0))]" }.joined(separator: ",") + "]"
+    }
+
+    static func coord(_ c: Coordinate) -> String {
+        JSONText.number(c.x, decimals: 7) + "," + JSONText.number(c.y, decimals: 7)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Geometry
+import Input
+import Risk
+
+/// The small documents next to the tiles: TileJSON, the legend and the viewer page.
+public enum MapDocuments {
+    /// The tile layers, in drawing order.
+    public static let layers = ["heat", "street", "community", "post"]
+
+    /// TileJSON 3.0. The top level describes the community layer (a valid TileJSON on its own);
+    /// `layers` holds one complete TileJSON per layer. Tile URLs are relative to this file.
+    public static func tileJSON(bounds: BoundingBox, minZoom: Int, maxZoom: Int, tileSize: Int,
+                                layers: [String] = ["street", "community", "post"]) -> String {
+        func layer(_ name: String) -> [String: Any] {
+            [
+                "tilejson": "3.0.0",
+                "name": "riskmap \(name)",
+                "id": name,
+                "scheme": "xyz",
+                "tiles": ["tiles/\(name)/{z}/{x}/{y}.png"],
+                "minzoom": minZoom,
+                "maxzoom": maxZoom,
+                "tileSize": tileSize,
+                "bounds": [bounds.minX, bounds.minY, bounds.maxX, bounds.maxY].map { round7($0) },
+                "center": [round7(bounds.center.x), round7(bounds.center.y), Double(min(maxZoom, max(minZoom, 12)))],
+                "attribution": "riskmap",
+            ]
+        }
+        var top = layer("community")
+        top["name"] = "riskmap"
+        top["layers"] = layers.map(layer)
+        return JSONText.value(top) + "\n"
+    }
+
+    /// Units, breakpoints and colours of every layer.
+    public static func legend(style: Style) -> String {
+        var levels: [String: Any] = [:]
+        for level in ZoneLevel.allCases {
+            let t = style.thresholds[level]!
+            levels[level.rawValue] = ["units": "score", "breakpoints": ["yellow": t.yellow, "red": t.red]]
+        }
+        let legend: [String: Any] = [
+            "zones": [
+                "units": "score (sum of category weights of the cases in the window)",
+                "colors": Dictionary(uniqueKeysWithValues: RiskLevel.allCases.map { ($0.rawValue, style.colors[$0]!) }),
+                "fill_opacity": style.fillOpacity,
+                "levels": levels,
+                "min_cases_red": style.minCasesRed,
+            ],
+            "categories": Dictionary(uniqueKeysWithValues: style.categories.map { ($0.key, $0.weight) }),
+            "style": style.file,
+        ]
+        return JSONText.value(legend) + "\n"
+    }
+
+    /// Copies Leaflet from Debian's libjs-leaflet into the output folder, so the viewer needs nothing
+    /// from the internet. Without the package the viewer falls back to showing the report only.
+    public static func copyLeaflet(into folder: OutputFolder) throws {
+        let source = URL(fileURLWithPath: "/usr/share/javascript/leaflet")
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: source.appendingPathComponent("leaflet.js").path) else { return }
+        let target = folder.url("lib/leaflet")
+        try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // Debian's folder holds symlinks into other packages' trees: copy the files they point to.
+        try fm.createDirectory(at: target, withIntermediateDirectories: true)
+        for (from, to) in [("leaflet.min.js", "leaflet.js"), ("leaflet.css", "leaflet.css")] {
+            let file = fm.fileExists(atPath: source.appendingPathComponent(from).path) ? from : to
+            try fm.copyItem(at: source.appendingPathComponent(file).resolvingSymlinksInPath(),
+                            to: target.appendingPathComponent(to))
+        }
+        let images = source.appendingPathComponent("images")
+        if let list = try? fm.contentsOfDirectory(atPath: images.resolvingSymlinksInPath().path) {
+            try fm.createDirectory(at: target.appendingPathComponent("images"), withIntermediateDirectories: true)
+            for name in list {
+                try? fm.copyItem(at: images.appendingPathComponent(name).resolvingSymlinksInPath(),
+                                 to: target.appendingPathComponent("images/\(name)"))
+            }
+        }
+    }
+
+    public static func viewer(bounds: BoundingBox) -> String {
+        ViewerPage.html
+            .replacingOccurrences(of: "__BOUNDS__", with: "[[\(bounds.minY),\(bounds.minX)],[\(bounds.maxY),\(bounds.maxX)]]")
+    }
+
+    static func round7(_ d: Double) -> Double { (d * 1e7).rounded() / 1e7 }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Input
+
+/// `rejects.csv`: `file,line,id,reason`, then the row's original fields under their own headers
+/// (the union of the case files' headers, in order of first appearance), then `detail`, a sentence
+/// that explains the reason (the candidates of an ambiguous address, the bad date as read).
+public enum RejectsWriter {
+    public static func csv(_ rejects: [RejectedRow], headers: [String: [String]]) -> String {
+        var columns: [String] = []
+        for file in headers.keys.sorted() {
+            for h in headers[file]! where !columns.contains(h) { columns.append(h) }
+        }
+        let index = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var out = (["file", "line", "id", "reason"] + columns + ["detail"]).map(field).joined(separator: ",") + "\r\n"
+        for r in rejects.sorted(by: { ($0.file, $0.line) < ($1.file, $1.line) }) {
+            var cells = [String](repeating: "", count: columns.count)
+            let own = headers[r.file] ?? []
+            var extra: [String] = []
+            for (i, value) in r.fields.enumerated() {
+                if i < own.count, let j = index[own[i]] { cells[j] = value } else { extra.append(value) }
+            }
+            let detail = extra.isEmpty ? r.detail : r.detail + " (extra fields: " + extra.joined(separator: " | ") + ")"
+            out += ([r.file, String(r.line), r.id, r.reason.rawValue] + cells + [detail]).map(field)
+                .joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    /// RFC 4180 quoting where needed.
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

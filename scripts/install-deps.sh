@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what riskmap needs on Debian 12 that the Swift toolchain does not bring:
+# GEOS, PROJ and libpng (-dev, linked by the build), Leaflet (copied into the viewer),
+# and with --test the Python oracles the tests compare against.
+set -euo pipefail
+packages=(libgeos-dev libproj-dev proj-data libpng-dev libjs-leaflet pkg-config)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
+  pyneed=(shapely pyproj prcoords mercantile Pillow numpy geojson-rewind)
+  [ "${1:-}" = "--bench" ] && pyneed+=(geopandas)
+  python3 - "${pyneed[@]}" <<'PY' || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${pyneed[@]}"
+import importlib.util, sys
+names = {"Pillow": "PIL", "geojson-rewind": "geojson_rewind"}
+missing = [p for p in sys.argv[1:] if importlib.util.find_spec(names.get(p, p)) is None]
+sys.exit(1 if missing else 0)
+PY
+fi
