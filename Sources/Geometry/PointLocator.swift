@@ -38,7 +38,19 @@ public final class PointLocator {
         for p in prepared { GEOSPreparedGeom_destroy_r(h, p) }
     }
 
-    /// The index of the polygon holding `point`, or nil when none does.
+    /// The index of the polygon holding `point`, or nil when none does: the grid's settled answer
+    /// when there is one, else the exact test.
+    public func locate(_ point: Coordinate, grid: CellGrid?) -> Int? {
+        if let settled = grid?.lookup(point) { return settled }
+        return locate(point)
+    }
+
+    /// A grid for these polygons (plain data: share it between workers).
+    public func makeGrid(_ polygons: [MultiPolygon]) -> CellGrid? {
+        CellGrid(polygons) { self.locate($0) }
+    }
+
+    /// The index of the polygon holding `point`, or nil when none does (STRtree + prepared predicates).
     public func locate(_ point: Coordinate) -> Int? {
         guard point.isFinite, let p = GEOSGeom_createPointFromXY_r(geos.handle, point.x, point.y) else { return nil }
         defer { GEOSGeom_destroy_r(geos.handle, p) }
@@ -62,6 +74,8 @@ public final class PointLocator {
         let workerCount = max(1, min(workers, points.count / 2_000 + 1))
         let chunk = (points.count + workerCount - 1) / max(workerCount, 1)
         let failure = FailureBox()
+        // Small batches (a `locate --at`) are not worth a grid.
+        let grid = points.count >= 10_000 ? try PointLocator(polygons).makeGrid(polygons) : nil
         result.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let out = out
             DispatchQueue.concurrentPerform(iterations: workerCount) { w in
@@ -69,7 +83,7 @@ public final class PointLocator {
                     let locator = try PointLocator(polygons)
                     let end = min(points.count, (w + 1) * chunk)
                     guard w * chunk < end else { return }
-                    for i in (w * chunk)..<end { out[i] = locator.locate(points[i]) }
+                    for i in (w * chunk)..<end { out[i] = locator.locate(points[i], grid: grid) }
                 } catch { failure.set(error) }
             }
         }

@@ -9,6 +9,10 @@ public struct CaseLocator {
     public let boundaries: Boundaries
     public let defaultCRS: CRS
     private let parentOf: [ZoneLevel: [String: String]]
+    /// Levels finest first, each with its non-empty zones and their first index in `zoneTable`.
+    private var searchOrder: [(level: ZoneLevel, zones: [Zone], offset: Int)] = []
+    /// The ids at every level of each zone of `searchOrder`, resolved once.
+    public private(set) var zoneTable: [ZoneIDs] = []
 
     public init(boundaries: Boundaries, defaultCRS: CRS) {
         self.boundaries = boundaries
@@ -19,6 +23,12 @@ public struct CaseLocator {
                                         uniquingKeysWith: { a, _ in a })
         }
         parentOf = parents
+        for level in ZoneLevel.allCases.reversed() {
+            let zones = boundaries.zones(level).filter { !$0.geometry.isEmpty }
+            guard !zones.isEmpty else { continue }
+            searchOrder.append((level, zones, zoneTable.count))
+            zoneTable += zones.map { ids(from: $0.id, at: level) }
+        }
     }
 
     public func locate(_ records: [CaseRecord]) throws -> (located: [LocatedCase], rejected: [RejectedRow]) {
@@ -46,20 +56,26 @@ public struct CaseLocator {
         return (located, rejected)
     }
 
-    public struct ZoneIDs { public var street: String?; public var community: String?; public var post: String? }
+    public struct ZoneIDs: Sendable { public var street: String?; public var community: String?; public var post: String? }
 
     /// The zone ids of each point: the finest level that holds it, and its ancestors by their
     /// `parent` ids, so that the levels always nest and a border point lands in exactly one zone.
     public func zoneIDs(of points: [Coordinate]) throws -> [ZoneIDs?] {
-        var result = [ZoneIDs?](repeating: nil, count: points.count)
+        try zoneRefs(of: points).map { $0 < 0 ? nil : zoneTable[Int($0)] }
+    }
+
+    /// Like `zoneIDs`, as indexes into `zoneTable` (-1: in no zone): no strings are touched per
+    /// point, which matters for a million points.
+    public func zoneRefs(of points: [Coordinate]) throws -> [Int32] {
+        var result = [Int32](repeating: -1, count: points.count)
         var pending = Array(points.indices)
-        for level in ZoneLevel.allCases.reversed() {
-            let zones = boundaries.zones(level).filter { !$0.geometry.isEmpty }
-            guard !zones.isEmpty, !pending.isEmpty else { continue }
-            let hits = try PointLocator.locateAll(pending.map { points[$0] }, in: zones.map(\.geometry))
+        for (_, zones, offset) in searchOrder {
+            guard !pending.isEmpty else { break }
+            let all = pending.count == points.count
+            let hits = try PointLocator.locateAll(all ? points : pending.map { points[$0] }, in: zones.map(\.geometry))
             var still: [Int] = []
             for (i, hit) in zip(pending, hits) {
-                if let hit { result[i] = ids(from: zones[hit].id, at: level) } else { still.append(i) }
+                if let hit { result[i] = Int32(offset + hit) } else { still.append(i) }
             }
             pending = still
         }

@@ -41,14 +41,15 @@ import Testing
         let header = lines[0]
         let idCol = header.firstIndex(of: "id")!, communityCol = header.firstIndex(of: "community")!
         var expected: [String: String] = [:]
-        for row in lines.dropFirst() where row.count == header.count && !row[communityCol].isEmpty {
+        // A repeated id is a junk row of its own: the first row with an id is the one that stands.
+        for row in lines.dropFirst() where row.count == header.count && expected[row[idCol]] == nil {
             expected[row[idCol]] = row[communityCol]
         }
         let cases = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.out.appendingPathComponent("cases.geojson"))) as! [String: Any]
         var agree = 0, total = 0
         for f in cases["features"] as! [[String: Any]] {
             let p = f["properties"] as! [String: Any]
-            guard p["method"] as? String == "coordinates", let want = expected[p["id"] as! String] else { continue }
+            guard p["method"] as? String == "coordinates", let want = expected[p["id"] as! String], !want.isEmpty else { continue }
             total += 1
             if p["community"] as? String == want { agree += 1 }
         }
