@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (see ../shared/c-libraries.md).
@@ -28,6 +29,8 @@ let package = Package(
         .target(name: "Projection", dependencies: ["Geometry", "CPROJ"], path: "Sources/Projection"),
         // Domain model and readers: boundaries (GeoJSON), cases (CSV).
         .target(name: "Input", dependencies: ["Geometry", "Projection"], path: "Sources/Input"),
+        // The offline address geocoder: normalisation, parsing, matching against zone names and the gazetteer.
+        .target(name: "Geocoding", dependencies: ["Input"], path: "Sources/Geocoding"),
         // Styles (TOML) and zone scoring.
         .target(name: "Risk", dependencies: ["Input", .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Sources/Risk"),
@@ -35,8 +38,12 @@ let package = Package(
         .target(name: "Rendering", dependencies: ["Geometry", "Projection", "CPNG"], path: "Sources/Rendering"),
         // GeoJSON, CSV and JSON writers; atomic publication of the output folder.
         .target(name: "Output", dependencies: ["Input", "Risk", "Rendering"], path: "Sources/Output"),
-        // The jobs behind the commands (run, check, locate), callable from tests.
-        .target(name: "Jobs", dependencies: ["Input", "Risk", "Rendering", "Output"], path: "Sources/Jobs"),
+        // State kept across daily runs: every case seen, in SQLite (GRDB).
+        .target(name: "Store", dependencies: ["Input", "Risk", .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Sources/Store"),
+        // The jobs behind the commands (run, check, locate, stats), callable from tests.
+        .target(name: "Jobs", dependencies: ["Input", "Geocoding", "Risk", "Rendering", "Output", "Store"],
+                path: "Sources/Jobs"),
         // The command line.
         .executableTarget(name: "riskmap",
                           dependencies: ["Jobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -45,7 +52,9 @@ let package = Package(
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"], path: "Tests/GeometryTests"),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection"], path: "Tests/ProjectionTests"),
         .testTarget(name: "InputTests", dependencies: ["Input"], path: "Tests/InputTests"),
+        .testTarget(name: "GeocodingTests", dependencies: ["Geocoding"], path: "Tests/GeocodingTests"),
         .testTarget(name: "RiskTests", dependencies: ["Risk"], path: "Tests/RiskTests"),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"], path: "Tests/RenderingTests"),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"], path: "Tests/JobsTests"),
     ]

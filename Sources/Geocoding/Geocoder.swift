@@ -1,0 +1,3 @@
+import Input
+
+// The offline geocoder arrives with issue 3.

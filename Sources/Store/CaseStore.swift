@@ -1,0 +1,4 @@
+import GRDB
+import Input
+
+// The case database arrives with issue 5.
