@@ -20,8 +20,10 @@ public struct BoundaryFinding: Sendable {
 public struct CheckJob {
     public var folder: URL
     public var crs: CRS
-    /// Gaps and overlaps smaller than this are rounding noise, not findings.
+    /// Gaps and overlaps smaller than this, or thinner than `minimumWidthM` (slivers that overlay
+    /// arithmetic and coordinate rounding leave along shared borders), are noise, not findings.
     public var minimumAreaM2 = 1.0
+    public var minimumWidthM = 0.05
     public init(folder: URL, crs: CRS) { self.folder = folder; self.crs = crs }
 
     public func run() throws -> (boundaries: Boundaries, findings: [BoundaryFinding]) {
@@ -54,7 +56,7 @@ public struct CheckJob {
                       a.intersects(b), geometries[i].intersects(geometries[j]) else { continue }
                 let shared = try geometries[i].intersection(geometries[j]).polygons()
                 let area = geodesicArea(shared)
-                if area >= minimumAreaM2 {
+                if isFinding(shared, area: area) {
                     out.append(BoundaryFinding(kind: .overlap, level: level, zones: [siblings[i].id, siblings[j].id],
                                                areaM2: area, where_: shared.boundingBox?.center,
                                                message: "\(level.rawValue)s '\(siblings[i].id)' and '\(siblings[j].id)' overlap by \(Self.m2(area))"))
@@ -71,7 +73,7 @@ public struct CheckJob {
         let rest = try geos.geometry(parent.geometry).difference(union).polygons()
         return rest.polygons.compactMap { piece in
             let area = geodesicArea(MultiPolygon([piece]))
-            guard area >= minimumAreaM2 else { return nil }
+            guard isFinding(MultiPolygon([piece]), area: area) else { return nil }
             return BoundaryFinding(kind: .gap, level: level, zones: [parent.id], areaM2: area,
                                    where_: piece.boundingBox?.center,
                                    message: "gap of \(Self.m2(area)) inside \(parent.level.rawValue) '\(parent.id)' not covered by any \(level.rawValue)")
@@ -85,9 +87,28 @@ public struct CheckJob {
         let union = try geos.unaryUnion(zones.map { try geos.geometry($0.geometry) }).polygons()
         return union.polygons.flatMap(\.holes).compactMap { hole in
             let area = geodesicArea(MultiPolygon([Polygon(exterior: hole)]))
-            guard area >= minimumAreaM2 else { return nil }
+            guard isFinding(MultiPolygon([Polygon(exterior: hole)]), area: area) else { return nil }
             return BoundaryFinding(kind: .gap, level: .street, zones: [], areaM2: area, where_: BoundingBox(of: hole)?.center,
                                    message: "gap of \(Self.m2(area)) between streets")
+        }
+    }
+
+    /// Large enough, and not a sliver: mean width ≈ 2 · area / perimeter.
+    func isFinding(_ shape: MultiPolygon, area: Double) -> Bool {
+        guard area >= minimumAreaM2 else { return false }
+        let perimeter = shape.polygons.flatMap(\.rings).map(ringLengthMetres).reduce(0, +)
+        return perimeter == 0 || 2 * area / perimeter >= minimumWidthM
+    }
+
+    /// Ring length on a local equirectangular approximation (ample for telling a sliver from a gap).
+    func ringLengthMetres(_ ring: Ring) -> Double {
+        guard ring.count > 1 else { return 0 }
+        let metresPerDegree = 111_320.0
+        return zip(ring, ring.dropFirst()).reduce(0) { sum, pair in
+            let (a, b) = pair
+            let dx = (b.x - a.x) * metresPerDegree * cos((a.y + b.y) / 2 * .pi / 180)
+            let dy = (b.y - a.y) * metresPerDegree
+            return sum + (dx * dx + dy * dy).squareRoot()
         }
     }
 
