@@ -52,7 +52,11 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of boundary files without a crs member.", valueName: "crs"))
     var boundariesCRS: String = "wgs84"
 
+    @Option(help: ArgumentHelp("History: write OUT/YYYY-MM-DD/ for the as-of day, point the link OUT/current at it when complete, and keep the newest N day folders.", valueName: "n"))
+    var keep: Int?
+
     func validate() throws {
+        if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
         if cases.isEmpty { throw ValidationError("give at least one --cases FILE") }
         if !(0...18).contains(minZoom) || !(0...18).contains(maxZoom) || minZoom > maxZoom {
             throw ValidationError("--min-zoom and --max-zoom must be 0...18 with min ≤ max")
@@ -66,6 +70,7 @@ struct RunCommand: ParsableCommand {
                                  out: URL(fileURLWithPath: out), style: URL(fileURLWithPath: style))
         options.asOf = asOf
         options.window = window
+        options.keep = keep
         options.minZoom = minZoom
         options.maxZoom = maxZoom
         options.tileSize = tileSize

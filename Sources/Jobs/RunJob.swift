@@ -19,6 +19,8 @@ public struct RunOptions: Sendable {
     public var tileSize = 256
     public var casesCRS: CRS = .wgs84
     public var boundariesCRS: CRS = .wgs84
+    /// History: write OUT/YYYY-MM-DD and point OUT/current at it, keeping the newest `keep` days.
+    public var keep: Int?
     public init(boundaries: URL, cases: [URL], out: URL, style: URL) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
@@ -60,7 +62,8 @@ public struct RunJob {
         let stats = Scorer(style: style, window: window).score(cases: located, boundaries: boundaries, areas: areas)
         clock.lap("score")
 
-        let folder = try OutputFolder(destination: options.out)
+        let folder = try OutputFolder(destination: options.out,
+                                      history: options.keep.map { (day: window.asOf.description, keep: $0) })
         for level in ZoneLevel.allCases {
             try folder.write(GeoJSONWriter.zones(stats[level]!, style: style), to: level.fileName)
         }
