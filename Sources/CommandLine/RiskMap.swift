@@ -13,7 +13,7 @@ struct RiskMap: ParsableCommand {
         Example, the bundled demo district:
           riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22 --out output
         """,
-        subcommands: [RunCommand.self, CheckCommand.self, LocateCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, LocateCommand.self, MergeCommand.self, BenchCommand.self])
 
     /// ArgumentParser exits 64 on a bad command line; the interface promises 2. Errors from the work
     /// itself exit 1 with one line that names the file and what was wrong.
