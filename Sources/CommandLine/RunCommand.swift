@@ -52,6 +52,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of boundary files without a crs member.", valueName: "crs"))
     var boundariesCRS: String = "wgs84"
 
+    @Option(help: ArgumentHelp("SQLite database of every case seen, kept across daily runs (made when missing); `riskmap stats --db` reads it.", valueName: "file"))
+    var db: String?
+
     func validate() throws {
         if cases.isEmpty { throw ValidationError("give at least one --cases FILE") }
         if !(0...18).contains(minZoom) || !(0...18).contains(maxZoom) || minZoom > maxZoom {
@@ -71,6 +74,7 @@ struct RunCommand: ParsableCommand {
         options.tileSize = tileSize
         options.casesCRS = try parseCRS(casesCRS, option: "--cases-crs")
         options.boundariesCRS = try parseCRS(boundariesCRS, option: "--boundaries-crs")
+        options.db = db.map { URL(fileURLWithPath: $0) }
         let s = try RunJob(options: options).run()
         for w in s.warnings { FileHandle.standardError.write(Data("riskmap: warning: \(w)\n".utf8)) }
         print("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "
