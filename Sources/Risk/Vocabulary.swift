@@ -74,11 +74,45 @@ public struct CategoryTable: Sendable {
 /// "福华路 １号。" as the same door.
 public enum AddressKey {
     public static func of(_ address: String) -> UInt64 {
-        let folded = address.precomposedStringWithCompatibilityMapping.lowercased()
-        let kept = folded.unicodeScalars.filter { !dropped.contains($0) }
-        if kept.isEmpty { return 0 }
-        let h = fnv1a64(String(String.UnicodeScalarView(kept)).utf8)
-        return h == 0 ? 1 : h
+        // Most addresses are ASCII, CJK ideographs and full-width forms, which fold without Foundation's
+        // NFKC (a million addresses: seconds saved); anything else takes the full road.
+        var hash = Hasher64()
+        for u in address.unicodeScalars {
+            guard let kept = fastFold(u) else { return slow(address) }
+            if let kept { hash.add(kept) }
+        }
+        return hash.value
+    }
+
+    /// nil: not foldable here; .some(nil): dropped; .some(u): kept as u.
+    static func fastFold(_ u: Unicode.Scalar) -> Unicode.Scalar?? {
+        var v = u.value
+        if (0xFF01...0xFF5E).contains(v) { v -= 0xFEE0 }  // full-width ASCII
+        switch v {
+        case 0x30...0x39, 0x61...0x7A, 0x4E00...0x9FFF, 0x3005...0x3007: return .some(Unicode.Scalar(v)!)
+        case 0x41...0x5A: return .some(Unicode.Scalar(v + 0x20)!)
+        case 0...0x7F, 0x3000...0x303F: return .some(nil)  // ASCII punctuation, spaces, CJK punctuation
+        default: return nil
+        }
+    }
+
+    static func slow(_ address: String) -> UInt64 {
+        var hash = Hasher64()
+        for u in address.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars where !dropped.contains(u) {
+            hash.add(u)
+        }
+        return hash.value
     }
     private static let dropped = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters).union(.symbols)
+}
+
+/// FNV-1a over the UTF-8 of the kept scalars; 0 is kept for "no address".
+struct Hasher64 {
+    private var h: UInt64 = 0xcbf29ce484222325
+    private var empty = true
+    mutating func add(_ u: Unicode.Scalar) {
+        empty = false
+        for b in String(u).utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+    }
+    var value: UInt64 { empty ? 0 : (h == 0 ? 1 : h) }
 }
