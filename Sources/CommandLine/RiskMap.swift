@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Input
+import Jobs
 
 @main
 struct RiskMap: ParsableCommand {
@@ -13,7 +14,8 @@ struct RiskMap: ParsableCommand {
         Example, the bundled demo district:
           riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22 --out output
         """,
-        subcommands: [RunCommand.self, CheckCommand.self, LocateCommand.self, MergeCommand.self, BenchCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, LocateCommand.self, StatsCommand.self, MergeCommand.self,
+                      BenchCommand.self])
 
     /// ArgumentParser exits 64 on a bad command line; the interface promises 2. Errors from the work
     /// itself exit 1 with one line that names the file and what was wrong.
@@ -23,6 +25,10 @@ struct RiskMap: ParsableCommand {
             try command.run()
         } catch let error as InputError {
             fail("\(error)")
+        } catch let error as UsageError {
+            // Found only once the style or database was read, but still a bad command line.
+            FileHandle.standardError.write(Data("riskmap: error: \(error)\n".utf8))
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .success {  // --help, --version

@@ -54,6 +54,8 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("History: write OUT/YYYY-MM-DD/ for the as-of day, point the link OUT/current at it when complete, and keep the newest N day folders.", valueName: "n"))
     var keep: Int?
+    @Option(help: ArgumentHelp("SQLite database of every case seen, kept across daily runs (made when missing); `riskmap stats --db` reads it.", valueName: "file"))
+    var db: String?
 
     func validate() throws {
         if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
@@ -76,6 +78,7 @@ struct RunCommand: ParsableCommand {
         options.tileSize = tileSize
         options.casesCRS = try parseCRS(casesCRS, option: "--cases-crs")
         options.boundariesCRS = try parseCRS(boundariesCRS, option: "--boundaries-crs")
+        options.db = db.map { URL(fileURLWithPath: $0) }
         let s = try RunJob(options: options).run()
         for w in s.warnings { FileHandle.standardError.write(Data("riskmap: warning: \(w)\n".utf8)) }
         print("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "

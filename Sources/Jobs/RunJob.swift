@@ -5,6 +5,7 @@ import Output
 import Projection
 import Rendering
 import Risk
+import Store
 
 /// Everything `riskmap run` needs to know.
 public struct RunOptions: Sendable {
@@ -21,6 +22,8 @@ public struct RunOptions: Sendable {
     public var boundariesCRS: CRS = .wgs84
     /// History: write OUT/YYYY-MM-DD and point OUT/current at it, keeping the newest `keep` days.
     public var keep: Int?
+    /// The case database kept across runs (`--db`); nil: none.
+    public var db: URL?
     public init(boundaries: URL, cases: [URL], out: URL, style: URL) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
@@ -46,6 +49,8 @@ public struct RunJob {
     public func run() throws -> RunSummary {
         var clock = StepClock()
         let style = try Style(url: options.style)
+        // Opened first: a damaged database stops the run before the heavy work.
+        let store = try options.db.map { try CaseStore(url: $0, create: true) }
         let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS).read()
         clock.lap("read_boundaries")
 
@@ -61,6 +66,10 @@ public struct RunJob {
         let areas = zoneAreas(boundaries)
         let stats = Scorer(style: style, window: window).score(cases: located, boundaries: boundaries, areas: areas)
         clock.lap("score")
+        try store?.save(cases: located, zones: ZoneLevel.allCases.flatMap { level in
+            boundaries.zones(level).map { ($0, areas[level]?[$0.id] ?? 0) }
+        }, run: StoredRun(asOf: window.asOf, windowDays: window.days, boundaries: options.boundaries.path), style: style)
+        clock.lap("database")
 
         let folder = try OutputFolder(destination: options.out,
                                       history: options.keep.map { (day: window.asOf.description, keep: $0) })
@@ -69,6 +78,7 @@ public struct RunJob {
         }
         try folder.write(GeoJSONWriter.cases(located, window: window), to: "cases.geojson")
         try folder.write(RejectsWriter.csv(rejected, headers: input.headers), to: "rejects.csv")
+        try folder.write(GeoJSONWriter.hotspots(hotspots(located, window: window, style: style)), to: "hotspots.geojson")
         clock.lap("write_geojson")
 
         let tileCounts = try TileJob(options: options, style: style, stats: stats).render(into: folder)
@@ -115,6 +125,15 @@ public struct RunJob {
             }
         }
         return input
+    }
+
+    /// The density peaks of the located cases with a point in the window.
+    func hotspots(_ located: [LocatedCase], window: Window, style: Style) -> [Hotspot] {
+        let cases = located.compactMap { c -> HotspotCase? in
+            guard let p = c.point, window.contains(c.record.day) else { return nil }
+            return HotspotCase(point: p, zones: ZoneLevel.allCases.reduce(into: [:]) { $0[$1] = c.zone($1) })
+        }
+        return HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases, top: style.hotspots.count)
     }
 
     func zoneAreas(_ boundaries: Boundaries) -> [ZoneLevel: [String: Double]] {

@@ -7,22 +7,43 @@ import Risk
 /// 7 decimals (about 1 cm), no `crs` member.
 public enum GeoJSONWriter {
     public static func zones(_ stats: [ZoneStats], style: Style) -> String {
-        let features = stats.map { s -> String in
-            let z = s.zone
-            let properties: [(String, String)] = [
-                ("id", JSONText.string(z.id)),
-                ("name", JSONText.string(z.name)),
-                ("parent", JSONText.optional(z.parent)),
-                ("cases", String(s.cases)),
-                ("score", JSONText.number(s.score, decimals: 2)),
-                ("level", JSONText.string(s.level.rawValue)),
-                ("color", JSONText.string(style.colors[s.level]!)),
-                ("categories", JSONText.value(s.categories)),
-                ("area_km2", JSONText.number(s.areaKm2, decimals: 4)),
-            ]
-            return feature(geometry: multiPolygon(z.geometry), properties: properties)
-        }
-        return collection(features)
+        collection(stats.map { feature(geometry: multiPolygon($0.zone.geometry), properties: zoneProperties($0, style: style)) })
+    }
+
+    /// A zone's properties, as JSON texts in a fixed order; `riskmap stats --format json` prints the same.
+    public static func zoneProperties(_ s: ZoneStats, style: Style) -> [(String, String)] {
+        let z = s.zone
+        return [
+            ("id", JSONText.string(z.id)),
+            ("name", JSONText.string(z.name)),
+            ("parent", JSONText.optional(z.parent)),
+            ("cases", String(s.cases)),
+            ("score", JSONText.number(s.score, decimals: 2)),
+            ("level", JSONText.string(s.level.rawValue)),
+            ("color", JSONText.string(style.colors[s.level]!)),
+            ("categories", JSONText.value(s.categories)),
+            ("area_km2", JSONText.number(s.areaKm2, decimals: 4)),
+            ("density", JSONText.number(s.density, decimals: 2)),
+            ("previous_cases", String(s.previousCases)),
+            ("trend", String(s.trend)),
+            ("reason", JSONText.string(s.reason)),
+            ("score_by_category", JSONText.value(s.parts.mapValues { ($0.score * 100).rounded() / 100 })),
+        ]
+    }
+
+    /// The density peaks of the cases as points, strongest first.
+    public static func hotspots(_ hotspots: [Hotspot]) -> String {
+        collection(hotspots.map { h in
+            feature(geometry: "{\"type\":\"Point\",\"coordinates\":[\(coord(h.center))]}",
+                    properties: hotspotProperties(h))
+        })
+    }
+
+    public static func hotspotProperties(_ h: Hotspot) -> [(String, String)] {
+        [("rank", String(h.rank)), ("cases", String(h.cases)),
+         ("radius_m", JSONText.number(h.radiusMetres, decimals: 1))]
+            + ZoneLevel.allCases.map { ($0.rawValue, JSONText.optional(h.mainZone($0))) }
+            + [("zones", JSONText.value(Dictionary(uniqueKeysWithValues: ZoneLevel.allCases.map { ($0.rawValue, h.zones[$0] ?? [:]) })))]
     }
 
     /// Located cases as points; no address text (it can identify the person who complained).
@@ -72,4 +93,11 @@ public enum GeoJSONWriter {
     static func coord(_ c: Coordinate) -> String {
         JSONText.number(c.x, decimals: 7) + "," + JSONText.number(c.y, decimals: 7)
     }
+}
+
+extension GeoJSONWriter {
+    /// A JSON object from ordered pairs of key and JSON text (for `riskmap stats --format json`).
+    public static func object(_ pairs: [(String, String)]) -> String { JSONText.object(pairs) }
+    /// Any JSON-compatible value as JSON text.
+    public static func json(_ value: Any) -> String { JSONText.value(value) }
 }

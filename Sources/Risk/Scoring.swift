@@ -1,15 +1,40 @@
 import Foundation
 import Input
 
+/// How one category's cases made up a zone's score (`riskmap stats --explain`).
+public struct CategoryPart: Sendable, Equatable {
+    /// Cases that weigh as this category (their heaviest).
+    public var cases = 0
+    /// The weight of one case of the category.
+    public var weight = 0.0
+    /// Σ weight × decay, before the repeat rule.
+    public var decayed = 0.0
+    /// Cases at an address seen `repeat.min_cases` or more times in the window.
+    public var repeatCases = 0
+    /// What the repeat rule added.
+    public var repeatExtra = 0.0
+    public var score: Double { decayed + repeatExtra }
+}
+
 /// The statistics of one zone over the window.
 public struct ZoneStats: Sendable {
     public var zone: Zone
     public var cases: Int
     public var score: Double
     public var level: RiskLevel
-    /// Category key → cases in the window.
+    /// Category key → cases in the window (a case naming two categories counts in both).
     public var categories: [String: Int]
     public var areaKm2: Double
+    /// Cases in the previous window of the same length; `trend` = cases − previousCases.
+    public var previousCases = 0
+    /// Weighing category → its part of the score.
+    public var parts: [String: CategoryPart] = [:]
+    /// Why the zone has its level, in one line.
+    public var reason = ""
+
+    public var trend: Int { cases - previousCases }
+    /// Cases per km²; 0 for a zone without area.
+    public var density: Double { areaKm2 > 0 ? Double(cases) / areaKm2 : 0 }
 }
 
 /// The days that count: (asOf − days, asOf].
@@ -18,53 +43,122 @@ public struct Window: Sendable, Equatable {
     public var days: Int
     public init(asOf: Day, days: Int) { self.asOf = asOf; self.days = days }
     public func contains(_ day: Day) -> Bool { day <= asOf && day > asOf - days }
+    /// The window of the same length just before this one, for trends.
+    public var previous: Window { Window(asOf: asOf - days, days: days) }
+    /// The first day inside.
+    public var first: Day { asOf - (days - 1) }
 }
 
-/// Scores every zone of every level from the located cases.
+/// What scoring needs of a case; made from a located case (run) or a database row (stats).
+public struct ScoringCase: Sendable {
+    public var day: Day
+    /// Index into the `CategoryTable` the cases were made with.
+    public var category: Int
+    /// `AddressKey.of(address)`; 0 when there is none.
+    public var address: UInt64
+    public var street: String?
+    public var community: String?
+    public var post: String?
+    public init(day: Day, category: Int, address: UInt64, street: String?, community: String?, post: String?) {
+        self.day = day; self.category = category; self.address = address
+        self.street = street; self.community = community; self.post = post
+    }
+    public func zone(_ level: ZoneLevel) -> String? {
+        switch level {
+        case .street: street
+        case .community: community
+        case .post: post
+        }
+    }
+}
+
+/// Scores the zones from the cases: each case in the window adds its category weight, decayed by its
+/// age, times (1 + extra) when its address repeats; the level follows from the style's thresholds.
 public struct Scorer {
     public var style: Style
     public var window: Window
-    public init(style: Style, window: Window) { self.style = style; self.window = window }
+    /// When set, only cases that carry this category key count (`stats --category`); repeats are still
+    /// counted over every case, since an address's complaints are a fact whatever their category.
+    public var only: String?
+    public init(style: Style, window: Window, only: String? = nil) {
+        self.style = style; self.window = window; self.only = only
+    }
 
-    /// - Parameter areas: zone id → area in km², per level.
-    public func score(cases: [LocatedCase], boundaries: Boundaries,
+    /// Every level, from located cases (the run).
+    public func score(cases located: [LocatedCase], boundaries: Boundaries,
                       areas: [ZoneLevel: [String: Double]]) -> [ZoneLevel: [ZoneStats]] {
-        var tallies: [ZoneLevel: [String: Tally]] = [:]
-        for c in cases where window.contains(c.record.day) {
-            let keys = style.categoryKeys(of: c.record.category)
-            let weight = style.weight(ofCategories: keys)
-            for level in ZoneLevel.allCases {
-                guard let id = c.zone(level) else { continue }
-                tallies[level, default: [:]][id, default: Tally()].add(keys: keys, weight: weight)
-            }
+        var table = CategoryTable(style: style)
+        let cases = located.map { c in
+            ScoringCase(day: c.record.day, category: table.id(of: c.record.category), address: AddressKey.of(c.record.address),
+                        street: c.street, community: c.community, post: c.post)
         }
         var result: [ZoneLevel: [ZoneStats]] = [:]
         for level in ZoneLevel.allCases {
-            result[level] = boundaries.zones(level).map { zone in
-                let t = tallies[level]?[zone.id] ?? Tally()
-                return ZoneStats(zone: zone, cases: t.cases, score: t.score,
-                                 level: riskLevel(score: t.score, cases: t.cases, level: level),
-                                 categories: t.categories, areaKm2: areas[level]?[zone.id] ?? 0)
-            }
+            result[level] = score(level: level, zones: boundaries.zones(level), cases: cases,
+                                  categories: table.resolved, areas: areas[level] ?? [:])
         }
         return result
     }
 
-    public func riskLevel(score: Double, cases: Int, level: ZoneLevel) -> RiskLevel {
-        let t = style.thresholds[level]!
-        if score >= t.red && cases >= style.minCasesRed && cases > 0 { return .red }
-        if score >= t.yellow && cases > 0 { return .yellow }
-        return .green
+    /// One level's zones. Cases outside the window and the previous window are ignored.
+    public func score(level: ZoneLevel, zones: [Zone], cases: [ScoringCase], categories: [ResolvedCategory],
+                      areas: [String: Double]) -> [ZoneStats] {
+        let repeats = repeatedAddresses(cases)
+        var tallies: [String: Tally] = [:]
+        let previous = window.previous
+        for c in cases {
+            guard let id = c.zone(level) else { continue }
+            let category = categories[c.category]
+            if let only, !category.keys.contains(only) { continue }
+            if window.contains(c.day) {
+                tallies[id, default: Tally()].add(category, decay: decay(c.day),
+                                                  repeated: repeats.contains(c.address), extra: style.repeatRule.extra)
+            } else if previous.contains(c.day) {
+                tallies[id, default: Tally()].previousCases += 1
+            }
+        }
+        let stats = zones.map { zone in
+            let t = tallies[zone.id] ?? Tally()
+            return ZoneStats(zone: zone, cases: t.cases, score: t.score, level: .green, categories: t.categories,
+                             areaKm2: areas[zone.id] ?? 0, previousCases: t.previousCases, parts: t.parts)
+        }
+        return LevelRule(style: style, level: level).assign(stats)
+    }
+
+    /// 0.5^(age / half-life), age in days before as-of; 1 without a half-life.
+    public func decay(_ day: Day) -> Double {
+        guard style.halfLifeDays > 0 else { return 1 }
+        return pow(0.5, Double(window.asOf.ordinal - day.ordinal) / style.halfLifeDays)
+    }
+
+    /// The addresses with `repeat.min_cases` or more cases in the window.
+    func repeatedAddresses(_ cases: [ScoringCase]) -> Set<UInt64> {
+        var counts: [UInt64: Int] = [:]
+        for c in cases where c.address != 0 && window.contains(c.day) { counts[c.address, default: 0] += 1 }
+        return Set(counts.filter { $0.value >= style.repeatRule.minCases }.keys)
     }
 }
 
 private struct Tally {
     var cases = 0
+    var previousCases = 0
     var score = 0.0
     var categories: [String: Int] = [:]
-    mutating func add(keys: [String], weight: Double) {
+    var parts: [String: CategoryPart] = [:]
+
+    mutating func add(_ category: ResolvedCategory, decay: Double, repeated: Bool, extra: Double) {
         cases += 1
-        score += weight
-        for k in keys { categories[k, default: 0] += 1 }
+        for k in category.keys { categories[k, default: 0] += 1 }
+        var part = parts[category.weighing] ?? CategoryPart()
+        let decayed = category.weight * decay
+        part.cases += 1
+        part.weight = category.weight
+        part.decayed += decayed
+        if repeated {
+            part.repeatCases += 1
+            part.repeatExtra += decayed * extra
+        }
+        parts[category.weighing] = part
+        score += decayed * (repeated ? 1 + extra : 1)
     }
 }

@@ -17,10 +17,38 @@ public struct CategoryRule: Sendable, Equatable {
     public var weight: Double
 }
 
-/// Score thresholds of one level.
+/// What a level's thresholds are compared with.
+public enum ThresholdMeasure: String, Sendable, CaseIterable {
+    /// The zone's score.
+    case score
+    /// The zone's score per km² of its area: fair between small and large zones.
+    case density
+    /// The share of the level's zones that score strictly less than the zone (0..1): relative ranking.
+    case quantile
+}
+
+/// Thresholds of one level: measure ≥ yellow → yellow, measure ≥ red → red.
 public struct Thresholds: Sendable, Equatable {
+    public var measure: ThresholdMeasure
     public var yellow: Double
     public var red: Double
+    public init(measure: ThresholdMeasure = .score, yellow: Double, red: Double) {
+        self.measure = measure; self.yellow = yellow; self.red = red
+    }
+}
+
+/// Cases at the same normalised address N or more times in the window weigh extra: a persistent
+/// nuisance at one door matters more than the same count spread over a community.
+public struct RepeatRule: Sendable, Equatable {
+    public var minCases: Int
+    /// Each such case weighs (1 + extra) times its weight.
+    public var extra: Double
+}
+
+/// How `hotspots.geojson` finds the density peaks of the cases.
+public struct HotspotRule: Sendable, Equatable {
+    public var count: Int
+    public var cellMetres: Double
 }
 
 /// The risk rules and colours of a style file (`styles/default.toml`).
@@ -31,6 +59,10 @@ public struct Style: Sendable {
     public var windowDays: Int
     public var otherWeight: Double
     public var minCasesRed: Int
+    /// 0: no decay; else a case `age` days old weighs 0.5^(age / halfLifeDays).
+    public var halfLifeDays: Double
+    public var repeatRule: RepeatRule
+    public var hotspots: HotspotRule
     public var categories: [CategoryRule]
     public var thresholds: [ZoneLevel: Thresholds]
     public var colors: [RiskLevel: String]
@@ -54,39 +86,29 @@ public struct Style: Sendable {
         windowDays = try keys.int("window_days", in: 1...3660)
         otherWeight = try keys.double("other_weight", in: 0...1000)
         minCasesRed = try keys.int("min_cases_red", in: 0...1_000_000)
+        halfLifeDays = try keys.double("half_life_days", in: 0...3660)
+        repeatRule = RepeatRule(minCases: try keys.int("repeat.min_cases", in: 2...1_000_000),
+                                extra: try keys.double("repeat.extra", in: 0...100))
+        hotspots = HotspotRule(count: try keys.int("hotspots.count", in: 0...10_000),
+                               cellMetres: try keys.double("hotspots.cell_m", in: 10...10_000))
         categories = try keys.categories()
-        var thresholds: [ZoneLevel: Thresholds] = [:]
-        for level in ZoneLevel.allCases {
-            let t = Thresholds(yellow: try keys.double("thresholds.\(level.rawValue).yellow", in: 0...1e12),
-                               red: try keys.double("thresholds.\(level.rawValue).red", in: 0...1e12))
-            guard t.yellow <= t.red else {
-                throw InputError(file: file, location: "thresholds.\(level.rawValue)", "yellow must not exceed red")
-            }
-            thresholds[level] = t
-        }
-        self.thresholds = thresholds
-        var colors: [RiskLevel: String] = [:]
-        for level in RiskLevel.allCases { colors[level] = try keys.color("colors.\(level.rawValue)") }
-        self.colors = colors
+        thresholds = try Dictionary(uniqueKeysWithValues: ZoneLevel.allCases.map { ($0, try keys.thresholds($0)) })
+        colors = try Dictionary(uniqueKeysWithValues: RiskLevel.allCases.map { ($0, try keys.color("colors.\($0.rawValue)")) })
         fillOpacity = try keys.double("colors.fill_opacity", in: 0...1)
         outline = try keys.color("colors.outline")
     }
 
-    /// The category keys a case's free-text category names; `其他` when none.
-    public func categoryKeys(of text: String) -> [String] {
-        let lower = text.lowercased()
-        let keys = categories.filter { rule in rule.words.contains { lower.contains($0.lowercased()) } }.map(\.key)
-        return keys.isEmpty ? [Style.otherCategory] : keys
-    }
+    /// Every category key of the style, `其他` last.
+    public var categoryKeys: [String] { categories.map(\.key) + [Style.otherCategory] }
 
-    /// The weight of one case: its heaviest category.
-    public func weight(ofCategories keys: [String]) -> Double {
-        keys.map { key in categories.first { $0.key == key }?.weight ?? otherWeight }.max() ?? otherWeight
+    /// The weight of one case of category `key`.
+    public func weight(of key: String) -> Double {
+        categories.first { $0.key == key }?.weight ?? otherWeight
     }
 }
 
 /// Typed access to a style's keys with errors that name the key.
-private struct StyleKeys {
+struct StyleKeys {
     let table: TOMLTable
     let file: String
 
@@ -136,11 +158,31 @@ private struct StyleKeys {
             return CategoryRule(key: key, words: words, weight: try double("categories.\(key).weight", in: 0...1000))
         }
     }
+    /// `thresholds.LEVEL.{by, yellow, red}`; quantiles are shares 0..1.
+    func thresholds(_ level: ZoneLevel) throws -> Thresholds {
+        let prefix = "thresholds.\(level.rawValue)"
+        let by = try value("\(prefix).by").string ?? ""
+        guard let measure = ThresholdMeasure(rawValue: by) else {
+            throw InputError(file: file, location: "key '\(prefix).by'",
+                             "must be one of \(ThresholdMeasure.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+        }
+        let range: ClosedRange<Double> = measure == .quantile ? 0...1 : 0...1e12
+        let t = Thresholds(measure: measure, yellow: try double("\(prefix).yellow", in: range),
+                           red: try double("\(prefix).red", in: range))
+        guard t.yellow <= t.red else {
+            throw InputError(file: file, location: "key '\(prefix)'", "yellow must not exceed red")
+        }
+        return t
+    }
 }
 
 /// FNV-1a, 64 bit: a stable fingerprint of the style file for the report (not for security).
 func fnv1a64Hex(_ data: Data) -> String {
+    String(format: "%016llx", fnv1a64(data))
+}
+
+func fnv1a64<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
     var h: UInt64 = 0xcbf29ce484222325
-    for b in data { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-    return String(format: "%016llx", h)
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+    return h
 }

@@ -1,4 +1,216 @@
+import Foundation
 import GRDB
+import Geometry
 import Input
+import Risk
 
-// The case database arrives with issue 5.
+/// The case database (`riskmap run --db FILE`): every located case seen, the zones of the last run and
+/// a log of runs, so that `riskmap stats` can filter by category and dates without the CSVs.
+///
+/// SQLite in WAL mode with a busy timeout: two runs on one file wait for each other instead of failing
+/// or corrupting it. A file that is not a SQLite database (or not riskmap's) is reported, never replaced.
+public final class CaseStore: Sendable {
+    public let url: URL
+    let pool: DatabasePool
+
+    /// Opens the database; `create` makes a new one when the file does not exist (`run`), else a missing
+    /// file is an error (`stats` must not invent an empty database).
+    public init(url: URL, create: Bool) throws {
+        self.url = url
+        let path = url.path
+        if !create && !FileManager.default.fileExists(atPath: path) {
+            throw InputError(file: path, "no such case database (make one with `riskmap run --db \(path)`)")
+        }
+        var config = Configuration()
+        // Another run may hold the write lock for the seconds it takes to store a big file.
+        config.busyMode = .timeout(120)
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try CaseStore.checkOwnership(pool, path: path)
+            try CaseStore.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw CaseStore.describe(error, path: path)
+        }
+    }
+
+    /// SQLite's own words for a file that is damaged or not a database, with what to do about it.
+    static func describe(_ error: DatabaseError, path: String) -> InputError {
+        if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+            return InputError(file: path, "not a SQLite database, or a damaged one (SQLite: \(error.message ?? "\(error.resultCode)")); "
+                              + "it was left untouched: move it away to start a new database")
+        }
+        return InputError(file: path, "case database: \(error.message ?? "\(error)")")
+    }
+
+    /// A SQLite file with tables of its own but none of ours belongs to someone else: refuse it.
+    static func checkOwnership(_ pool: DatabasePool, path: String) throws {
+        let tables = try pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+        if !tables.isEmpty && !tables.contains("grdb_migrations") {
+            throw InputError(file: path, "a SQLite database, but not riskmap's (tables: \(tables.prefix(5).joined(separator: ", "))); "
+                             + "it was left untouched")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            // Category texts are few (hundreds) and repeat a million times: cases refer to them by id.
+            try db.execute(sql: """
+                CREATE TABLE category_texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY, day INTEGER NOT NULL, time TEXT,
+                    category_id INTEGER NOT NULL REFERENCES category_texts(id), address TEXT NOT NULL,
+                    address_key INTEGER NOT NULL, lon REAL, lat REAL, street TEXT, community TEXT, post TEXT,
+                    method TEXT NOT NULL, confidence REAL NOT NULL, channel TEXT NOT NULL,
+                    file TEXT NOT NULL, line INTEGER NOT NULL);
+                -- Covers what scoring reads, so that a date range is one sequential index scan.
+                CREATE INDEX cases_by_day ON cases(day, category_id, address_key, street, community, post);
+                CREATE TABLE zones (level TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, parent TEXT,
+                    area_km2 REAL NOT NULL, PRIMARY KEY (level, id));
+                CREATE TABLE runs (seq INTEGER PRIMARY KEY, as_of INTEGER NOT NULL, window_days INTEGER NOT NULL,
+                    boundaries TEXT NOT NULL, style TEXT NOT NULL, style_hash TEXT NOT NULL, cases INTEGER NOT NULL,
+                    at TEXT NOT NULL);
+                """)
+        }
+        return m
+    }
+}
+
+/// The last run recorded in the database: `stats` shows the same map by default.
+public struct StoredRun: Sendable, Equatable {
+    public var asOf: Day
+    public var windowDays: Int
+    public var boundaries: String
+    public init(asOf: Day, windowDays: Int, boundaries: String) {
+        self.asOf = asOf; self.windowDays = windowDays; self.boundaries = boundaries
+    }
+}
+
+extension CaseStore {
+    /// Stores a run: its located cases (a case id seen before replaces the old record), its zones
+    /// (replacing the previous run's) and a line in the run log. One transaction: all or nothing.
+    public func save(cases: [LocatedCase], zones: [(Zone, Double)], run: StoredRun, style: Style) throws {
+        do {
+            try pool.writeWithoutTransaction { db in
+                // IMMEDIATE: take the write lock first, so two runs queue instead of deadlocking.
+                try db.inTransaction(.immediate) {
+                    let categories = try categoryIDs(db, texts: Set(cases.map(\.record.category)))
+                    try insert(db, cases: cases, categories: categories)
+                    try replaceZones(db, zones)
+                    try db.execute(sql: "INSERT INTO runs (as_of, window_days, boundaries, style, style_hash, cases, at) VALUES (?,?,?,?,?,?,?)",
+                                   arguments: [run.asOf.ordinal, run.windowDays, run.boundaries, style.file, style.contentHash,
+                                               cases.count, ISO8601DateFormatter().string(from: Date())])
+                    return .commit
+                }
+            }
+        } catch let error as DatabaseError {
+            throw CaseStore.describe(error, path: url.path)
+        }
+    }
+
+    func categoryIDs(_ db: Database, texts: Set<String>) throws -> [String: Int64] {
+        let add = try db.cachedStatement(sql: "INSERT OR IGNORE INTO category_texts (text) VALUES (?)")
+        for t in texts { try add.execute(arguments: [t]) }
+        var ids: [String: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, text FROM category_texts") { ids[row[1]] = row[0] }
+        return ids
+    }
+
+    func insert(_ db: Database, cases: [LocatedCase], categories: [String: Int64]) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO cases (id, day, time, category_id, address, address_key, lon, lat, street, community,
+                post, method, confidence, channel, file, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        for c in cases {
+            let r = c.record
+            try statement.execute(arguments: [
+                r.id, r.day.ordinal, r.time, categories[r.category]!, r.address, Int64(bitPattern: AddressKey.of(r.address)),
+                c.point?.x, c.point?.y, c.street, c.community, c.post, c.method.rawValue, c.confidence, r.channel,
+                r.file, r.line,
+            ])
+        }
+    }
+
+    func replaceZones(_ db: Database, _ zones: [(Zone, Double)]) throws {
+        try db.execute(sql: "DELETE FROM zones")
+        let statement = try db.cachedStatement(sql: "INSERT INTO zones (level, id, name, parent, area_km2) VALUES (?,?,?,?,?)")
+        for (z, area) in zones { try statement.execute(arguments: [z.level.rawValue, z.id, z.name, z.parent, area]) }
+    }
+}
+
+extension CaseStore {
+    public func lastRun() throws -> StoredRun? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT as_of, window_days, boundaries FROM runs ORDER BY seq DESC LIMIT 1").map {
+                StoredRun(asOf: Day(ordinal: $0[0]), windowDays: $0[1], boundaries: $0[2])
+            }
+        }
+    }
+
+    /// The zones of the last run (no geometry: `stats` needs ids, names, parents and areas) and their areas.
+    public func zones(_ level: ZoneLevel) throws -> (zones: [Zone], areas: [String: Double]) {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, parent, area_km2 FROM zones WHERE level = ? ORDER BY rowid",
+                             arguments: [level.rawValue])
+        }
+        let zones = rows.map { Zone(id: $0[0], name: $0[1], parent: $0[2], level: level, geometry: MultiPolygon([])) }
+        return (zones, Dictionary(rows.map { ($0[0] as String, $0[3] as Double) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// The cases of days `first...last` as scoring needs them, read from the covering index.
+    /// Only the zone column of `level` is read: one level is shown at a time. Cases not located as far
+    /// as `level` are read too: repeats count every case at an address, as in `run`.
+    public func scoringCases(level: ZoneLevel, first: Day, last: Day, table: inout CategoryTable) throws -> [ScoringCase] {
+        let categories = try categoryIndex(&table)
+        return try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT day, category_id, address_key, \(level.rawValue) FROM cases
+                WHERE day BETWEEN ? AND ?
+                """, arguments: [first.ordinal, last.ordinal])
+            var cases: [ScoringCase] = []
+            while let row = try rows.next() {
+                let zone: String? = row[3]
+                cases.append(ScoringCase(day: Day(ordinal: row[0]), category: categories[row[1] as Int64] ?? 0,
+                                         address: UInt64(bitPattern: row[2]),
+                                         street: level == .street ? zone : nil, community: level == .community ? zone : nil,
+                                         post: level == .post ? zone : nil))
+            }
+            return cases
+        }
+    }
+
+    /// Cases with a point on days `first...last`, with their category (index into `table`), for hotspots.
+    public func pointCases(first: Day, last: Day, table: inout CategoryTable) throws -> [(HotspotCase, category: Int)] {
+        let categories = try categoryIndex(&table)
+        return try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT lon, lat, street, community, post, category_id FROM cases
+                WHERE day BETWEEN ? AND ? AND lon IS NOT NULL
+                """, arguments: [first.ordinal, last.ordinal])
+            var cases: [(HotspotCase, category: Int)] = []
+            while let row = try rows.next() {
+                var zones: [ZoneLevel: String] = [:]
+                for (i, level) in ZoneLevel.allCases.enumerated() { zones[level] = row[2 + i] }
+                cases.append((HotspotCase(point: Coordinate(row[0], row[1]), zones: zones), categories[row[5] as Int64] ?? 0))
+            }
+            return cases
+        }
+    }
+
+    /// Database category id → index in `table`.
+    func categoryIndex(_ table: inout CategoryTable) throws -> [Int64: Int] {
+        let rows = try read { db in try Row.fetchAll(db, sql: "SELECT id, text FROM category_texts") }
+        var index: [Int64: Int] = [:]
+        for row in rows { index[row[0]] = table.id(of: row[1]) }
+        return index
+    }
+
+    /// Cases stored, for summaries and tests.
+    public func caseCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0 }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch let error as DatabaseError { throw CaseStore.describe(error, path: url.path) }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Geometry
+import Input
+import Testing
+@testable import Risk
+
+@Suite struct HotspotTests {
+    func cluster(_ x: Double, _ y: Double, _ n: Int, community: String) -> [HotspotCase] {
+        (0..<n).map { i in
+            HotspotCase(point: Coordinate(x + Double(i % 3) * 0.0001, y + Double(i / 3) * 0.0001),
+                        zones: [.street: "S", .community: community])
+        }
+    }
+
+    @Test func peaksRankedByCases() {
+        let cases = cluster(114.00, 22.50, 9, community: "C1") + cluster(114.05, 22.55, 20, community: "C2")
+            + cluster(114.10, 22.52, 1, community: "C3")
+        let spots = HotspotFinder(cellMetres: 100).find(cases, top: 2)
+        #expect(spots.count == 2)
+        #expect(spots.map(\.cases) == [20, 9])
+        #expect(spots[0].mainZone(.community) == "C2" && spots[0].zones[.street] == ["S": 20])
+        #expect(abs(spots[0].center.x - 114.0501) < 0.0002 && abs(spots[0].center.y - 22.5503) < 0.0004)
+        #expect(spots.map(\.rank) == [1, 2])
+    }
+
+    @Test func noCasesNoHotspots() {
+        #expect(HotspotFinder(cellMetres: 100).find([], top: 5).isEmpty)
+    }
+}

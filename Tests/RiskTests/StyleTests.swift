@@ -1,0 +1,69 @@
+import Foundation
+import Input
+import Testing
+@testable import Risk
+
+@Suite struct StyleTests {
+    @Test func defaultStyleReads() throws {
+        let style = try Style(url: StyleFixture.defaultStyle)
+        #expect(style.windowDays == 30 && style.halfLifeDays > 0 && style.repeatRule.minCases >= 2)
+        #expect(style.categoryKeys.contains("噪声") && style.categoryKeys.last == Style.otherCategory)
+    }
+
+    @Test func severalCategoriesInOneCell() throws {
+        let style = try Style(url: StyleFixture.defaultStyle)
+        for text in ["噪声;油烟", "噪声、油烟", "噪声；油烟", "noise/cooking fume"] {
+            #expect(Set(style.resolve(category: text).keys) == ["噪声", "油烟"], "\(text)")
+        }
+        let two = style.resolve(category: "噪声、油烟")
+        #expect(two.weighing == "油烟" && two.weight == 1.2)
+    }
+
+    @Test func longestWordWins() throws {
+        let style = try Style(url: StyleFixture.defaultStyle)
+        #expect(style.resolve(category: "wastewater").keys == ["污水"])
+        #expect(style.resolve(category: "waste gas").keys == ["废气"])
+        #expect(style.resolve(category: "恶臭异味").keys == ["异味"])
+        #expect(style.resolve(category: "施工噪声").keys == ["噪声"])
+        #expect(style.resolve(category: "其它问题").keys == [Style.otherCategory])
+        #expect(style.resolve(category: "").weight == style.otherWeight)
+    }
+
+    @Test func categoryNamesAnAnalystMayType() throws {
+        let style = try Style(url: StyleFixture.defaultStyle)
+        #expect(style.categoryKey(named: "噪声") == "噪声")
+        #expect(style.categoryKey(named: "Noise") == "噪声")
+        #expect(style.categoryKey(named: "其他") == Style.otherCategory)
+        #expect(style.categoryKey(named: "radiation") == nil)
+    }
+
+    @Test func addressNormalisation() {
+        #expect(AddressKey.of("福华路1号") == AddressKey.of(" 福华路１号。"))
+        #expect(AddressKey.of("福华路1号") == AddressKey.of("福华路 1 号"))
+        #expect(AddressKey.of("福华路1号") != AddressKey.of("福华路2号"))
+        #expect(AddressKey.of("  ，。 ") == 0)
+    }
+
+    func expectError(_ text: String, mentions: [String]) {
+        do {
+            _ = try StyleFixture.load(text)
+            Issue.record("no error for a broken style")
+        } catch let e as InputError {
+            for m in mentions { #expect(e.description.contains(m), "\(e) should mention \(m)") }
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
+    @Test func missingAndMistypedKeys() {
+        let good = StyleFixture.small()
+        expectError(good.replacingOccurrences(of: "half_life_days = 10\n", with: ""), mentions: ["half_life_days", "missing"])
+        expectError(good.replacingOccurrences(of: "min_cases = 3", with: "min_cases = \"three\""),
+                    mentions: ["repeat.min_cases", "whole number"])
+        expectError(good.replacingOccurrences(of: "extra = 0.5", with: "extra = \"half\""), mentions: ["repeat.extra", "number"])
+        expectError(good.replacingOccurrences(of: "by = \"score\"", with: "by = \"rank\""),
+                    mentions: ["thresholds.street.by", "quantile"])
+        expectError(StyleFixture.small(by: "quantile", yellow: 0.5, red: 2), mentions: ["thresholds.community.red", "outside"])
+        expectError(StyleFixture.small(yellow: 9, red: 5), mentions: ["thresholds.community", "yellow must not exceed red"])
+        expectError(good.replacingOccurrences(of: "red = \"#C62828\"", with: "red = \"crimson\""), mentions: ["colors.red", "#RRGGBB"])
+        expectError(good + "\n[[oops", mentions: ["not valid TOML"])
+    }
+}
