@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Reads the boundaries folder and the cases files, locates every case into its street, community and
         sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/
-        posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{street,community,post}/{z}/{x}/{y}.png,
+        posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png,
         tiles.json, legend.json and index.html. The folder is replaced only when everything is written.
 
         Example:
@@ -52,6 +52,12 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of boundary files without a crs member.", valueName: "crs"))
     var boundariesCRS: String = "wgs84"
 
+    @Option(help: ArgumentHelp("Also write the tiles as MBTiles 1.3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers.", valueName: "file"))
+    var mbtiles: String?
+
+    @Option(help: ArgumentHelp("Also write the tiles as PMTiles v3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers.", valueName: "file"))
+    var pmtiles: String?
+
     func validate() throws {
         if cases.isEmpty { throw ValidationError("give at least one --cases FILE") }
         if !(0...18).contains(minZoom) || !(0...18).contains(maxZoom) || minZoom > maxZoom {
@@ -71,6 +77,8 @@ struct RunCommand: ParsableCommand {
         options.tileSize = tileSize
         options.casesCRS = try parseCRS(casesCRS, option: "--cases-crs")
         options.boundariesCRS = try parseCRS(boundariesCRS, option: "--boundaries-crs")
+        options.mbtiles = mbtiles.map { URL(fileURLWithPath: $0) }
+        options.pmtiles = pmtiles.map { URL(fileURLWithPath: $0) }
         let s = try RunJob(options: options).run()
         for w in s.warnings { FileHandle.standardError.write(Data("riskmap: warning: \(w)\n".utf8)) }
         print("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "

@@ -36,6 +36,8 @@ public struct Style: Sendable {
     public var colors: [RiskLevel: String]
     public var fillOpacity: Double
     public var outline: String
+    /// The heat layer: kernel bandwidth and colour ramp (`[heatmap]`, optional).
+    public var heatmap: HeatmapStyle
 
     public static let otherCategory = "其他"
 
@@ -70,6 +72,7 @@ public struct Style: Sendable {
         self.colors = colors
         fillOpacity = try keys.double("colors.fill_opacity", in: 0...1)
         outline = try keys.color("colors.outline")
+        heatmap = try HeatmapStyle(table: table, file: file)
     }
 
     /// The category keys a case's free-text category names; `其他` when none.
