@@ -37,7 +37,8 @@ let package = Package(
         // Tile math, rasterising, PNG encoding.
         .target(name: "Rendering", dependencies: ["Geometry", "Projection", "CPNG"], path: "Sources/Rendering"),
         // GeoJSON, CSV and JSON writers; atomic publication of the output folder.
-        .target(name: "Output", dependencies: ["Input", "Risk", "Rendering"], path: "Sources/Output"),
+        .target(name: "Output", dependencies: ["Input", "Risk", "Rendering", .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Sources/Output"),
         // State kept across daily runs: every case seen, in SQLite (GRDB).
         .target(name: "Store", dependencies: ["Input", "Risk", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/Store"),

@@ -13,7 +13,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
-  pyneed=(shapely pyproj prcoords mercantile Pillow numpy geojson-rewind)
+  pyneed=(shapely pyproj prcoords mercantile Pillow numpy geojson-rewind pmtiles)
   [ "${1:-}" = "--bench" ] && pyneed+=(geopandas)
   python3 - "${pyneed[@]}" <<'PY' || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${pyneed[@]}"
 import importlib.util, sys

@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
         discussion: """
         Reads the boundaries folder and the cases files, locates every case into its street, community and
         sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/
-        posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{street,community,post}/{z}/{x}/{y}.png,
+        posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png,
         tiles.json, legend.json and index.html. The folder is replaced only when everything is written.
 
         Example:
@@ -57,6 +57,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("SQLite database of every case seen, kept across daily runs (made when missing); `riskmap stats --db` reads it.", valueName: "file"))
     var db: String?
 
+    @Option(help: ArgumentHelp("Also write the tiles as MBTiles 1.3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers.", valueName: "file"))
+    var mbtiles: String?
+
+    @Option(help: ArgumentHelp("Also write the tiles as PMTiles v3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers.", valueName: "file"))
+    var pmtiles: String?
+
     func validate() throws {
         if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
         if cases.isEmpty { throw ValidationError("give at least one --cases FILE") }
@@ -79,6 +85,8 @@ struct RunCommand: ParsableCommand {
         options.casesCRS = try parseCRS(casesCRS, option: "--cases-crs")
         options.boundariesCRS = try parseCRS(boundariesCRS, option: "--boundaries-crs")
         options.db = db.map { URL(fileURLWithPath: $0) }
+        options.mbtiles = mbtiles.map { URL(fileURLWithPath: $0) }
+        options.pmtiles = pmtiles.map { URL(fileURLWithPath: $0) }
         let s = try RunJob(options: options).run()
         for w in s.warnings { FileHandle.standardError.write(Data("riskmap: warning: \(w)\n".utf8)) }
         print("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "

@@ -24,6 +24,9 @@ public struct RunOptions: Sendable {
     public var keep: Int?
     /// The case database kept across runs (`--db`); nil: none.
     public var db: URL?
+    /// Archives of the tile layers (see `ArchiveJob` for the file of each layer).
+    public var mbtiles: URL?
+    public var pmtiles: URL?
     public init(boundaries: URL, cases: [URL], out: URL, style: URL) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
@@ -81,10 +84,14 @@ public struct RunJob {
         try folder.write(GeoJSONWriter.hotspots(hotspots(located, window: window, style: style)), to: "hotspots.geojson")
         clock.lap("write_geojson")
 
-        let tileCounts = try TileJob(options: options, style: style, stats: stats).render(into: folder)
+        let tiles = try TileJob(options: options, style: style, stats: stats, located: located, window: window)
+            .render(into: folder)
+        let tileCounts = tiles.counts
         clock.lap("tiles")
+        clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
 
         let bounds = boundaries.bounds ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
+        _ = try ArchiveJob(options: options, bounds: bounds).write(tiles.archived)
         try folder.write(MapDocuments.tileJSON(bounds: bounds, minZoom: options.minZoom, maxZoom: options.maxZoom,
                                                tileSize: options.tileSize), to: "tiles.json")
         try folder.write(MapDocuments.legend(style: style), to: "legend.json")
@@ -166,4 +173,6 @@ struct StepClock {
         last = now
     }
     var total: Double { Date().timeIntervalSince(start) }
+    /// Adds sub-step timings measured elsewhere (they are part of the last lap, not added to the total).
+    mutating func record(_ parts: [(String, Double)]) { laps += parts }
 }

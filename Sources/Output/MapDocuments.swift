@@ -11,7 +11,7 @@ public enum MapDocuments {
     /// TileJSON 3.0. The top level describes the community layer (a valid TileJSON on its own);
     /// `layers` holds one complete TileJSON per layer. Tile URLs are relative to this file.
     public static func tileJSON(bounds: BoundingBox, minZoom: Int, maxZoom: Int, tileSize: Int,
-                                layers: [String] = ["street", "community", "post"]) -> String {
+                                layers: [String] = MapDocuments.layers) -> String {
         func layer(_ name: String) -> [String: Any] {
             [
                 "tilejson": "3.0.0",
@@ -48,10 +48,29 @@ public enum MapDocuments {
                 "levels": levels,
                 "min_cases_red": style.minCasesRed,
             ],
+            "heat": heatLegend(style.heatmap),
             "categories": Dictionary(uniqueKeysWithValues: style.categories.map { ($0.key, $0.weight) }),
             "style": style.file,
         ]
         return JSONText.value(legend) + "\n"
+    }
+
+    /// The heat layer's legend: absolute units, so one colour means one density everywhere.
+    /// `colors[i]` is the colour at `breakpoints[i]`; shades blend linearly (in `steps` steps) up to the
+    /// next breakpoint; below the first nothing is drawn, above the last the last colour is used.
+    static func heatLegend(_ heat: HeatmapStyle) -> [String: Any] {
+        [
+            "layer": "heat",
+            "units": HeatmapStyle.units,
+            "units_short": "cases/km²",
+            "kernel": "quartic",
+            "bandwidth_m": heat.bandwidthMetres,
+            "breakpoints": heat.breakpoints,
+            "colors": heat.colors,
+            "steps": heat.steps,
+            "opacity": heat.opacity,
+            "below_first": "transparent",
+        ]
     }
 
     /// Copies Leaflet from Debian's libjs-leaflet into the output folder, so the viewer needs nothing

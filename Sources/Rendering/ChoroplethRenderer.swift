@@ -68,27 +68,8 @@ public final class ChoroplethRenderer: Sendable {
     /// The first error thrown (by encoding or by `onTile`) stops the remaining work and is rethrown.
     public func render(onTile: @Sendable (TileID, [UInt8]) throws -> Void,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
-        let ids = candidates
-        guard !ids.isEmpty else { return }
-        // Strided chunks, several per core: each chunk reuses one canvas, and the load stays balanced.
-        let chunks = min(ids.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        let state = RenderState()
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let canvas = TileCanvas(size: options.tileSize)
-            var i = chunk
-            while i < ids.count, !state.stopped {
-                do {
-                    if let png = try renderTile(ids[i], on: canvas) { try onTile(ids[i], png) }
-                } catch {
-                    state.fail(error)
-                    return
-                }
-                let done = state.tick()
-                progress?(done, ids.count)
-                i += chunks
-            }
-        }
-        if let error = state.error { throw error }
+        try renderTiles(candidates, makeWorker: { TileCanvas(size: options.tileSize) },
+                        render: { id, canvas in try renderTile(id, on: canvas) }, onTile: onTile, progress: progress)
     }
 
     // MARK: drawing
@@ -334,7 +315,7 @@ private final class CanvasPool: @unchecked Sendable {
 }
 
 /// Shared progress and first-error bookkeeping for the workers of `render`.
-private final class RenderState: @unchecked Sendable {
+final class RenderState: @unchecked Sendable {
     private let lock = NSLock()
     private var done = 0
     private var firstError: Error?

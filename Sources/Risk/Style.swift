@@ -68,6 +68,8 @@ public struct Style: Sendable {
     public var colors: [RiskLevel: String]
     public var fillOpacity: Double
     public var outline: String
+    /// The heat layer: kernel bandwidth and colour ramp (`[heatmap]`, optional).
+    public var heatmap: HeatmapStyle
 
     public static let otherCategory = "其他"
 
@@ -96,6 +98,7 @@ public struct Style: Sendable {
         colors = try Dictionary(uniqueKeysWithValues: RiskLevel.allCases.map { ($0, try keys.color("colors.\($0.rawValue)")) })
         fillOpacity = try keys.double("colors.fill_opacity", in: 0...1)
         outline = try keys.color("colors.outline")
+        heatmap = try HeatmapStyle(table: table, file: file)
     }
 
     /// Every category key of the style, `其他` last.

@@ -1,0 +1,52 @@
+import Foundation
+import Geometry
+import Output
+import Rendering
+
+/// Writes the tile layers into the archives `--mbtiles FILE` / `--pmtiles FILE` ask for.
+///
+/// An archive holds one tile set, and the run makes four: FILE holds the heat layer (the one whose
+/// colours mean the same everywhere), and each zone layer goes next to it with the layer's name
+/// before the extension — `risk.mbtiles`, `risk-street.mbtiles`, `risk-community.mbtiles`,
+/// `risk-post.mbtiles`. Each file appears only when complete.
+struct ArchiveJob {
+    var options: RunOptions
+    var bounds: BoundingBox
+
+    /// The archives written, for the summary.
+    func write(_ layers: [String: [TileID: [UInt8]]]) throws -> [URL] {
+        var written: [URL] = []
+        for name in MapDocuments.layers {
+            guard let tiles = layers[name] else { continue }
+            let info = TileSetInfo(name: "riskmap \(name)", description: Self.describe(name),
+                                   bounds: (bounds.minX, bounds.minY, bounds.maxX, bounds.maxY),
+                                   minZoom: options.minZoom, maxZoom: options.maxZoom, tileSize: options.tileSize)
+            if let base = options.mbtiles {
+                let url = Self.url(base, layer: name)
+                try MBTilesWriter.write(tiles, info: info, to: url)
+                written.append(url)
+            }
+            if let base = options.pmtiles {
+                let url = Self.url(base, layer: name)
+                try PMTilesWriter.write(tiles, info: info, to: url)
+                written.append(url)
+            }
+        }
+        return written
+    }
+
+    /// FILE for the heat layer, FILE with `-LAYER` before its extension for the others.
+    static func url(_ base: URL, layer: String) -> URL {
+        guard layer != "heat" else { return base }
+        let ext = base.pathExtension
+        let stem = base.deletingPathExtension().lastPathComponent
+        let name = ext.isEmpty ? "\(stem)-\(layer)" : "\(stem)-\(layer).\(ext)"
+        return base.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    static func describe(_ layer: String) -> String {
+        layer == "heat"
+            ? "Kernel density of complaint cases in the window, weighted cases per km² (see legend.json)"
+            : "Risk level of every \(layer) zone (green, yellow, red)"
+    }
+}

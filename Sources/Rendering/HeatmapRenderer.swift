@@ -1,0 +1,188 @@
+import Dispatch
+import Foundation
+
+/// The heat layer's colour ramp: absolute density breakpoints, one colour each, and the fixed palette
+/// every heat tile uses.
+///
+/// Palette: entry 0 is transparent (below the first breakpoint); then `steps` shades per interval
+/// between neighbouring breakpoints, shade s of interval i being colour i blended s/steps of the way to
+/// colour i + 1 (so a value exactly at a breakpoint shows that breakpoint's colour); then the last
+/// colour, for every value at or above the last breakpoint. No quantiser: the palette is the ramp.
+public struct HeatRamp: Sendable, Equatable {
+    public let breakpoints: [Double]
+    public let colors: [RGBA8]
+    public let steps: Int
+    public let palette: [RGBA8]
+    private let lower: [Float], inverseWidth: [Float]
+
+    /// - Parameters: `colors` opaque or not; `opacity` (0...1) multiplies their alpha.
+    public init(breakpoints: [Double], colors: [RGBA8], steps: Int, opacity: Double) {
+        precondition(!breakpoints.isEmpty && breakpoints.count == colors.count && steps >= 1)
+        precondition(2 + (breakpoints.count - 1) * steps <= 256)
+        self.breakpoints = breakpoints; self.colors = colors; self.steps = steps
+        let alpha = { (c: RGBA8) in c.withAlpha(UInt8((Double(c.a) * opacity).rounded())) }
+        var palette = [RGBA8(r: 0, g: 0, b: 0, a: 0)]
+        for i in 0..<(colors.count - 1) {
+            for s in 0..<steps { palette.append(alpha(Self.blend(colors[i], colors[i + 1], Double(s) / Double(steps)))) }
+        }
+        palette.append(alpha(colors.last!))
+        // libpng's simplified API packs palettes of ≤ 16 colours into 1–4 bits; the layer promises 8-bit
+        // PNGs, so short palettes are padded with copies of the top colour (never referenced).
+        while palette.count < 17 { palette.append(palette.last!) }
+        self.palette = palette
+        lower = breakpoints.map(Float.init)
+        inverseWidth = (0..<breakpoints.count).map { i in
+            i + 1 < breakpoints.count ? Float(1 / (breakpoints[i + 1] - breakpoints[i])) : 0
+        }
+    }
+
+    /// The palette index of a density.
+    @inline(__always)
+    public func index(_ v: Float) -> UInt8 {
+        guard v >= lower[0] else { return 0 }
+        let last = lower.count - 1
+        var i = 0
+        while i < last && v >= lower[i + 1] { i += 1 }
+        if i == last { return UInt8(1 + last * steps) }
+        let s = min(Int((v - lower[i]) * inverseWidth[i] * Float(steps)), steps - 1)
+        return UInt8(1 + i * steps + s)
+    }
+
+    static func blend(_ a: RGBA8, _ b: RGBA8, _ t: Double) -> RGBA8 {
+        func mix(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) + (Double(y) - Double(x)) * t).rounded()) }
+        return RGBA8(r: mix(a.r, b.r), g: mix(a.g, b.g), b: mix(a.b, b.b), a: mix(a.a, b.a))
+    }
+}
+
+/// Renders the kernel-density heat layer into XYZ palette PNG tiles (see `DensityField` for the values).
+public final class HeatmapRenderer: Sendable {
+    public let options: TileOptions
+    public let ramp: HeatRamp
+    public let field: DensityField
+    /// log2(tileSize / 256): a tile of zoom z reads pixel level z + tileShift.
+    private let tileShift: Int
+    private let candidates: [TileID]
+
+    public init(points: [HeatPoint], bandwidthMetres: Double, ramp: HeatRamp, options: TileOptions = TileOptions()) {
+        self.options = options
+        self.ramp = ramp
+        tileShift = options.tileSize == 512 ? 1 : 0
+        field = DensityField(points: points, bandwidthMetres: bandwidthMetres,
+                             coarsestLevel: options.minZoom + tileShift, finestLevel: options.maxZoom + tileShift)
+        candidates = Self.candidates(field: field, options: options, tileShift: tileShift)
+    }
+
+    /// The tiles that may show something (they meet a stored block), sorted.
+    public func tiles() -> [TileID] { candidates }
+
+    /// The density (weighted cases per km²) of every pixel of a tile, row-major.
+    public func density(_ id: TileID) -> [Float] {
+        let size = options.tileSize
+        var values = [Float](repeating: 0, count: size * size)
+        var scratch: [Float] = []
+        values.withUnsafeMutableBufferPointer { density(id, into: $0.baseAddress!, scratch: &scratch) }
+        return values
+    }
+
+    /// The palette PNG of a tile, or nil when every pixel is below the first breakpoint (not written).
+    public func renderTile(_ id: TileID) throws -> [UInt8]? {
+        var buffers = TileBuffers(size: options.tileSize)
+        return try renderTile(id, buffers: &buffers)
+    }
+
+    /// Renders every candidate tile on all cores; same contract as `ChoroplethRenderer.render`.
+    public func render(onTile: @Sendable (TileID, [UInt8]) throws -> Void,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
+        try renderTiles(candidates, makeWorker: { TileBuffers(size: options.tileSize) },
+                        render: { id, buffers in try renderTile(id, buffers: &buffers) }, onTile: onTile, progress: progress)
+    }
+
+    // MARK: pixels
+
+    private func renderTile(_ id: TileID, buffers: inout TileBuffers) throws -> [UInt8]? {
+        let n = options.tileSize * options.tileSize
+        var any: UInt8 = 0
+        buffers.values.withUnsafeMutableBufferPointer { v in
+            density(id, into: v.baseAddress!, scratch: &buffers.scratch)
+            buffers.indices.withUnsafeMutableBufferPointer { out in
+                for i in 0..<n {
+                    let k = ramp.index(v[i])
+                    out[i] = k
+                    any |= k
+                }
+            }
+        }
+        guard any != 0 else { return nil }
+        return try PNGEncoder.encodePalette(indices: buffers.indices, width: options.tileSize,
+                                            height: options.tileSize, palette: ramp.palette)
+    }
+
+    /// Fills `out` (tileSize² values) with the tile's densities: a window of the field at or below the
+    /// store level, bilinear interpolation of the store level above it.
+    private func density(_ id: TileID, into out: UnsafeMutablePointer<Float>, scratch: inout [Float]) {
+        let size = options.tileSize, level = id.z + tileShift
+        let x0 = id.x * size, y0 = id.y * size
+        guard level > field.storeLevel else {
+            field.window(level: level, x0: x0, y0: y0, width: size, height: size, into: out)
+            return
+        }
+        // Pixel centre X (at `level`) lies at (X + 0.5) / f − 0.5 in store-level pixel centres.
+        let f = Double(1 << (level - field.storeLevel))
+        func coordinate(_ p: Int) -> (Int, Float) {
+            let u = (Double(p) + 0.5) / f - 0.5, i = Int(u.rounded(.down))
+            return (i, Float(u - Double(i)))
+        }
+        let cols = (0..<size).map { coordinate(x0 + $0) }, rows = (0..<size).map { coordinate(y0 + $0) }
+        let wx0 = cols[0].0, wy0 = rows[0].0
+        let w = cols[size - 1].0 - wx0 + 2, h = rows[size - 1].0 - wy0 + 2
+        if scratch.count < w * h { scratch = [Float](repeating: 0, count: w * h) }
+        scratch.withUnsafeMutableBufferPointer { s in
+            let src = s.baseAddress!
+            field.window(level: field.storeLevel, x0: wx0, y0: wy0, width: w, height: h, into: src)
+            for r in 0..<size {
+                let (j, fy) = rows[r]
+                let top = src + (j - wy0) * w - wx0, bottom = top + w
+                for c in 0..<size {
+                    let (i, fx) = cols[c]
+                    let a = top[i] + (top[i + 1] - top[i]) * fx
+                    let b = bottom[i] + (bottom[i + 1] - bottom[i]) * fx
+                    out[r * size + c] = a + (b - a) * fy
+                }
+            }
+        }
+    }
+
+    /// Every tile of the zoom range that meets a block of the field.
+    private static func candidates(field: DensityField, options: TileOptions, tileShift: Int) -> [TileID] {
+        var result: [TileID] = []
+        for z in options.minZoom...options.maxZoom {
+            let level = z + tileShift
+            var ids = Set<BlockKey>()
+            if level <= field.storeLevel {
+                for b in field.blockKeys(level: level) { ids.insert(BlockKey(x: b.x >> tileShift, y: b.y >> tileShift)) }
+            } else {
+                let f = level - field.storeLevel
+                for b in field.blockKeys(level: field.storeLevel) {
+                    for y in (b.y << f)..<((b.y + 1) << f) {
+                        for x in (b.x << f)..<((b.x + 1) << f) { ids.insert(BlockKey(x: x >> tileShift, y: y >> tileShift)) }
+                    }
+                }
+            }
+            let n = 1 << z
+            result += ids.filter { $0.x >= 0 && $0.y >= 0 && $0.x < n && $0.y < n }
+                .map { TileID(z: z, x: $0.x, y: $0.y) }
+        }
+        return result.sorted()
+    }
+}
+
+/// One worker's reusable buffers.
+private struct TileBuffers {
+    var values: [Float]
+    var indices: [UInt8]
+    var scratch: [Float] = []
+    init(size: Int) {
+        values = [Float](repeating: 0, count: size * size)
+        indices = [UInt8](repeating: 0, count: size * size)
+    }
+}
