@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Geocoding
 import Geometry
 import Input
 import Jobs
@@ -8,20 +9,32 @@ import Projection
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure locating speed: cases with coordinates → zones, on all cores.",
+        abstract: "Measure locating speed: cases with coordinates → zones, or addresses → zones, on all cores.",
         discussion: """
         Reads the cases, converts their coordinates to WGS84, then times only the point-in-polygon step
         (the part geopandas.sjoin is compared with by scripts/bench.sh). Prints one JSON line.
 
-        Example:
+        With --geocode FILE it times the address geocoder instead: every address of FILE (a CSV with an
+        address / 事发地址 / 地址 column) is geocoded on all cores, repeated until at least --min-addresses
+        have been done; it reports addresses per second for all of them and for the gazetteer hits alone
+        (addresses located to a gazetteer point by an exact name). Build with -c release.
+
+        Examples:
           riskmap bench --boundaries boundaries/demo --cases bench-data/demo1m/cases.csv --export-points bench-data/points.csv
+          riskmap bench --boundaries boundaries/demo --geocode boundaries/demo/cases.csv
         """)
 
     @Option(help: ArgumentHelp("Boundaries folder.", valueName: "dir"))
     var boundaries: String
 
     @Option(help: ArgumentHelp("Cases CSV.", valueName: "file"))
-    var cases: String
+    var cases: String?
+
+    @Option(help: ArgumentHelp("Time the address geocoder on the addresses of this CSV instead.", valueName: "file"))
+    var geocode: String?
+
+    @Option(name: .customLong("min-addresses"), help: "With --geocode: geocode at least this many addresses per timing.")
+    var minAddresses = 1_000_000
 
     @Option(name: .customLong("export-points"), help: ArgumentHelp("Write the WGS84 points (lon,lat) here for a peer to locate the same points.", valueName: "file"))
     var exportPoints: String?
@@ -29,8 +42,14 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "How many times to repeat the timed step (the best is reported).")
     var repeats = 3
 
+    func validate() throws {
+        if (cases == nil) == (geocode == nil) { throw ValidationError("give --cases FILE or --geocode FILE") }
+    }
+
     func run() throws {
         let b = try BoundaryReader(folder: URL(fileURLWithPath: boundaries)).read()
+        if let geocode { return try benchGeocoder(b, file: geocode) }
+        guard let cases else { return }
         let file = try CaseFileReader.read(url: URL(fileURLWithPath: cases), displayName: cases)
         let locator = CaseLocator(boundaries: b, defaultCRS: .wgs84)
         let started = Date()
@@ -60,5 +79,45 @@ struct BenchCommand: ParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         print("{\"points\":\(points.count),\"located\":\(located),\"seconds\":\(String(format: "%.4f", best)),"
               + "\"points_per_s\":\(Int(Double(points.count) / best)),\"posts_only_seconds\":\(String(format: "%.4f", pipBest)),\"convert_seconds\":\(String(format: "%.4f", convertSeconds)),\"cores\":\(cores)}")
+    }
+
+    /// Geocodes the file's addresses, then the gazetteer hits among them, each repeated to `minAddresses`.
+    func benchGeocoder(_ b: Boundaries, file: String) throws {
+        let addresses = try Self.addresses(in: file)
+        var locator = CaseLocator(boundaries: b, defaultCRS: .wgs84)
+        let t0 = Date()
+        try locator.enableGeocoding()
+        let geocoder = locator.geocoder!.withHome(from: addresses)
+        let buildSeconds = Date().timeIntervalSince(t0)
+        let first = geocoder.geocodeAll(addresses)
+        let hits = zip(addresses, first).filter { $0.1.method == .address && $0.1.match == .exact }.map(\.0)
+        func rate(_ list: [String]) -> (Int, Double) {
+            guard !list.isEmpty else { return (0, 0) }
+            let batch = Array(repeatElement(list, count: max(1, minAddresses / list.count)).joined())
+            var best = Double.infinity
+            for _ in 0..<max(1, repeats) {
+                let t = Date()
+                _ = geocoder.geocodeAll(batch)
+                best = min(best, Date().timeIntervalSince(t))
+            }
+            return (batch.count, Double(batch.count) / best)
+        }
+        let (n, all) = rate(addresses)
+        let (h, hit) = rate(hits)
+        let located = first.filter(\.isLocated).count
+        print("{\"addresses\":\(addresses.count),\"located\":\(located),\"gazetteer_hits\":\(hits.count),"
+              + "\"timed\":\(n),\"addresses_per_s\":\(Int(all)),\"timed_hits\":\(h),\"hits_per_s\":\(Int(hit)),"
+              + "\"build_seconds\":\(String(format: "%.3f", buildSeconds)),\"cores\":\(ProcessInfo.processInfo.activeProcessorCount)}")
+    }
+
+    /// The address column of a CSV (address, 事发地址, 投诉地址 or 地址).
+    static func addresses(in file: String) throws -> [String] {
+        let text = try TextDecoding.decode(try Data(contentsOf: URL(fileURLWithPath: file)), file: file)
+        let rows = CSVReader.rows(in: text)
+        guard let header = rows.first?.fields,
+              let col = ["address", "事发地址", "投诉地址", "地址"].lazy.compactMap({ header.firstIndex(of: $0) }).first else {
+            throw InputError(file: file, location: "line 1", "no address column (address, 事发地址, 投诉地址 or 地址)")
+        }
+        return rows.dropFirst().map { col < $0.fields.count ? $0.fields[col] : "" }
     }
 }

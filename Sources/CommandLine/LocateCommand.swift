@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Geocoding
 import Geometry
 import Input
 import Jobs
@@ -8,16 +9,26 @@ import Projection
 struct LocateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "locate",
-        abstract: "Show how one point (or address) is located: the point, zone ids at every level, method, confidence.",
+        abstract: "Show how addresses or one point are located: the point, zone ids at every level, method, confidence.",
         discussion: """
         Zones come from --boundaries DIR when given, else from the GeoJSON of the last run in --out.
+        The gazetteer is --gazetteer FILE, else DIR/gazetteer.csv, else the one the last run in --out used
+        (report.json records it); without one only zone names are matched. Addresses naming another
+        district are outside: the home district is --home, else the one the last run inferred from its
+        cases (report.json), else unknown (then no address is rejected as outside).
+
+        For each address it prints the normalised text, the parsed components, the point, the zone ids,
+        the method (address: a gazetteer point; name: zone names only), the confidence and the runner-up
+        candidates. --json prints one JSON object per address per line.
 
         Examples:
+          riskmap locate --boundaries boundaries/demo '福田区彩田路3号' '莲花街道景田社区一带'
+          riskmap locate --out output --json '深圳市福田区景华新村12栋501'
           riskmap locate --at 114.0551,22.5412
           riskmap locate --at 114.0605,22.5441 --crs gcj02 --json
         """)
 
-    @Argument(help: "Addresses to locate (address geocoding arrives with the geocoder; use --at for points).")
+    @Argument(help: "Addresses to locate.")
     var addresses: [String] = []
 
     @Option(help: ArgumentHelp("A point to locate instead of an address.", valueName: "lon,lat"))
@@ -26,14 +37,20 @@ struct LocateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Coordinate system of --at: wgs84, cgcs2000, gcj02, bd09 or EPSG:NNNN.", valueName: "crs"))
     var crs: String = "wgs84"
 
-    @Option(help: ArgumentHelp("Boundaries folder to locate in.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Boundaries folder to locate in (and its gazetteer.csv).", valueName: "dir"))
     var boundaries: String?
 
     @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of boundary files without a crs member.", valueName: "crs"))
     var boundariesCRS: String = "wgs84"
 
-    @Option(help: ArgumentHelp("Output folder of a run whose zones to use when --boundaries is not given.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Output folder of a run whose zones (and gazetteer, home district) to use when --boundaries is not given.", valueName: "dir"))
     var out: String = "output"
+
+    @Option(help: ArgumentHelp("Gazetteer CSV (name,kind,lon,lat[,crs]) instead of the boundaries folder's.", valueName: "file"))
+    var gazetteer: String?
+
+    @Option(help: ArgumentHelp("The district the zones are in, e.g. 广东省深圳市福田区 (addresses naming another are outside).", valueName: "name"))
+    var home: String?
 
     @Flag(help: "Print JSON for programs.")
     var json = false
@@ -44,10 +61,6 @@ struct LocateCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let at else {
-            throw ValidationError("address geocoding is not available yet: use --at LON,LAT")
-        }
-        let source = try parseCRS(crs, option: "--crs")
         let zones: Boundaries
         if let boundaries {
             zones = try BoundaryReader(folder: URL(fileURLWithPath: boundaries),
@@ -55,7 +68,29 @@ struct LocateCommand: ParsableCommand {
         } else {
             zones = try BoundaryReader(folder: URL(fileURLWithPath: out), defaultCRS: .wgs84).read()
         }
-        let result = try PointLookup(boundaries: zones).locate(Coordinate(at.x, at.y), crs: source)
-        print(json ? result.json() : result.text())
+        if let at {
+            let result = try PointLookup(boundaries: zones).locate(Coordinate(at.x, at.y), crs: try parseCRS(crs, option: "--crs"))
+            print(json ? result.json() : result.text())
+            return
+        }
+        let last = boundaries == nil ? lastRun() : [:]
+        let gazetteerURL = gazetteer.map { URL(fileURLWithPath: $0) } ?? zones.gazetteer
+            ?? (last["gazetteer"] as? String).flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+        let homeArea = HomeArea(parsing: home ?? (last["home"] as? String) ?? "")
+        let lookup = try AddressLookup(boundaries: zones, gazetteer: gazetteerURL, home: homeArea)
+        for w in lookup.warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        for (i, address) in addresses.enumerated() {
+            let r = lookup.locate(address)
+            if json { print(lookup.json(r)) } else { print((i > 0 ? "\n" : "") + lookup.text(r)) }
+        }
+    }
+
+    /// The `geocode` block of the last run's report.json, if any.
+    func lastRun() -> [String: Any] {
+        let url = URL(fileURLWithPath: out).appendingPathComponent("report.json")
+        guard let data = try? Data(contentsOf: url),
+              let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        return report["geocode"] as? [String: Any] ?? [:]
     }
 }

@@ -1,3 +1,145 @@
+import Foundation
+import Geometry
 import Input
 
-// The offline geocoder arrives with issue 3.
+/// The offline address geocoder: normalises an address, parses it, and matches it against the zone
+/// names and aliases of every level and the gazetteer's roads, doors, estates, buildings and POIs.
+///
+/// Built once per run; `geocode` is then pure and thread-safe (the index is read-only).
+public struct Geocoder: Sendable {
+    let index: NameIndex
+    /// The district the zones are in; addresses naming another are outside.
+    public var home: HomeArea
+    public let gazetteerSize: Int
+
+    /// - Parameter zonesOf: the zones each gazetteer point falls in (point-in-polygon, done by the
+    ///   caller, which owns the zone geometry); an empty path for a point outside every zone.
+    public init(streets: [Zone], communities: [Zone], posts: [Zone], gazetteer: [GazetteerEntry],
+                home: HomeArea = HomeArea(), zonesOf: ([Coordinate]) throws -> [ZonePath]) rethrows {
+        var index = NameIndex()
+        let streetOf = Dictionary(communities.map { ($0.id, $0.parent) }, uniquingKeysWith: { a, _ in a })
+        for z in streets {
+            index.addPlace(Place(name: z.name, kind: .street, zones: ZonePath(street: z.id)), names: Self.names(z))
+        }
+        for z in communities {
+            index.addPlace(Place(name: z.name, kind: .community, zones: ZonePath(street: z.parent, community: z.id)),
+                           names: Self.names(z))
+        }
+        for z in posts {
+            let street = z.parent.flatMap { streetOf[$0] ?? nil }
+            index.addPlace(Place(name: z.name, kind: .post, zones: ZonePath(street: street, community: z.parent, post: z.id)),
+                           names: Self.names(z))
+        }
+        let zones = try zonesOf(gazetteer.map(\.point))
+        for (entry, path) in zip(gazetteer, zones) {
+            var place = Place(name: entry.name, kind: entry.kind, point: entry.point, zones: path)
+            switch entry.kind {
+            case .door:
+                if let (road, number) = Self.door(entry.name) {
+                    place.number = number
+                    index.addDoor(place, road: road)
+                } else {
+                    index.addPlace(place, names: [(entry.name, false)])
+                }
+            case .road: index.addRoad(place)
+            default: index.addPlace(place, names: [(entry.name, false)])
+            }
+        }
+        index.finish()
+        self.index = index
+        self.home = home
+        gazetteerSize = gazetteer.count
+    }
+
+    static func names(_ z: Zone) -> [(String, alias: Bool)] {
+        [(z.name, false)] + z.aliases.filter { !$0.isEmpty }.map { ($0, true) }
+    }
+
+    /// `彩田路3009号` → (彩田路, 3009); nil when the name does not end in a number (+ 号).
+    static func door(_ name: String) -> (String, Int)? {
+        var s = Normalizer.normalize(name)
+        if s.last == "号" { s.removeLast() }
+        var digits = 0
+        while digits < s.count, Normalizer.isDigit(s[s.count - 1 - digits]) { digits += 1 }
+        guard digits > 0, digits < s.count, digits <= 7 else { return nil }
+        let number = Int(s.suffix(digits).text)!
+        return (s.dropLast(digits).text, number)
+    }
+
+    public func geocode(_ address: String) -> GeocodeResult {
+        let text = Normalizer.normalize(address)
+        var r = GeocodeResult(address: address, normalized: text.text, components: AddressComponents())
+        guard text.contains(where: Normalizer.isCJK) else {
+            r.rejectReason = .unparseableAddress
+            r.detail = text.isEmpty ? "empty address" : "no Chinese place name in '\(text.text)'"
+            return r
+        }
+        let parsed = AddressParser(index: index).parse(text)
+        r.components = parsed.components
+        Matcher(index: index, home: home).resolve(parsed, into: &r)
+        return r
+    }
+
+    /// The home district and city: the ones most addresses name (at least half of those that name one).
+    /// The zone files do not say which district they cover, and the cases do, many times over.
+    public func inferHome(from addresses: some Sequence<String>) -> HomeArea {
+        var districts: [String: Int] = [:], cities: [String: Int] = [:]
+        let parser = AddressParser(index: index)
+        for a in addresses {
+            var p = ParsedAddress(text: Normalizer.normalize(a))
+            _ = parser.stripAdmins(&p, from: 0, allowShort: false)
+            if let d = p.components.district { districts[d, default: 0] += 1 }
+            if let c = p.components.city { cities[c, default: 0] += 1 }
+        }
+        var home = HomeArea()
+        home.district = Self.majority(districts)
+        let districtCity = home.district.flatMap { AdminDivisions.byFullName[$0]?.parent }
+        home.city = districtCity ?? Self.majority(cities)
+        home.province = home.city.flatMap { AdminDivisions.byFullName[$0] }.flatMap(AdminDivisions.province)
+        return home
+    }
+
+    static func majority(_ counts: [String: Int]) -> String? {
+        let total = counts.values.reduce(0, +)
+        guard let (name, n) = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }), n * 2 >= total else { return nil }
+        return name
+    }
+
+    /// Every name the geocoder knows, with its kind (for tests and `locate`).
+    public var knownNames: Int { index.entries.count }
+}
+
+extension Geocoder {
+    /// Geocodes many addresses on all cores, results in input order.
+    public func geocodeAll(_ addresses: [String]) -> [GeocodeResult] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, addresses.count / 256))
+        let results = UnsafeMutableBufferPointer<GeocodeResult?>.allocate(capacity: addresses.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let chunk = (addresses.count + workers - 1) / max(1, workers)
+        nonisolated(unsafe) let out = results
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for i in (w * chunk)..<min(addresses.count, (w + 1) * chunk) { out[i] = geocode(addresses[i]) }
+        }
+        return results.map { $0! }
+    }
+
+    /// This geocoder with its home district inferred from the addresses, unless it already has one.
+    public func withHome(from addresses: some Sequence<String>) -> Geocoder {
+        guard !home.isKnown else { return self }
+        var g = self
+        g.home = inferHome(from: addresses)
+        return g
+    }
+}
+
+extension HomeArea {
+    /// Reads `广东省深圳市福田区`, `深圳福田` or `福田区` (as `--home` gives it).
+    public init(parsing text: String) {
+        var p = ParsedAddress(text: Normalizer.normalize(text))
+        _ = AddressParser(index: NameIndex()).stripAdmins(&p, from: 0, allowShort: true)
+        self.init(province: p.components.province, city: p.components.city, district: p.components.district)
+        if city == nil { city = district.flatMap { AdminDivisions.byFullName[$0]?.parent } }
+        if province == nil { province = city.flatMap { AdminDivisions.byFullName[$0] }.flatMap(AdminDivisions.province) }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Geocoding
 import Geometry
 import Input
 import Projection
@@ -6,13 +7,18 @@ import Projection
 /// Places case records into zones: coordinates first (converted to WGS84, then point-in-polygon),
 /// and accounts for every record: located, or rejected with its reason.
 public struct CaseLocator {
-    public let boundaries: Boundaries
+    public private(set) var boundaries: Boundaries
     public let defaultCRS: CRS
     private let parentOf: [ZoneLevel: [String: String]]
     /// Levels finest first, each with its non-empty zones and their first index in `zoneTable`.
     private var searchOrder: [(level: ZoneLevel, zones: [Zone], offset: Int)] = []
     /// The ids at every level of each zone of `searchOrder`, resolved once.
     public private(set) var zoneTable: [ZoneIDs] = []
+    /// The address geocoder, once `enableGeocoding` has run: rows without coordinates are then
+    /// located by their address instead of rejected.
+    public private(set) var geocoder: Geocoder?
+    /// Gazetteer rows skipped (bad coordinates), for the report.
+    public private(set) var gazetteerWarnings: [String] = []
 
     public init(boundaries: Boundaries, defaultCRS: CRS) {
         self.boundaries = boundaries
@@ -32,12 +38,21 @@ public struct CaseLocator {
     }
 
     public func locate(_ records: [CaseRecord]) throws -> (located: [LocatedCase], rejected: [RejectedRow]) {
+        let outcome = try locateAll(records)
+        return (outcome.located, outcome.rejected)
+    }
+
+    /// Every record located (by coordinates, else by address when geocoding is enabled) or rejected,
+    /// with the address/coordinate disagreements and the geocoder's figures.
+    public func locateAll(_ records: [CaseRecord]) throws -> LocateOutcome {
         var rejected: [RejectedRow] = []
         var withPoints: [(record: CaseRecord, point: Coordinate)] = []
+        var addressOnly: [CaseRecord] = []
         let converted = try toWGS84(records)
         for (record, result) in zip(records, converted) {
             switch result {
             case .success(let p): withPoints.append((record, p))
+            case .failure(let r) where r.reason == .noCoordinates && geocoder != nil: addressOnly.append(record)
             case .failure(let r): rejected.append(r)
             }
         }
@@ -53,7 +68,13 @@ public struct CaseLocator {
             located.append(LocatedCase(record: item.record, point: item.point, street: ids.street,
                                        community: ids.community, post: ids.post, method: .coordinates, confidence: 1))
         }
-        return (located, rejected)
+        var outcome = LocateOutcome(located: located, rejected: rejected)
+        if let geocoder {
+            AddressLocator(geocoder: geocoder.withHome(from: records.map(\.address)), gazetteerWarnings: gazetteerWarnings,
+                           gazetteerPath: boundaries.gazetteer?.standardizedFileURL.path ?? "")
+                .run(addressOnly, checking: located.count, into: &outcome, reject: reject)
+        }
+        return outcome
     }
 
     public struct ZoneIDs: Sendable { public var street: String?; public var community: String?; public var post: String? }
@@ -134,8 +155,119 @@ public struct CaseLocator {
 extension RejectedRow: Error {}
 
 extension CaseLocator {
+    /// Builds the address geocoder from the zone names and the folder's `gazetteer.csv` (if any), its
+    /// points placed into zones by the same point-in-polygon as the cases.
+    /// `gazetteer` overrides the folder's own file.
+    public mutating func enableGeocoding(home: HomeArea = HomeArea(), gazetteer: URL? = nil) throws {
+        var entries: [GazetteerEntry] = []
+        if let gazetteer { boundaries.gazetteer = gazetteer }
+        if let url = boundaries.gazetteer {
+            let g = try Gazetteer.read(url: url)
+            entries = g.entries
+            gazetteerWarnings = g.warnings
+        }
+        geocoder = try makeGeocoder(entries, home: home)
+    }
+
+    func makeGeocoder(_ entries: [GazetteerEntry], home: HomeArea) throws -> Geocoder {
+        try Geocoder(streets: boundaries.streets, communities: boundaries.communities, posts: boundaries.posts,
+                     gazetteer: entries, home: home) { points in
+            try zoneIDs(of: points).map { ids in
+                ids.map { ZonePath(street: $0.street, community: $0.community, post: $0.post) } ?? ZonePath()
+            }
+        }
+    }
+}
+
+extension CaseLocator {
     /// The WGS84 points of the records that have usable coordinates (for benchmarks).
     public func wgs84Points(_ records: [CaseRecord]) throws -> [Coordinate] {
         try toWGS84(records).compactMap { try? $0.get() }
+    }
+}
+
+/// What `locateAll` found: the cases, the rejects, and what the address geocoder did.
+public struct LocateOutcome: Sendable {
+    public var located: [LocatedCase]
+    public var rejected: [RejectedRow]
+    /// Case id → warning, for cases whose address and coordinates disagree (coordinates win).
+    public var warnings: [String: String] = [:]
+    public var geocode = GeocodeStats()
+}
+
+/// The geocoder's figures for `report.json`.
+public struct GeocodeStats: Sendable {
+    public var home = ""
+    /// The gazetteer file used (absolute), so that `riskmap locate --out` can find it again.
+    public var gazetteer = ""
+    public var gazetteerEntries = 0
+    public var gazetteerSkipped = 0
+    public var addressRows = 0
+    public var located = 0
+    public var byMatch: [String: Int] = [:]
+    public var rejected: [String: Int] = [:]
+    /// Rows with coordinates whose address was geocoded too, and how many disagreed beyond their community.
+    public var checkedRows = 0
+    public var disagreements = 0
+    public var seconds = 0.0
+
+    public var reportFields: [String: Any] {
+        ["geocode": ["home": home, "gazetteer": gazetteer, "gazetteer_entries": gazetteerEntries, "gazetteer_rows_skipped": gazetteerSkipped,
+                     "address_rows": addressRows, "located": located, "by_match": byMatch, "rejected": rejected,
+                     "checked_rows_with_coordinates": checkedRows, "seconds": (seconds * 1000).rounded() / 1000],
+         "address_warnings": disagreements]
+    }
+}
+
+/// Locates rows without coordinates by their address, and checks the addresses of rows with
+/// coordinates against them.
+struct AddressLocator {
+    let geocoder: Geocoder
+    let gazetteerWarnings: [String]
+    let gazetteerPath: String
+
+    func run(_ addressOnly: [CaseRecord], checking checked: Int, into outcome: inout LocateOutcome,
+             reject: (CaseRecord, RejectReason, String) -> RejectedRow) {
+        let started = Date()
+        var stats = GeocodeStats()
+        stats.home = geocoder.home.description
+        stats.gazetteer = gazetteerPath
+        stats.gazetteerEntries = geocoder.gazetteerSize
+        stats.gazetteerSkipped = gazetteerWarnings.count
+        stats.addressRows = addressOnly.count
+        for (record, r) in zip(addressOnly, geocoder.geocodeAll(addressOnly.map(\.address))) {
+            if let reason = r.rejectReason {
+                let (why, detail) = reason == .notFound && geocoder.gazetteerSize == 0
+                    ? (RejectReason.noCoordinates, "no coordinates, and the address names no zone (no gazetteer.csv)")
+                    : (reason, r.detail)
+                outcome.rejected.append(reject(record, why, detail))
+                stats.rejected[why.rawValue, default: 0] += 1
+                continue
+            }
+            stats.located += 1
+            stats.byMatch[r.match?.rawValue ?? "none", default: 0] += 1
+            outcome.located.append(LocatedCase(record: record, point: r.point, street: r.zones.street,
+                                               community: r.zones.community, post: r.zones.post,
+                                               method: r.method ?? .name, confidence: r.confidence))
+        }
+        checkDisagreements(Array(outcome.located.prefix(checked)), into: &outcome, stats: &stats)
+        stats.seconds = Date().timeIntervalSince(started)
+        outcome.geocode = stats
+    }
+
+    /// Coordinates win over the address; when the address points to another community (or street),
+    /// the case says so. Post-level differences are normal (an address names a building, the
+    /// coordinates where the complaint was made) and not flagged.
+    func checkDisagreements(_ cases: [LocatedCase], into outcome: inout LocateOutcome, stats: inout GeocodeStats) {
+        let withAddress = cases.filter { !$0.record.address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        stats.checkedRows = withAddress.count
+        for (c, r) in zip(withAddress, geocoder.geocodeAll(withAddress.map(\.record.address))) where r.isLocated {
+            let byCoordinates = ZonePath(street: c.street, community: c.community)
+            let byAddress = ZonePath(street: r.zones.street, community: r.zones.community)
+            guard !byAddress.fits(byCoordinates) else { continue }
+            stats.disagreements += 1
+            outcome.warnings[c.record.id] = "address points to \(byAddress.text) (\(r.best?.name ?? "?")), "
+                + "coordinates to \(byCoordinates.text): coordinates used"
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Geocoding
 import Geometry
 import Input
 import Projection
@@ -52,5 +53,63 @@ public struct PointLookup {
             }
         }
         return PointLocation(input: c, crs: crs, point: p, zones: zones, confidence: zones.isEmpty ? 0 : 1)
+    }
+}
+
+/// Geocodes single addresses with the same rules as `run`, for `riskmap locate ADDRESS`.
+public struct AddressLookup {
+    let boundaries: Boundaries
+    public let geocoder: Geocoder
+    /// Gazetteer rows that were skipped.
+    public let warnings: [String]
+
+    public init(boundaries: Boundaries, gazetteer: URL?, home: HomeArea) throws {
+        var locator = CaseLocator(boundaries: boundaries, defaultCRS: .wgs84)
+        try locator.enableGeocoding(home: home, gazetteer: gazetteer)
+        self.boundaries = boundaries
+        geocoder = locator.geocoder!
+        warnings = locator.gazetteerWarnings
+    }
+
+    public func locate(_ address: String) -> GeocodeResult { geocoder.geocode(address) }
+
+    func zoneName(_ level: ZoneLevel, _ id: String?) -> String {
+        guard let id else { return "-" }
+        let name = boundaries.zones(level).first { $0.id == id }?.name ?? ""
+        return "\(id) \(name)"
+    }
+
+    public func text(_ r: GeocodeResult) -> String {
+        var lines = ["address:    \(r.address)", "normalized: \(r.normalized)"]
+        lines.append("components: " + r.components.fields.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+        if let reason = r.rejectReason {
+            lines.append("rejected:   \(reason.rawValue): \(r.detail)")
+        } else {
+            lines.append("point:      " + (r.point.map { String(format: "%.7f,%.7f (wgs84)", $0.x, $0.y) } ?? "- (zone names only)"))
+            for level in ZoneLevel.allCases {
+                lines.append("\(level.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(zoneName(level, r.zones[level]))")
+            }
+            lines.append("method:     \(r.method?.rawValue ?? "-") (\(r.match?.rawValue ?? "-") match: \(r.best?.name ?? "-"))")
+            lines.append("confidence: \(r.confidence)")
+        }
+        for c in r.runnersUp { lines.append("runner-up:  \(c.label) score \(c.score)") }
+        return lines.joined(separator: "\n")
+    }
+
+    public func json(_ r: GeocodeResult) -> String {
+        var d: [String: Any] = ["address": r.address, "normalized": r.normalized, "confidence": r.confidence,
+                                "method": r.method?.rawValue ?? NSNull(), "match": r.match?.rawValue ?? NSNull(),
+                                "matched": r.best?.name ?? NSNull(),
+                                "rejected": r.rejectReason?.rawValue ?? NSNull(), "detail": r.detail]
+        d["components"] = Dictionary(r.components.fields, uniquingKeysWith: { a, _ in a })
+        d["point"] = r.point.map { [$0.x, $0.y] } ?? NSNull()
+        for level in ZoneLevel.allCases { d[level.rawValue] = r.zones[level] ?? NSNull() }
+        d["runners_up"] = r.runnersUp.map { c -> [String: Any] in
+            ["name": c.name, "kind": c.kind.rawValue, "match": c.match.rawValue, "score": c.score,
+             "street": c.zones.street ?? NSNull(), "community": c.zones.community ?? NSNull(),
+             "post": c.zones.post ?? NSNull()]
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: d, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 }

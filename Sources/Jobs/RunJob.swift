@@ -59,8 +59,10 @@ public struct RunJob {
 
         let input = try readCases()
         clock.lap("read_cases")
-        let locator = CaseLocator(boundaries: boundaries, defaultCRS: options.casesCRS)
-        var (located, rejected) = try locator.locate(input.records)
+        var locator = CaseLocator(boundaries: boundaries, defaultCRS: options.casesCRS)
+        try locator.enableGeocoding()
+        let outcome = try locator.locateAll(input.records)
+        var (located, rejected) = (outcome.located, outcome.rejected)
         rejected += input.rejects
         located.sort { ($0.record.file, $0.record.line) < ($1.record.file, $1.record.line) }
         clock.lap("locate")
@@ -79,7 +81,7 @@ public struct RunJob {
         for level in ZoneLevel.allCases {
             try folder.write(GeoJSONWriter.zones(stats[level]!, style: style), to: level.fileName)
         }
-        try folder.write(GeoJSONWriter.cases(located, window: window), to: "cases.geojson")
+        try folder.write(GeoJSONWriter.cases(located, window: window, warnings: outcome.warnings), to: "cases.geojson")
         try folder.write(RejectsWriter.csv(rejected, headers: input.headers), to: "rejects.csv")
         try folder.write(GeoJSONWriter.hotspots(hotspots(located, window: window, style: style)), to: "hotspots.geojson")
         clock.lap("write_geojson")
@@ -103,12 +105,13 @@ public struct RunJob {
         let report = Report(inputRows: input.rowCount, located: located, rejected: rejected, counted: counted,
                             stats: stats, style: style, window: window, files: options.cases.map(\.relativePath),
                             tiles: tileCounts, timings: clock.laps + [("total", clock.total)],
-                            warnings: boundaries.warnings + input.warnings)
+                            warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings,
+                            extra: outcome.geocode.reportFields)
         try folder.write(report.json(), to: "report.json")
         try folder.publish()
         return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,
                           counted: counted, tiles: tileCounts.values.reduce(0, +), seconds: clock.total,
-                          warnings: boundaries.warnings + input.warnings, out: options.out)
+                          warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings, out: options.out)
     }
 
     /// Every cases file, with duplicate ids across and within files rejected (the first row stands).

@@ -47,9 +47,11 @@ public enum GeoJSONWriter {
     }
 
     /// Located cases as points; no address text (it can identify the person who complained).
-    public static func cases(_ cases: [LocatedCase], window: Window) -> String {
+    /// `warnings`: case id → why its address disagrees with its coordinates (a `warning` property).
+    public static func cases(_ cases: [LocatedCase], window: Window, warnings: [String: String] = [:]) -> String {
         collection(cases.map { c in
             let geometry = c.point.map { "{\"type\":\"Point\",\"coordinates\":[\(coord($0))]}" } ?? "null"
+            let warning = warnings[c.record.id].map { [("warning", JSONText.string($0))] } ?? []
             return feature(geometry: geometry, properties: [
                 ("id", JSONText.string(c.record.id)),
                 ("street", JSONText.optional(c.street)),
@@ -60,7 +62,7 @@ public enum GeoJSONWriter {
                 ("date", JSONText.string(c.record.day.description)),
                 ("category", JSONText.string(c.record.category)),
                 ("counted", window.contains(c.record.day) ? "true" : "false"),
-            ])
+            ] + warning)
         })
     }
 

@@ -1,0 +1,134 @@
+import Geometry
+import Input
+
+/// Every name an address can mention, normalised, for exact lookup (a trie: the longest name that
+/// starts at a position) and for fuzzy lookup (names sharing characters with a text).
+///
+/// Door rows are not names of their own: `彩田路3009号` is the road `彩田路` plus the number 3009,
+/// so that a number missing from the gazetteer still finds its nearest door on the same road.
+struct NameIndex: Sendable {
+    struct Entry: Sendable {
+        var text: [Unicode.Scalar]
+        /// The places with this name, and whether the name is an alias of that place.
+        var places: [(place: Int32, alias: Bool)]
+        /// Index into `roads` when this name is a road.
+        var road: Int32 = -1
+    }
+    struct Road: Sendable {
+        var name: String
+        /// Doors by number, ascending.
+        var doors: [(number: Int, place: Int32)]
+        /// The `road` row, if any.
+        var place: Int32?
+    }
+
+    private(set) var places: [Place] = []
+    private(set) var entries: [Entry] = []
+    private(set) var roads: [Road] = []
+    private var entryByText: [String: Int32] = [:]
+    // Trie: edges keyed by (node << 32 | scalar); terminal entry per node (-1: none).
+    private var edges: [UInt64: Int32] = [:]
+    private var terminal: [Int32] = [-1]
+    /// The root's children for the CJK unified block, as a flat table (0: none): most positions of an
+    /// address start no name, and this answers them without hashing.
+    private var rootCJK = [Int32](repeating: 0, count: 0x9FFF - 0x4E00 + 1)
+    /// Character → names containing it, for fuzzy candidates.
+    private(set) var namesWithCharacter: [Unicode.Scalar: [Int32]] = [:]
+
+    mutating func addPlace(_ place: Place, names: [(String, alias: Bool)]) {
+        let id = Int32(places.count)
+        places.append(place)
+        for (name, alias) in names {
+            let e = entry(for: Normalizer.normalize(name))
+            if !entries[e].places.contains(where: { $0.place == id }) { entries[e].places.append((id, alias)) }
+        }
+    }
+
+    /// Adds a door to its road (creating the road name when the gazetteer has no `road` row for it).
+    mutating func addDoor(_ place: Place, road: String) {
+        let id = Int32(places.count)
+        places.append(place)
+        let r = self.road(named: road)
+        roads[r].doors.append((place.number ?? 0, id))
+    }
+
+    mutating func addRoad(_ place: Place) {
+        let id = Int32(places.count)
+        places.append(place)
+        roads[road(named: place.name)].place = id
+    }
+
+    mutating func finish() {
+        for r in roads.indices { roads[r].doors.sort { $0.number < $1.number } }
+        for (i, e) in entries.enumerated() {
+            for s in Set(e.text) { namesWithCharacter[s, default: []].append(Int32(i)) }
+        }
+    }
+
+    private mutating func road(named name: String) -> Int {
+        let e = entry(for: Normalizer.normalize(name))
+        if entries[e].road >= 0 { return Int(entries[e].road) }
+        roads.append(Road(name: name, doors: [], place: nil))
+        entries[e].road = Int32(roads.count - 1)
+        return roads.count - 1
+    }
+
+    private mutating func entry(for text: [Unicode.Scalar]) -> Int {
+        let key = text.text
+        if let e = entryByText[key] { return Int(e) }
+        entries.append(Entry(text: text, places: []))
+        let e = Int32(entries.count - 1)
+        entryByText[key] = e
+        var node: Int32 = 0
+        for s in text {
+            let k = UInt64(UInt32(node)) << 32 | UInt64(s.value)
+            if let next = edges[k] { node = next; continue }
+            terminal.append(-1)
+            let next = Int32(terminal.count - 1)
+            edges[k] = next
+            if node == 0, (0x4E00...0x9FFF).contains(s.value) { rootCJK[Int(s.value - 0x4E00)] = next }
+            node = next
+        }
+        terminal[Int(node)] = e
+        return Int(e)
+    }
+
+    /// The longest name starting at `start`, as (entry, end).
+    @inline(__always) func longestName(in text: [Unicode.Scalar], from start: Int) -> (entry: Int, end: Int)? {
+        guard start < text.count else { return nil }
+        let first = text[start].value
+        if (0x4E00...0x9FFF).contains(first), rootCJK[Int(first - 0x4E00)] == 0 { return nil }
+        var node: Int32 = 0
+        var best: (Int, Int)?
+        var i = start
+        while i < text.count, let next = edges[UInt64(UInt32(node)) << 32 | UInt64(text[i].value)] {
+            node = next
+            i += 1
+            let t = terminal[Int(node)]
+            if t >= 0 { best = (Int(t), i) }
+        }
+        return best
+    }
+
+    /// The door with this number on a road, else the nearest one (same side of the road first:
+    /// odd and even numbers face each other), within `maxGap` numbers.
+    func door(on road: Int, number: Int, maxGap: Int = 100) -> (place: Int32, gap: Int)? {
+        let doors = roads[road].doors
+        guard !doors.isEmpty else { return nil }
+        var lo = 0, hi = doors.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if doors[mid].number < number { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < doors.count, doors[lo].number == number { return (doors[lo].place, 0) }
+        var best: (place: Int32, gap: Int, sameSide: Bool)?
+        for i in max(0, lo - 6)..<min(doors.count, lo + 6) {
+            let gap = abs(doors[i].number - number)
+            let same = doors[i].number % 2 == number % 2
+            if gap <= maxGap, best == nil || (same && !best!.sameSide) || (same == best!.sameSide && gap < best!.gap) {
+                best = (doors[i].place, gap, same)
+            }
+        }
+        return best.map { ($0.place, $0.gap) }
+    }
+}
