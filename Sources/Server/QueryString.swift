@@ -38,13 +38,14 @@ public struct QueryString: Sendable {
         return text
     }
 
-    /// Percent-decoding as in HTML forms (`+` is a space); bad escapes and invalid UTF-8 are refused.
-    static func decode(_ text: Substring, what: String) throws(APIError) -> String {
+    /// Percent-decoding as in HTML forms (`+` is a space, unless `plusIsSpace` is false as in paths);
+    /// bad escapes and invalid UTF-8 are refused.
+    static func decode(_ text: Substring, what: String, plusIsSpace: Bool = true) throws(APIError) -> String {
         var bytes: [UInt8] = []
         var it = Array(text.utf8)[...]
         while let b = it.popFirst() {
             switch b {
-            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "+") where plusIsSpace: bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
                 guard it.count >= 2, let hi = hexValue(it.popFirst()!), let lo = hexValue(it.popFirst()!) else {
                     throw .badRequest("bad percent-escape in \(what)")

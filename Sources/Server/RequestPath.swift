@@ -19,8 +19,10 @@ enum RequestPath {
             && !segment.contains("/") && !segment.contains("\\") && !segment.contains("\0")
     }
 
-    /// Percent-decoding for paths: unlike a query, `+` is a literal plus.
+    /// Percent-decoding for paths: unlike a query, `+` is a literal plus. Tile paths have no escapes:
+    /// they skip the decoder.
     static func decode(_ raw: Substring) -> String? {
-        try? QueryString.decode(Substring(raw.replacingOccurrences(of: "+", with: "%2B")), what: "path")
+        guard raw.utf8.contains(UInt8(ascii: "%")) else { return String(raw) }
+        return try? QueryString.decode(raw, what: "path", plusIsSpace: false)
     }
 }
