@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (see ../shared/c-libraries.md).
@@ -45,9 +46,12 @@ let package = Package(
         // The jobs behind the commands (run, check, locate, stats), callable from tests.
         .target(name: "Jobs", dependencies: ["Input", "Geocoding", "Risk", "Rendering", "Output", "Store"],
                 path: "Sources/Jobs"),
+        // `riskmap serve`: the output folder and its APIs over HTTP (Hummingbird).
+        .target(name: "Server", dependencies: ["Jobs", "Geocoding", .product(name: "Hummingbird", package: "hummingbird")],
+                path: "Sources/Server"),
         // The command line.
         .executableTarget(name: "riskmap",
-                          dependencies: ["Jobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["Jobs", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/CommandLine"),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"], path: "Tests/GeometryTests"),
@@ -58,5 +62,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"], path: "Tests/RenderingTests"),
         .testTarget(name: "JobsTests", dependencies: ["Jobs"], path: "Tests/JobsTests"),
+        .testTarget(name: "ServerTests",
+                    dependencies: ["Server", .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    path: "Tests/ServerTests"),
     ]
 )

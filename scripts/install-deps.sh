@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Installs what riskmap needs on Debian 12 that the Swift toolchain does not bring:
 # GEOS, PROJ and libpng (-dev, linked by the build), Leaflet (copied into the viewer),
-# and with --test the Python oracles the tests compare against.
+# with --test the Python oracles the tests compare against and the browser the viewer test drives
+# (Debian's chromium + chromedriver, selenium, a CJK font, MapLibre GL JS from the maplibre wheel),
+# with --bench-serve wrk for scripts/bench_serve.sh.
 set -euo pipefail
 packages=(libgeos-dev libproj-dev proj-data libpng-dev libjs-leaflet pkg-config)
+[ "${1:-}" = "--test" ] && packages+=(chromium chromium-driver fonts-wqy-zenhei)
+[ "${1:-}" = "--bench-serve" ] && packages+=(wrk)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -14,11 +18,13 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
   pyneed=(shapely pyproj prcoords mercantile Pillow numpy geojson-rewind pmtiles)
+  [ "${1:-}" = "--test" ] && pyneed+=(selenium maplibre==0.3.6)
   [ "${1:-}" = "--bench" ] && pyneed+=(geopandas)
   python3 - "${pyneed[@]}" <<'PY' || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${pyneed[@]}"
 import importlib.util, sys
 names = {"Pillow": "PIL", "geojson-rewind": "geojson_rewind"}
-missing = [p for p in sys.argv[1:] if importlib.util.find_spec(names.get(p, p)) is None]
+bare = [p.split("==")[0] for p in sys.argv[1:]]
+missing = [p for p in bare if importlib.util.find_spec(names.get(p, p)) is None]
 sys.exit(1 if missing else 0)
 PY
 fi

@@ -4,7 +4,7 @@ import Input
 import Jobs
 
 @main
-struct RiskMap: ParsableCommand {
+struct RiskMap: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "riskmap",
         abstract: "Turn environmental complaint cases into zone risk maps: tiles, GeoJSON, a viewer and a report.",
@@ -14,15 +14,20 @@ struct RiskMap: ParsableCommand {
         Example, the bundled demo district:
           riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22 --out output
         """,
-        subcommands: [RunCommand.self, CheckCommand.self, LocateCommand.self, StatsCommand.self, MergeCommand.self,
-                      BenchCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, LocateCommand.self, StatsCommand.self, ServeCommand.self,
+                      MergeCommand.self, BenchCommand.self])
 
     /// ArgumentParser exits 64 on a bad command line; the interface promises 2. Errors from the work
-    /// itself exit 1 with one line that names the file and what was wrong.
-    static func main() {
+    /// itself exit 1 with one line that names the file and what was wrong. The root is async only
+    /// because `serve` is; the other commands still run synchronously.
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as InputError {
             fail("\(error)")
         } catch let error as UsageError {

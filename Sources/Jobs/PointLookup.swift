@@ -57,7 +57,7 @@ public struct PointLookup {
 }
 
 /// Geocodes single addresses with the same rules as `run`, for `riskmap locate ADDRESS`.
-public struct AddressLookup {
+public struct AddressLookup: Sendable {
     let boundaries: Boundaries
     public let geocoder: Geocoder
     /// Gazetteer rows that were skipped.

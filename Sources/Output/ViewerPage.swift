@@ -1,6 +1,8 @@
 /// The viewer page written as `index.html`: Leaflet (copied into `lib/leaflet/` from Debian's
-/// libjs-leaflet, never from a CDN), the tile layers, the zones' GeoJSON for popups, the legend and
-/// the report's counts. Works from `riskmap serve` and from any static web server.
+/// libjs-leaflet, never from a CDN), the tile layers `tiles.json` lists, the zones' GeoJSON for
+/// popups, the legend, the report's counts and an address search through `riskmap serve`'s API.
+/// Every URL is relative, so the folder works from `riskmap serve`, any static web server, or a
+/// sub-path of one. No basemap: the page must work with no internet at all.
 enum ViewerPage {
     static let html = #"""
 <!DOCTYPE html>
@@ -9,12 +11,16 @@ enum ViewerPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>riskmap</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="lib/leaflet/leaflet.css">
 <style>
   html, body, #map { height: 100%; margin: 0; font: 13px/1.4 system-ui, "Noto Sans CJK SC", sans-serif; }
-  .panel { background: rgba(255,255,255,.92); padding: 8px 10px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
-  .legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: -2px; opacity: .8; }
-  #search input { width: 220px; }
+  #map { background: #f2efe9; }
+  .panel { background: rgba(255,255,255,.93); padding: 8px 10px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+  .legend i { display: inline-block; width: 14px; height: 14px; margin-right: 6px; vertical-align: -2px; border: 1px solid #0003; }
+  .zone-popup table { border-collapse: collapse; } .zone-popup td { padding: 1px 8px 1px 0; vertical-align: top; }
+  .zone-popup td:first-child { color: #666; }
+  #search input { width: 220px; } #search .msg { display: block; color: #a33; max-width: 260px; }
   #nolib { padding: 2em; }
 </style>
 </head>
@@ -24,53 +30,88 @@ enum ViewerPage {
 <script>
 "use strict";
 const BOUNDS = __BOUNDS__;
+// A transparent pixel for tiles answered 204 (no data) or missing on a static server: no broken-image icons.
+const EMPTY = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+const LEVEL_FILES = { street: "streets.geojson", community: "communities.geojson", post: "posts.geojson" };
+const LEVEL_NAMES = { street: "街道 street", community: "社区 community", post: "哨点 post", heat: "热力 heat" };
+
 async function getJSON(url) { const r = await fetch(url); if (!r.ok) throw new Error(url + ": " + r.status); return r.json(); }
-function esc(s) { return String(s ?? "").replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;"}[c])); }
+function esc(s) { return String(s ?? "").replace(/[&<>"']/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;","'":"&#39;"}[c])); }
+function num(x, d = 1) { return typeof x === "number" ? (Number.isInteger(x) ? String(x) : x.toFixed(d)) : "—"; }
+
+// window.riskmap is the page's state, also read by the browser test: the map, its layers and how
+// many tiles of each layer loaded or failed.
+const state = window.riskmap = { map: null, layers: {}, zones: {}, tiles: {}, ready: false };
 
 async function main() {
   if (typeof L === "undefined") {
     document.getElementById("map").innerHTML = '<div id="nolib">Leaflet is missing from lib/leaflet (install libjs-leaflet and re-run riskmap).</div>';
     return;
   }
-  const map = L.map("map", { preferCanvas: true });
+  const map = state.map = L.map("map", { preferCanvas: true, zoomSnap: 0.5 });
   map.fitBounds(BOUNDS);
-  window.riskmap = { map, layers: {} };
+  map.attributionControl.setPrefix(false);
   const tilejson = await getJSON("tiles.json");
-  const overlays = {};
-  for (const layer of tilejson.layers) {
-    const t = L.tileLayer(layer.tiles[0], { minZoom: 0, maxZoom: 20, minNativeZoom: layer.minzoom,
-      maxNativeZoom: layer.maxzoom, bounds: BOUNDS, opacity: 1, attribution: "riskmap" });
-    overlays[layer.id] = t;
-    window.riskmap.layers[layer.id] = t;
+  const layers = tilejson.layers || [tilejson];
+  const bases = {}, overlays = {};
+  for (const layer of layers) {
+    const t = tileLayer(layer);
+    (layer.id === "heat" ? overlays : bases)[LEVEL_NAMES[layer.id] || layer.id] = t;
   }
-  const zoneLayers = {};
-  for (const level of ["street", "community", "post"]) {
-    const file = level === "community" ? "communities.geojson" : level + "s.geojson";
+  await zoneLayers(map);
+  const first = state.layers.community ? "community" : Object.keys(state.layers).find(k => k !== "heat");
+  if (first) showLevel(map, first);
+  L.control.layers(bases, overlays, { collapsed: false }).addTo(map);
+  map.on("baselayerchange", e => showLevel(map, e.layer.options.riskmapId));
+  legend(map); report(map); search(map);
+  state.ready = true;
+}
+
+function tileLayer(layer) {
+  const t = L.tileLayer(layer.tiles[0], { minZoom: 0, maxZoom: 20, minNativeZoom: layer.minzoom,
+    maxNativeZoom: layer.maxzoom, bounds: BOUNDS, errorTileUrl: EMPTY, riskmapId: layer.id,
+    tileSize: layer.tileSize || 256, zoomOffset: 0, attribution: "riskmap" });
+  const n = state.tiles[layer.id] = { loaded: 0, errors: 0, errorUrls: [] };
+  t.on("tileload", e => { if (e.tile.src !== EMPTY) n.loaded++; });
+  // Leaflet has already swapped in errorTileUrl here: record the URL that failed, for the test.
+  t.on("tileerror", e => { n.errors++; n.errorUrls.push(t.getTileUrl(e.coords)); });
+  state.layers[layer.id] = t;
+  return t;
+}
+
+// Invisible zone polygons above the tiles: they carry the popups. Only the shown level's are on the map.
+async function zoneLayers(map) {
+  for (const [level, file] of Object.entries(LEVEL_FILES)) {
     const data = await getJSON(file);
-    zoneLayers[level] = L.geoJSON(data, {
-      style: { weight: 0, fillOpacity: 0, opacity: 0 },
-      onEachFeature: (f, l) => l.bindPopup(() => popup(level, f.properties)),
+    state.zones[level] = L.geoJSON(data, {
+      style: { weight: 0, opacity: 0, fillOpacity: 0, color: "#000" },
+      onEachFeature: (f, l) => {
+        l.bindPopup(() => popup(level, f.properties), { className: "zone-popup", maxWidth: 320 });
+        l.on("popupopen", () => l.setStyle({ weight: 3, opacity: 1, color: "#1d3557" }));
+        l.on("popupclose", () => l.setStyle({ weight: 0, opacity: 0 }));
+      },
     });
   }
-  const start = overlays.community || Object.values(overlays)[0];
-  start.addTo(map); zoneLayers.community.addTo(map);
-  const switcher = {};
-  for (const [id, t] of Object.entries(overlays)) switcher[id] = t;
-  L.control.layers(switcher, {}, { collapsed: false }).addTo(map);
-  map.on("baselayerchange", e => {
-    for (const z of Object.values(zoneLayers)) map.removeLayer(z);
-    const z = zoneLayers[e.name]; if (z) z.addTo(map);
-  });
-  legend(map); report(map); search(map);
+}
+
+function showLevel(map, level) {
+  for (const [id, t] of Object.entries(state.layers)) if (id !== "heat" && id !== level) map.removeLayer(t);
+  if (state.layers[level] && !map.hasLayer(state.layers[level])) state.layers[level].addTo(map);
+  for (const z of Object.values(state.zones)) map.removeLayer(z);
+  if (state.zones[level]) state.zones[level].addTo(map);
+  state.level = level;
 }
 
 function popup(level, p) {
   const cats = Object.entries(p.categories || {}).sort((a, b) => b[1] - a[1]).slice(0, 3)
-    .map(([k, v]) => esc(k) + " " + v).join(", ");
-  return `<b>${esc(p.name)}</b> <small>${esc(p.id)} (${level})</small><br>` +
-    `cases ${p.cases} · score ${p.score} · <b style="color:${esc(p.color)}">${esc(p.level)}</b>` +
-    (p.reason ? `<br>${esc(p.reason)}` : "") + (p.trend !== undefined ? `<br>trend ${esc(p.trend)}` : "") +
-    (cats ? `<br>top: ${cats}` : "");
+    .map(([k, v]) => `${esc(k)} ${v}`).join(", ") || "—";
+  const trend = typeof p.trend === "number" ? (p.trend > 0 ? "▲ +" : p.trend < 0 ? "▼ " : "= ") + num(p.trend)
+    : p.trend && typeof p.trend === "object" ? esc(JSON.stringify(p.trend)) : esc(p.trend ?? "—");
+  const row = (k, v) => `<tr><td>${k}</td><td>${v}</td></tr>`;
+  return `<b>${esc(p.name)}</b> <small>${esc(p.id)} · ${esc(LEVEL_NAMES[level] || level)}</small><table>` +
+    row("cases", num(p.cases)) + row("score", num(p.score, 2)) +
+    row("level", `<i style="display:inline-block;width:10px;height:10px;background:${esc(p.color)}"></i> <b>${esc(p.level)}</b>`) +
+    row("reason", esc(p.reason ?? "—")) + row("trend", trend) + row("top categories", cats) + "</table>";
 }
 
 async function legend(map) {
@@ -78,11 +119,16 @@ async function legend(map) {
   const c = L.control({ position: "bottomright" });
   c.onAdd = () => {
     const d = L.DomUtil.create("div", "panel legend");
-    const z = lg.zones;
-    d.innerHTML = "<b>risk</b><br>" + ["green", "yellow", "red"]
-      .map(k => `<i style="background:${z.colors[k]}"></i>${k}`).join("<br>") +
-      (lg.heat ? `<br><b>heat</b> (${esc(lg.heat.units)})<br>` + lg.heat.breakpoints
-        .map((b, i) => `<i style="background:${lg.heat.colors[i]}"></i>≥ ${b}`).join("<br>") : "");
+    d.id = "legend";
+    const z = lg.zones || {}, colors = z.colors || {};
+    let html = "<b>risk</b><br>" + ["red", "yellow", "green"].filter(k => colors[k])
+      .map(k => `<i style="background:${esc(colors[k])}"></i>${k}`).join("<br>");
+    const h = lg.heat;
+    if (h && Array.isArray(h.breakpoints) && Array.isArray(h.colors)) {
+      html += `<br><b>heat</b> ${esc(h.units || "")}<br>` + h.breakpoints
+        .map((b, i) => `<i style="background:${esc(h.colors[i])}"></i>≥ ${esc(b)}`).join("<br>");
+    }
+    d.innerHTML = html;
     return d;
   };
   c.addTo(map);
@@ -90,39 +136,50 @@ async function legend(map) {
 
 async function report(map) {
   const r = await getJSON("report.json");
-  const c = L.control({ position: "topleft" });
+  const c = L.control({ position: "bottomleft" });
   c.onAdd = () => {
     const d = L.DomUtil.create("div", "panel");
     d.id = "report";
-    d.innerHTML = `<b>${esc(r.as_of)}</b> · ${r.window_days} days<br>` +
-      `${r.input_rows} rows · ${r.located} located · ${r.rejected} rejected · ${r.counted} counted`;
+    const lv = r.levels || {};
+    const reds = Object.entries(lv).map(([k, v]) => `${k} ${v.red ?? 0}`).join(" · ");
+    d.innerHTML = `<b>${esc(r.as_of)}</b> · ${esc(r.window_days)} days<br>` +
+      `${r.input_rows} rows · ${r.located} located · ${r.rejected} rejected · ${r.counted} counted` +
+      (reds ? `<br>red zones: ${esc(reds)}` : "");
     return d;
   };
   c.addTo(map);
 }
 
+// The address search asks riskmap serve's /api/locate; on a plain static server it says so.
 function search(map) {
   const c = L.control({ position: "topright" });
+  let marker = null;
   c.onAdd = () => {
     const d = L.DomUtil.create("div", "panel");
     d.id = "search";
-    d.innerHTML = '<input placeholder="地址 / address" aria-label="address"> <span></span>';
+    d.innerHTML = '<input placeholder="地址, or lon,lat" aria-label="address"><span class="msg"></span>';
     L.DomEvent.disableClickPropagation(d);
-    const input = d.querySelector("input"), out = d.querySelector("span");
+    const input = d.querySelector("input"), out = d.querySelector(".msg");
     input.addEventListener("keydown", async e => {
-      if (e.key !== "Enter") return;
-      try {
-        const r = await getJSON("api/locate?q=" + encodeURIComponent(input.value));
-        if (r.point) { map.setView([r.point[1], r.point[0]], 16); L.marker([r.point[1], r.point[0]]).addTo(map)
-          .bindPopup(esc(input.value) + "<br>" + esc([r.street, r.community, r.post].filter(Boolean).join(" / "))).openPopup(); }
-        out.textContent = r.point ? "" : "not found";
-      } catch (err) { out.textContent = "search needs riskmap serve"; }
+      if (e.key !== "Enter" || !input.value.trim()) return;
+      out.textContent = "…";
+      let r, body;
+      try { r = await fetch("api/locate?q=" + encodeURIComponent(input.value.trim())); body = await r.json(); }
+      catch (err) { out.textContent = "search needs riskmap serve"; return; }
+      if (!r.ok) { out.textContent = body.error || ("error " + r.status); return; }
+      if (!body.point) { out.textContent = "not found"; return; }
+      out.textContent = "";
+      const ll = [body.point[1], body.point[0]];
+      if (marker) map.removeLayer(marker);
+      const zones = ["street", "community", "post"].map(k => body[k + "_name"] || body[k]).filter(Boolean);
+      marker = L.marker(ll).addTo(map).bindPopup(esc(input.value) + "<br>" + esc(zones.join(" / ") || "outside every zone")).openPopup();
+      map.setView(ll, Math.max(map.getZoom(), 15));
     });
     return d;
   };
   c.addTo(map);
 }
-main().catch(e => { console.error(e); });
+main().catch(e => { console.error(e); state.error = String(e); });
 </script>
 </body>
 </html>

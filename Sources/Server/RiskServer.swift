@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `riskmap serve`: the output folder's files and tiles, and the JSON API, from memory where possible.
+public final class RiskServer: Sendable {
+    public let folder: ServedFolder
+    let services: ServerServices
+    let files = FileCache()
+    let answers = AnswerCache()
+    let layers = SnapshotMemo { try TileLayers.load(from: $0) }
+
+    /// Tiles change at most once a run; five minutes keeps a wall display fresh without revalidating
+    /// every tile on every pan. Everything else revalidates with its ETag every time.
+    static let tileCacheControl = "public, max-age=300"
+    static let libCacheControl = "public, max-age=86400"
+    static let fileCacheControl = "no-cache"
+    /// Files of the folder not served: `rejects.csv` repeats the input rows, addresses included.
+    static let private_ = Set(["rejects.csv"])
+
+    /// `Access-Control-Allow-Origin` for every answer, so dashboards on other origins can fetch the
+    /// GeoJSON and the API. Off by default: a loopback server should not be readable by any web page
+    /// the user happens to open.
+    let allowOrigin: String?
+
+    public init(folder: ServedFolder, services: ServerServices, allowOrigin: String? = nil) {
+        self.folder = folder
+        self.services = services
+        self.allowOrigin = allowOrigin
+    }
+
+    /// The Hummingbird application on `host:port` (port 0: any free port, reported to `onRunning`).
+    public func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        var logger = Logger(label: "riskmap.serve")
+        logger.logLevel = .warning
+        return Application(
+            responder: CallbackResponder<BasicRequestContext> { request, _ in await self.respond(request) },
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "riskmap"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// Serves until SIGINT or SIGTERM.
+    public func run(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void) async throws {
+        try await application(host: host, port: port, onRunning: onRunning).runService()
+    }
+
+    /// Every request ends here; every refusal is an `APIError` turned into JSON.
+    public func respond(_ request: Request) async -> Response {
+        guard request.method == .get || request.method == .head else {
+            var r = APIError(.methodNotAllowed, "only GET and HEAD").response
+            r.headers[.allow] = "GET, HEAD"
+            return r
+        }
+        var response: Response
+        do {
+            response = try route(request)
+        } catch let e as APIError {
+            response = e.response
+        } catch {
+            response = APIError(.internalServerError, "\(error)").response
+        }
+        if let allowOrigin { response.headers[.accessControlAllowOrigin] = allowOrigin }
+        return request.method == .head ? response.createHeadResponse() : response
+    }
+
+    func route(_ request: Request) throws -> Response {
+        let root = try folder.snapshot()
+        let path = request.uri.path
+        switch path {
+        case "/healthz": return try health(root)
+        case "/api/zones":
+            let q = try StatsQuery(QueryString(request.uri.query, allowed: StatsQuery.parameters))
+            return try answers.answer(for: request.uri.string, root: root) {
+                let tables = try ZoneTables.shared.value(for: root)
+                return APIAnswer(body: try tables.zonesGeoJSON(q), contentType: "application/geo+json")
+            }
+        case "/api/stats":
+            let q = try StatsQuery(QueryString(request.uri.query, allowed: StatsQuery.parameters))
+            return try answers.answer(for: request.uri.string, root: root) { try self.services.stats(q, root) }
+        case "/api/locate":
+            let q = try LocateQuery(QueryString(request.uri.query, allowed: LocateQuery.parameters))
+            return try APIAnswerResponse.make(services.locate(q, root))
+        default:
+            if path.hasPrefix("/api/") { throw APIError.notFound("no API endpoint \(path)") }
+            return try file(path, root: root, request: request)
+        }
+    }
+
+    func health(_ root: Snapshot) throws -> Response {
+        let missing = ServedFolder.requiredFiles.filter { FileID.of(root.path + "/" + $0) == nil }
+        guard missing.isEmpty else {
+            throw APIError(.serviceUnavailable, "\(root.path) is missing \(missing.joined(separator: ", "))")
+        }
+        return APIAnswerResponse.make(APIAnswer(body: JSONSerialization.sorted(["status": "ok", "folder": root.path])))
+    }
+
+    /// Static files and tiles. A path that could leave the folder is 404 whatever it names.
+    func file(_ path: String, root: Snapshot, request: Request) throws -> Response {
+        guard let segments = path == "/" ? ["index.html"] : RequestPath.segments(path) else { throw APIError.notFound() }
+        if segments.count == 1 && Self.private_.contains(segments[0]) { throw APIError.notFound() }
+        if segments.first == "tiles" { return try tile(segments, root: root, request: request) }
+        let cache = segments.first == "lib" ? Self.libCacheControl : Self.fileCacheControl
+        guard case .found(let entry) = files.file(segments.joined(separator: "/"), in: root, cacheControl: cache) else {
+            throw APIError.notFound("no file \(path)")
+        }
+        return Self.respond(entry, request)
+    }
+
+    func tile(_ segments: [String], root: Snapshot, request: Request) throws -> Response {
+        guard let tile = try TileAddress.parse(segments) else { throw APIError.notFound("not a tile URL") }
+        guard try layers.value(for: root).layers[tile.layer] != nil else {
+            throw APIError.notFound("no tile layer '\(tile.layer)' in tiles.json")
+        }
+        switch files.file(tile.path, in: root, cacheControl: Self.tileCacheControl) {
+        case .found(let entry): return Self.respond(entry, request)
+        // A tile of a known layer with nothing drawn on it: the run does not write empty tiles.
+        case .missing: return Response(status: .noContent, headers: [.cacheControl: Self.tileCacheControl])
+        case .outside: throw APIError.notFound("no file \(tile.path)")
+        }
+    }
+
+    static func respond(_ entry: FileCache.Entry, _ request: Request) -> Response {
+        if let tags = request.headers[.ifNoneMatch], tags == "*" || tags.split(separator: ",").contains(where: {
+            $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == entry.etag
+        }) {
+            return Response(status: .notModified, headers: [.eTag: entry.etag, .cacheControl: entry.headers[.cacheControl] ?? "no-cache"])
+        }
+        return Response(status: .ok, headers: entry.headers, body: ResponseBody(byteBuffer: entry.body))
+    }
+}
+
+enum APIAnswerResponse {
+    static func make(_ a: APIAnswer) -> Response {
+        let buffer = ByteBuffer(bytes: a.body)
+        return Response(status: .ok, headers: JSONBody.headers(buffer.readableBytes, type: a.contentType),
+                        body: ResponseBody(byteBuffer: buffer))
+    }
+}
+
+extension JSONSerialization {
+    static func sorted(_ value: Any) -> Data {
+        (try? data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    }
+}
+
+/// Successful answers of `/api/zones` and `/api/stats`, by exact request URI, for the folder version
+/// they were computed from: a dashboard polling the same query gets bytes from memory.
+final class AnswerCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var root: FileID?
+    private var answers: [String: (ByteBuffer, HTTPFields)] = [:]
+    static let limit = 4096
+
+    func answer(for uri: String, root: Snapshot, compute: () throws -> APIAnswer) throws -> Response {
+        lock.lock()
+        if self.root != root.id { answers.removeAll(); self.root = root.id }
+        let hit = answers[uri]
+        lock.unlock()
+        if let (body, headers) = hit { return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body)) }
+        let a = try compute()
+        let body = ByteBuffer(bytes: a.body)
+        let headers = JSONBody.headers(body.readableBytes, type: a.contentType)
+        lock.lock()
+        if answers.count >= Self.limit { answers.removeAll() }
+        if self.root == root.id { answers[uri] = (body, headers) }
+        lock.unlock()
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+}

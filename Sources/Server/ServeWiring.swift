@@ -1,0 +1,86 @@
+import Foundation
+import Geocoding
+import Geometry
+import Input
+import Jobs
+import Projection
+
+/// Where the API's answers come from:
+/// - stats: with `--db`, `StatsJob` over the case database (every option of `riskmap stats`);
+///   without it, the zone GeoJSON of the folder being served (level, parent, sort, top; options that
+///   re-count cases answer 501 and say that they need `--db`);
+/// - locate: `q=LON,LAT` through `PointLookup`, address text through the geocoder over the served
+///   zones and the gazetteer the last run recorded in its report.
+extension ServerServices {
+    public static func standard(db: URL? = nil, style: URL? = nil) -> ServerServices {
+        // Zones and the geocoder, built once per folder version (reading and indexing take a while).
+        let boundaries = SnapshotMemo { try BoundaryReader(folder: $0.url, defaultCRS: .wgs84).read() }
+        let addresses = SnapshotMemo { root -> AddressLookup in
+            let geocode = lastGeocode(root.url)
+            let gazetteer = (geocode["gazetteer"] as? String).flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+                .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+            return try AddressLookup(boundaries: try boundaries.value(for: root), gazetteer: gazetteer,
+                                     home: HomeArea(parsing: geocode["home"] as? String ?? ""))
+        }
+        return ServerServices(
+            stats: { query, root in
+                if let db { return try databaseStats(query, db: db, style: style, root: root) }
+                return try ZoneTables.shared.value(for: root).stats(query)
+            },
+            locate: { query, root in
+                guard let point = parsePoint(query.q) else {
+                    let lookup = try addresses.value(for: root)
+                    return APIAnswer(body: Data(lookup.json(lookup.locate(query.q)).utf8))
+                }
+                let lookup = PointLookup(boundaries: try boundaries.value(for: root))
+                let located = try lookup.locate(point, crs: try parseCRS(query.crs))
+                return APIAnswer(body: Data(located.json().utf8))
+            })
+    }
+
+    /// `riskmap stats` itself, with the query's options; its usage errors are the client's (400).
+    static func databaseStats(_ query: StatsQuery, db: URL, style: URL?, root: Snapshot) throws -> APIAnswer {
+        var options = StatsOptions(db: db, out: root.url,
+                                   style: style ?? URL(fileURLWithPath: "styles/default.toml"))
+        options.level = query.level
+        options.parent = query.parent
+        options.category = query.category
+        options.since = query.since
+        options.until = query.until
+        options.asOf = query.asOf
+        options.window = query.window
+        options.sort = query.sort.flatMap(StatsSort.init(rawValue:)) ?? .score
+        options.top = query.top
+        options.format = query.format == "csv" ? .csv : .json
+        do {
+            let text = try StatsJob(options: options).run()
+            return APIAnswer(body: Data(text.utf8), contentType: query.format == "csv" ? "text/csv; charset=utf-8" : "application/json")
+        } catch let e as UsageError {
+            throw APIError.badRequest(e.description)
+        }
+    }
+
+    /// The `geocode` block of the served run's report.json: its gazetteer and home district.
+    static func lastGeocode(_ folder: URL) -> [String: Any] {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent("report.json")),
+              let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+        return report["geocode"] as? [String: Any] ?? [:]
+    }
+
+    /// `LON,LAT` (finite numbers); anything else is address text.
+    static func parsePoint(_ q: String) -> Coordinate? {
+        let parts = q.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let x = Double(parts[0]), let y = Double(parts[1]), x.isFinite, y.isFinite else { return nil }
+        return Coordinate(x, y)
+    }
+
+    static func parseCRS(_ text: String) throws(APIError) -> CRS {
+        do {
+            let crs = try CRS(parsing: text)
+            if case .epsg = crs { _ = try CoordinateTransformer(from: crs) }
+            return crs
+        } catch {
+            throw .badRequest("crs: \(error)")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// An API answer computed by a service: the body and its content type.
+public struct APIAnswer: Sendable {
+    public var body: Data
+    public var contentType: String
+    public init(body: Data, contentType: String = "application/json") {
+        self.body = body
+        self.contentType = contentType
+    }
+}
+
+/// What the server asks of the rest of riskmap. The command line supplies these (see
+/// `ServeWiring.swift`), so the server does not depend on how statistics or geocoding are done: each
+/// gets the parsed query and the folder version being served, and throws `APIError` to refuse.
+public struct ServerServices: Sendable {
+    public var stats: @Sendable (StatsQuery, Snapshot) throws -> APIAnswer
+    public var locate: @Sendable (LocateQuery, Snapshot) throws -> APIAnswer
+
+    public init(stats: @escaping @Sendable (StatsQuery, Snapshot) throws -> APIAnswer,
+                locate: @escaping @Sendable (LocateQuery, Snapshot) throws -> APIAnswer) {
+        self.stats = stats
+        self.locate = locate
+    }
+}
+
+/// A value computed from one version of the served folder and kept until the folder changes (a new
+/// run, or `current` moved to another day).
+public final class SnapshotMemo<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cached: (FileID, Value)?
+    private let make: @Sendable (Snapshot) throws -> Value
+
+    public init(_ make: @escaping @Sendable (Snapshot) throws -> Value) { self.make = make }
+
+    public func value(for root: Snapshot) throws -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let (id, v) = cached, id == root.id { return v }
+        // Computed under the lock: two first requests must not both parse the folder's GeoJSON.
+        let v = try make(root)
+        cached = (root.id, v)
+        return v
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Input
+
+/// The options of `riskmap stats`, as query parameters of `/api/stats` and `/api/zones`. Parsed and
+/// checked for form here (400 on anything malformed); what they mean is up to the stats service.
+public struct StatsQuery: Sendable, Hashable {
+    public static let parameters = ["level", "parent", "category", "since", "until", "as-of", "window",
+                                    "sort", "top", "format"]
+    public static let sorts = ["cases", "score", "trend", "density"]
+
+    public var level: ZoneLevel = .street
+    public var parent: String?
+    public var category: String?
+    public var since: Day?
+    public var until: Day?
+    public var asOf: Day?
+    public var window: Int?
+    /// nil: the service's default order.
+    public var sort: String?
+    public var top: Int?
+    public var format = "json"
+
+    public init() {}
+
+    public init(_ q: QueryString) throws(APIError) {
+        if let l = try q.choice("level", ZoneLevel.allCases.map(\.rawValue)) { level = ZoneLevel(rawValue: l)! }
+        parent = try Self.nonEmpty(q, "parent")
+        category = try Self.nonEmpty(q, "category")
+        since = try Self.day(q, "since")
+        until = try Self.day(q, "until")
+        asOf = try Self.day(q, "as-of")
+        window = try q.int("window", in: 1...36500)
+        sort = try q.choice("sort", Self.sorts)
+        top = try q.int("top", in: 1...1_000_000)
+        format = try q.choice("format", ["json", "csv", "table"]) ?? "json"
+        if let since, let until, until < since { throw .badRequest("until (\(until)) is before since (\(since))") }
+        if (since != nil || until != nil) && (asOf != nil || window != nil) {
+            throw .badRequest("give since/until or as-of/window, not both")
+        }
+    }
+
+    static func nonEmpty(_ q: QueryString, _ key: String) throws(APIError) -> String? {
+        guard let v = q[key] else { return nil }
+        guard !v.trimmingCharacters(in: .whitespaces).isEmpty else { throw .badRequest("\(key) is empty") }
+        return v
+    }
+
+    static func day(_ q: QueryString, _ key: String) throws(APIError) -> Day? {
+        guard let v = q[key] else { return nil }
+        guard let d = Day(iso: v) else { throw .badRequest("\(key) must be a date YYYY-MM-DD, got '\(v)'") }
+        return d
+    }
+}
+
+/// `/api/locate?q=ADDRESS[&crs=C]`.
+public struct LocateQuery: Sendable, Hashable {
+    public static let parameters = ["q", "crs"]
+    public var q: String
+    public var crs: String
+
+    public init(q: String, crs: String = "wgs84") {
+        self.q = q
+        self.crs = crs
+    }
+
+    public init(_ query: QueryString) throws(APIError) {
+        guard let text = query["q"]?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            throw .badRequest("q is required: an address, or a point as LON,LAT")
+        }
+        guard text.count <= 500 else { throw .badRequest("q is longer than 500 characters") }
+        self.init(q: text, crs: query["crs"] ?? "wgs84")
+    }
+}

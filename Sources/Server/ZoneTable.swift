@@ -1,0 +1,159 @@
+import Foundation
+import Input
+
+/// One level's zone GeoJSON from the output folder, parsed once per folder version, with each
+/// feature kept as ready-made JSON so filtered answers are assembled by concatenation.
+public struct ZoneTable: Sendable {
+    public struct Row: Sendable {
+        public var id: String
+        public var parent: String?
+        public var cases: Double
+        public var score: Double
+        public var trend: Double
+        public var density: Double
+        var feature: Data
+        var properties: Data
+        var csv: String
+    }
+
+    public var level: ZoneLevel
+    public var rows: [Row]
+
+    public static let csvColumns = ["id", "name", "parent", "cases", "score", "level", "color", "area_km2", "reason", "trend"]
+
+    public init(level: ZoneLevel, folder: URL) throws {
+        let url = folder.appendingPathComponent(level.fileName)
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let doc = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let features = doc["features"] as? [[String: Any]] else {
+            throw APIError(.internalServerError, "\(url.path): not a GeoJSON FeatureCollection")
+        }
+        self.level = level
+        rows = try features.map(Self.row)
+    }
+
+    static func row(_ f: [String: Any]) throws -> Row {
+        let p = f["properties"] as? [String: Any] ?? [:]
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+        let cases = number(p["cases"]), area = number(p["area_km2"])
+        return Row(id: text(p["id"]) ?? "", parent: text(p["parent"]), cases: cases, score: number(p["score"]),
+                   trend: number(p["trend"]), density: area > 0 ? cases / area : 0,
+                   feature: try JSONSerialization.data(withJSONObject: f, options: options),
+                   properties: try JSONSerialization.data(withJSONObject: p, options: options),
+                   csv: csvColumns.map { csvField(p[$0]) }.joined(separator: ","))
+    }
+
+    /// The rows a query selects: by parent, sorted (descending, ties by id), cut to `top`.
+    public func select(_ q: StatsQuery, defaultSort: String?) -> [Row] {
+        var out = q.parent.map { p in rows.filter { $0.parent == p } } ?? rows
+        if let sort = q.sort ?? defaultSort {
+            let key: (Row) -> Double = switch sort {
+            case "cases": \.cases
+            case "trend": \.trend
+            case "density": \.density
+            default: \.score
+            }
+            out.sort { key($0) != key($1) ? key($0) > key($1) : $0.id < $1.id }
+        }
+        if let top = q.top { out = Array(out.prefix(top)) }
+        return out
+    }
+
+    static func text(_ v: Any?) -> String? {
+        switch v {
+        case let s as String: s
+        case let n as NSNumber: n.stringValue
+        default: nil
+        }
+    }
+
+    /// Numbers as numbers; `trend` may come as an object from later styles — its `change` is used.
+    static func number(_ v: Any?) -> Double {
+        switch v {
+        case let n as NSNumber: n.doubleValue
+        case let d as [String: Any]: number(d["change"])
+        default: 0
+        }
+    }
+
+    static func csvField(_ v: Any?) -> String {
+        let s: String = switch v {
+        case nil, is NSNull: ""
+        case let s as String: s
+        case let n as NSNumber: n.stringValue
+        case let other?: String(decoding: (try? JSONSerialization.data(withJSONObject: other, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        }
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// The three levels' tables of one folder version.
+public struct ZoneTables: Sendable {
+    public var tables: [ZoneLevel: ZoneTable]
+
+    /// Parsed once per folder version, shared by `/api/zones` and the folder-based stats.
+    public static let shared = SnapshotMemo { try ZoneTables(folder: $0.url) }
+
+    public init(folder: URL) throws {
+        var t: [ZoneLevel: ZoneTable] = [:]
+        for level in ZoneLevel.allCases { t[level] = try ZoneTable(level: level, folder: folder) }
+        tables = t
+    }
+
+    /// The level's table after checking the parent filter names a zone of the level above.
+    public func table(for q: StatsQuery) throws(APIError) -> ZoneTable {
+        if let parent = q.parent {
+            guard let up = q.level.parentLevel else {
+                throw .badRequest("parent: \(q.level.rawValue) zones have no parent level")
+            }
+            guard tables[up]!.rows.contains(where: { $0.id == parent }) else {
+                throw .badRequest("parent: no \(up.rawValue) with id '\(parent)'")
+            }
+        }
+        return tables[q.level]!
+    }
+
+    /// `/api/zones`: a GeoJSON FeatureCollection of the selected zones (file order unless sorted).
+    public func zonesGeoJSON(_ q: StatsQuery) throws(APIError) -> Data {
+        try Self.requireFolderOptions(q)
+        let rows = try table(for: q).select(q, defaultSort: nil)
+        return Self.join(rows.map(\.feature), prefix: #"{"type":"FeatureCollection","features":["#, suffix: "]}\n")
+    }
+
+    /// `/api/stats` from the folder: one object per zone with the GeoJSON properties (as
+    /// `riskmap stats --format json`), or CSV. Sorted by score unless told otherwise.
+    public func stats(_ q: StatsQuery) throws(APIError) -> APIAnswer {
+        try Self.requireFolderOptions(q)
+        let rows = try table(for: q).select(q, defaultSort: "score")
+        switch q.format {
+        case "csv":
+            let text = ([ZoneTable.csvColumns.joined(separator: ",")] + rows.map(\.csv)).joined(separator: "\r\n") + "\r\n"
+            return APIAnswer(body: Data(text.utf8), contentType: "text/csv; charset=utf-8")
+        case "json":
+            return APIAnswer(body: Self.join(rows.map(\.properties), prefix: "[", suffix: "]\n"), contentType: "application/json")
+        default:
+            throw .badRequest("format table is for terminals; use json or csv")
+        }
+    }
+
+    /// The zone GeoJSON holds the counts of one window, for all categories: the options that
+    /// re-count cases need the case database (`riskmap stats --db`), not this folder.
+    static func requireFolderOptions(_ q: StatsQuery) throws(APIError) {
+        let needDB = [("category", q.category != nil), ("since", q.since != nil), ("until", q.until != nil),
+                      ("as-of", q.asOf != nil), ("window", q.window != nil)].filter(\.1).map(\.0)
+        guard needDB.isEmpty else {
+            throw .notImplemented("\(needDB.joined(separator: ", ")): re-counting cases needs the case database, which this server does not have; the zone files hold the run's window only")
+        }
+    }
+
+    static func join(_ parts: [Data], prefix: String, suffix: String) -> Data {
+        var out = Data(prefix.utf8)
+        for (i, p) in parts.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(p)
+        }
+        out.append(contentsOf: Data(suffix.utf8))
+        return out
+    }
+}
