@@ -34,11 +34,21 @@ public enum MapDocuments {
     }
 
     /// Units, breakpoints and colours of every layer.
+    /// What a level's breakpoints are in, for people reading the legend.
+    static func units(of measure: ThresholdMeasure) -> String {
+        switch measure {
+        case .score: "score (sum of the weights of the cases in the window)"
+        case .density: "score per km²"
+        case .quantile: "share of the level's zones scoring less (0..1)"
+        }
+    }
+
     public static func legend(style: Style) -> String {
         var levels: [String: Any] = [:]
         for level in ZoneLevel.allCases {
             let t = style.thresholds[level]!
-            levels[level.rawValue] = ["units": "score", "breakpoints": ["yellow": t.yellow, "red": t.red]]
+            levels[level.rawValue] = ["measure": t.measure.rawValue, "units": units(of: t.measure),
+                                      "breakpoints": ["yellow": t.yellow, "red": t.red]]
         }
         let legend: [String: Any] = [
             "zones": [
