@@ -27,6 +27,8 @@ public struct RunOptions: Sendable {
     /// Archives of the tile layers (see `ArchiveJob` for the file of each layer).
     public var mbtiles: URL?
     public var pmtiles: URL?
+    /// `--shard K/N`: render only this part of the tiles; every document is written in full.
+    public var shard: TileShard = .whole
     public init(boundaries: URL, cases: [URL], out: URL, style: URL) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
@@ -52,6 +54,11 @@ public struct RunJob {
     public func run() throws -> RunSummary {
         var clock = StepClock()
         let style = try Style(url: options.style)
+        // One run per database at a time (see RunLock); held until this function returns.
+        let lock = try options.db.map { try RunLock(database: $0) { message in
+            FileHandle.standardError.write(Data("riskmap: \(message)\n".utf8))
+        } }
+        defer { withExtendedLifetime(lock) {} }
         // Opened first: a damaged database stops the run before the heavy work.
         let store = try options.db.map { try CaseStore(url: $0, create: true) }
         let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS).read()
@@ -106,12 +113,17 @@ public struct RunJob {
                             stats: stats, style: style, window: window, files: options.cases.map(\.relativePath),
                             tiles: tileCounts, timings: clock.laps + [("total", clock.total)],
                             warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings,
-                            extra: outcome.geocode.reportFields)
+                            extra: outcome.geocode.reportFields.merging(shardField) { _, b in b })
         try folder.write(report.json(), to: "report.json")
         try folder.publish()
         return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,
                           counted: counted, tiles: tileCounts.values.reduce(0, +), seconds: clock.total,
                           warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings, out: options.out)
+    }
+
+    /// A shard's report says which part it drew, so that `merge` can check it has them all.
+    var shardField: [String: Any] {
+        options.shard.count == 1 ? [:] : ["shard": options.shard.description]
     }
 
     /// Every cases file, with duplicate ids across and within files rejected (the first row stands).

@@ -28,14 +28,20 @@ struct TileJob {
         TileOptions(minZoom: options.minZoom, maxZoom: options.maxZoom, tileSize: options.tileSize)
     }
 
+    /// `--shard K/N`: this run draws only its part of every layer's tiles; nil for the whole pyramid.
+    var shardFilter: ((TileID) -> Bool)? {
+        let shard = options.shard
+        return shard.count == 1 ? nil : { shard.contains($0) }
+    }
+
     func render(into folder: OutputFolder) throws -> Result {
         var result = Result()
         try layer("heat", into: folder, result: &result) { onTile, progress in
-            try heatRenderer().render(onTile: onTile, progress: progress)
+            try heatRenderer().render(including: shardFilter, onTile: onTile, progress: progress)
         }
         for level in ZoneLevel.allCases {
             try layer(level.rawValue, into: folder, result: &result) { onTile, progress in
-                try choroplethRenderer(level).render(onTile: onTile, progress: progress)
+                try choroplethRenderer(level).render(including: shardFilter, onTile: onTile, progress: progress)
             }
         }
         return result

@@ -66,9 +66,10 @@ public final class ChoroplethRenderer: Sendable {
     /// Renders every candidate tile of every zoom on all cores. `onTile` receives each tile that has
     /// something drawn, possibly from several threads at once; `progress(done, total)` counts candidates.
     /// The first error thrown (by encoding or by `onTile`) stops the remaining work and is rethrown.
-    public func render(onTile: @Sendable (TileID, [UInt8]) throws -> Void,
+    /// `including` picks a part of the candidates (a shard, the tiles that changed); nil: all.
+    public func render(including: ((TileID) -> Bool)? = nil, onTile: @Sendable (TileID, [UInt8]) throws -> Void,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
-        try renderTiles(candidates, makeWorker: { TileCanvas(size: options.tileSize) },
+        try renderTiles(including.map { candidates.filter($0) } ?? candidates, makeWorker: { TileCanvas(size: options.tileSize) },
                         render: { id, canvas in try renderTile(id, on: canvas) }, onTile: onTile, progress: progress)
     }
 
