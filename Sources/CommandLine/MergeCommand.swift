@@ -26,16 +26,20 @@ struct MergeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the merged tiles as PMTiles (FILE: heat, FILE-street ... as `run --pmtiles`).", valueName: "file"))
     var pmtiles: String?
 
+    @Option(help: ArgumentHelp("History, as `run --keep`: write OUT/YYYY-MM-DD/ (the shards' as-of day), point OUT/current at it, keep the newest N days.", valueName: "n"))
+    var keep: Int?
+
     @Argument(help: ArgumentHelp("The shards' output folders.", valueName: "shard-dir"))
     var shards: [String]
 
     func validate() throws {
         if shards.isEmpty { throw ValidationError("give the shards' output folders") }
+        if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
     }
 
     func run() throws {
         let r = try MergeJob(shards: shards.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
-                         mbtiles: mbtiles.map { URL(fileURLWithPath: $0) }, pmtiles: pmtiles.map { URL(fileURLWithPath: $0) }).run()
+                         mbtiles: mbtiles.map { URL(fileURLWithPath: $0) }, pmtiles: pmtiles.map { URL(fileURLWithPath: $0) }, keep: keep).run()
         print("riskmap merge: \(shards.count) shards, \(r.tiles) tiles in \(String(format: "%.1f", r.seconds)) s → \(out)")
     }
 }

@@ -13,8 +13,10 @@ public struct MergeJob {
     public var out: URL
     public var mbtiles: URL?
     public var pmtiles: URL?
-    public init(shards: [URL], out: URL, mbtiles: URL? = nil, pmtiles: URL? = nil) {
-        self.shards = shards; self.out = out; self.mbtiles = mbtiles; self.pmtiles = pmtiles
+    /// History as in `run --keep N`: publish OUT/YYYY-MM-DD (the shards' as-of day) and move OUT/current.
+    public var keep: Int?
+    public init(shards: [URL], out: URL, mbtiles: URL? = nil, pmtiles: URL? = nil, keep: Int? = nil) {
+        self.shards = shards; self.out = out; self.mbtiles = mbtiles; self.pmtiles = pmtiles; self.keep = keep
     }
 
     /// Files every shard writes with the same content; a difference means the shards did not run on
@@ -27,7 +29,8 @@ public struct MergeJob {
         let roots = try shards.map(resolve)
         try checkShards(roots)
         try checkDocuments(roots)
-        let folder = try OutputFolder(destination: out)
+        let day = try report(roots[0])["as_of"] as? String ?? ""
+        let folder = try OutputFolder(destination: out, history: keep.map { (day: day, keep: $0) })
         try copyTree(roots[0], into: folder.staging, skipping: ["tiles", "report.json"])
         var counts: [String: Int] = [:]
         for root in roots {
