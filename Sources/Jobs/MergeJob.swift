@@ -36,7 +36,7 @@ public struct MergeJob {
         for root in roots {
             try copyTiles(from: root.appendingPathComponent("tiles"), to: folder.url("tiles"), counts: &counts)
         }
-        try folder.write(try mergedReport(roots[0], counts: counts), to: "report.json")
+        try folder.write(try mergedReport(roots, counts: counts), to: "report.json")
         try writeArchives(folder)
         try folder.publish()
         return (counts.values.reduce(0, +), Date().timeIntervalSince(started))
@@ -90,11 +90,23 @@ public struct MergeJob {
         return object
     }
 
-    /// The first shard's report with the merged tile counts (every layer, 0 where no shard drew one).
-    func mergedReport(_ root: URL, counts: [String: Int]) throws -> String {
-        var fields = try report(root)
+    /// The first shard's report with the merged tile counts (every layer, 0 where no shard drew one)
+    /// and `tile_updates` summed over the shards (rendered, kept, deleted per layer).
+    func mergedReport(_ roots: [URL], counts: [String: Int]) throws -> String {
+        let reports = try roots.map(report)
+        var fields = reports[0]
         fields["shard"] = nil
         fields["tiles"] = Dictionary(uniqueKeysWithValues: MapDocuments.layers.map { ($0, counts[$0] ?? 0) })
+        if var updates = fields["tile_updates"] as? [String: Any] {
+            for key in ["rendered", "kept", "deleted"] {
+                var sum: [String: Int] = [:]
+                for r in reports {
+                    for (layer, n) in (r["tile_updates"] as? [String: Any])?[key] as? [String: Int] ?? [:] { sum[layer, default: 0] += n }
+                }
+                updates[key] = sum
+            }
+            fields["tile_updates"] = updates
+        }
         let data = try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -93,8 +93,10 @@ public struct RunJob {
         try folder.write(GeoJSONWriter.hotspots(hotspots(located, window: window, style: style)), to: "hotspots.geojson")
         clock.lap("write_geojson")
 
-        let tiles = try TileJob(options: options, style: style, stats: stats, located: located, window: window)
+        let tiles = try TileJob(options: options, style: style, stats: stats, located: located, window: window,
+                                fingerprint: try tileFingerprint(style: style), previousFolder: previousFolder)
             .render(into: folder)
+        if let state = tiles.state { try folder.write(state.encoded(), to: TileState.fileName) }
         let tileCounts = tiles.counts
         clock.lap("tiles")
         clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
@@ -113,12 +115,29 @@ public struct RunJob {
                             stats: stats, style: style, window: window, files: options.cases.map(\.relativePath),
                             tiles: tileCounts, timings: clock.laps + [("total", clock.total)],
                             warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings,
-                            extra: outcome.geocode.reportFields.merging(shardField) { _, b in b })
+                            extra: outcome.geocode.reportFields.merging(shardField) { _, b in b }
+                                .merging(tiles.reportFields) { _, b in b })
         try folder.write(report.json(), to: "report.json")
         try folder.publish()
         return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,
                           counted: counted, tiles: tileCounts.values.reduce(0, +), seconds: clock.total,
                           warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings, out: options.out)
+    }
+
+    /// The published folder of the previous run: OUT, or what OUT/current names with `--keep`.
+    var previousFolder: URL {
+        options.keep == nil ? options.out : options.out.appendingPathComponent("current").resolvingSymlinksInPath()
+    }
+
+    /// Everything every tile depends on at once: a difference from the previous run's means a full render.
+    func tileFingerprint(style: Style) throws -> String {
+        var parts = [TileState.version, "style:\(style.contentHash)", "crs:\(options.boundariesCRS)",
+                     "zoom:\(options.minZoom)-\(options.maxZoom)", "size:\(options.tileSize)", "shard:\(options.shard)"]
+        for name in ["streets.geojson", "communities.geojson", "posts.geojson"] {
+            let data = (try? Data(contentsOf: options.boundaries.appendingPathComponent(name))) ?? Data()
+            parts.append("\(name):\(fnv1a64Hex(data))")
+        }
+        return parts.joined(separator: " ")
     }
 
     /// A shard's report says which part it drew, so that `merge` can check it has them all.

@@ -32,6 +32,8 @@ public struct TileOptions: Sendable {
 public final class ChoroplethRenderer: Sendable {
     public let options: TileOptions
     private let features: [ProjectedFeature]
+    /// features[i] was the init's feature sources[i] (empty geometries are dropped).
+    private let sources: [Int]
     /// Candidate tiles → indices of the features whose box (plus the outline's margin) meets them.
     private let index: [TileID: [Int32]]
     private let candidates: [TileID]
@@ -44,13 +46,25 @@ public final class ChoroplethRenderer: Sendable {
 
     public init(features: [ChoroplethFeature], options: TileOptions = TileOptions()) {
         self.options = options
-        self.features = features.compactMap(ProjectedFeature.init)
+        let projected = features.enumerated().compactMap { i, f in ProjectedFeature(f).map { (i, $0) } }
+        self.features = projected.map(\.1)
+        self.sources = projected.map(\.0)
         var index: [TileID: [Int32]] = [:]
         for (i, f) in self.features.enumerated() {
             for id in Self.tileRange(of: f, options: options) { index[id, default: []].append(Int32(i)) }
         }
         self.index = index
         self.candidates = index.keys.sorted()
+    }
+
+    /// The candidate tiles on which any of the features `changed` picks (indices into the features given
+    /// to `init`) may draw: the only tiles a change of those features' colours can alter.
+    public func tiles(drawing changed: Set<Int>) -> Set<TileID> {
+        var tiles = Set<TileID>()
+        for (i, f) in features.enumerated() where changed.contains(sources[i]) {
+            tiles.formUnion(Self.tileRange(of: f, options: options))
+        }
+        return tiles
     }
 
     /// The tiles that may have something drawn (their box meets a feature's box), sorted.
