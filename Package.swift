@@ -51,7 +51,7 @@ let package = Package(
                 path: "Sources/Server"),
         // The command line.
         .executableTarget(name: "riskmap",
-                          dependencies: ["Jobs", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["Jobs", "Server", "Rendering", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/CommandLine"),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"], path: "Tests/GeometryTests"),

@@ -3,6 +3,7 @@ import Foundation
 import Input
 import Jobs
 import Projection
+import Rendering
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,7 +64,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the tiles as PMTiles v3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers.", valueName: "file"))
     var pmtiles: String?
 
+    @Option(help: ArgumentHelp("Render only part K of N of the tiles (1 ≤ K ≤ N), the same part on every machine; every shard writes all documents. Combine the shards with `riskmap merge`.", valueName: "k/n"))
+    var shard: String?
+
     func validate() throws {
+        if let shard, TileShard(parsing: shard) == nil {
+            throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 2/8 (got '\(shard)')")
+        }
         if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
         if cases.isEmpty { throw ValidationError("give at least one --cases FILE") }
         if !(0...18).contains(minZoom) || !(0...18).contains(maxZoom) || minZoom > maxZoom {
@@ -87,6 +94,7 @@ struct RunCommand: ParsableCommand {
         options.db = db.map { URL(fileURLWithPath: $0) }
         options.mbtiles = mbtiles.map { URL(fileURLWithPath: $0) }
         options.pmtiles = pmtiles.map { URL(fileURLWithPath: $0) }
+        options.shard = shard.flatMap(TileShard.init(parsing:)) ?? .whole
         let s = try RunJob(options: options).run()
         for w in s.warnings { FileHandle.standardError.write(Data("riskmap: warning: \(w)\n".utf8)) }
         print("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "

@@ -10,23 +10,39 @@ import Rendering
 /// before the extension — `risk.mbtiles`, `risk-street.mbtiles`, `risk-community.mbtiles`,
 /// `risk-post.mbtiles`. Each file appears only when complete.
 struct ArchiveJob {
-    var options: RunOptions
+    var mbtiles: URL?
+    var pmtiles: URL?
+    var minZoom: Int
+    var maxZoom: Int
+    var tileSize: Int
     var bounds: BoundingBox
+
+    init(options: RunOptions, bounds: BoundingBox) {
+        self.init(mbtiles: options.mbtiles, pmtiles: options.pmtiles, minZoom: options.minZoom,
+                  maxZoom: options.maxZoom, tileSize: options.tileSize, bounds: bounds)
+    }
+
+    init(mbtiles: URL?, pmtiles: URL?, minZoom: Int, maxZoom: Int, tileSize: Int, bounds: BoundingBox) {
+        self.mbtiles = mbtiles; self.pmtiles = pmtiles
+        self.minZoom = minZoom; self.maxZoom = maxZoom; self.tileSize = tileSize; self.bounds = bounds
+    }
 
     /// The archives written, for the summary.
     func write(_ layers: [String: [TileID: [UInt8]]]) throws -> [URL] {
         var written: [URL] = []
         for name in MapDocuments.layers {
             guard let tiles = layers[name] else { continue }
-            let info = TileSetInfo(name: "riskmap \(name)", description: Self.describe(name),
-                                   bounds: (bounds.minX, bounds.minY, bounds.maxX, bounds.maxY),
-                                   minZoom: options.minZoom, maxZoom: options.maxZoom, tileSize: options.tileSize)
-            if let base = options.mbtiles {
+            // Rounded as tiles.json rounds them (1 cm), so that `merge`, which knows only tiles.json,
+            // writes the same archive as a single run.
+            let b = [bounds.minX, bounds.minY, bounds.maxX, bounds.maxY].map { ($0 * 1e7).rounded() / 1e7 }
+            let info = TileSetInfo(name: "riskmap \(name)", description: Self.describe(name), bounds: (b[0], b[1], b[2], b[3]),
+                                   minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize)
+            if let base = mbtiles {
                 let url = Self.url(base, layer: name)
                 try MBTilesWriter.write(tiles, info: info, to: url)
                 written.append(url)
             }
-            if let base = options.pmtiles {
+            if let base = pmtiles {
                 let url = Self.url(base, layer: name)
                 try PMTilesWriter.write(tiles, info: info, to: url)
                 written.append(url)

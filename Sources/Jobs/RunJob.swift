@@ -27,6 +27,8 @@ public struct RunOptions: Sendable {
     /// Archives of the tile layers (see `ArchiveJob` for the file of each layer).
     public var mbtiles: URL?
     public var pmtiles: URL?
+    /// `--shard K/N`: render only this part of the tiles; every document is written in full.
+    public var shard: TileShard = .whole
     public init(boundaries: URL, cases: [URL], out: URL, style: URL) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
@@ -52,6 +54,11 @@ public struct RunJob {
     public func run() throws -> RunSummary {
         var clock = StepClock()
         let style = try Style(url: options.style)
+        // One run per database at a time (see RunLock); held until this function returns.
+        let lock = try options.db.map { try RunLock(database: $0) { message in
+            FileHandle.standardError.write(Data("riskmap: \(message)\n".utf8))
+        } }
+        defer { withExtendedLifetime(lock) {} }
         // Opened first: a damaged database stops the run before the heavy work.
         let store = try options.db.map { try CaseStore(url: $0, create: true) }
         let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS).read()
@@ -86,8 +93,10 @@ public struct RunJob {
         try folder.write(GeoJSONWriter.hotspots(hotspots(located, window: window, style: style)), to: "hotspots.geojson")
         clock.lap("write_geojson")
 
-        let tiles = try TileJob(options: options, style: style, stats: stats, located: located, window: window)
+        let tiles = try TileJob(options: options, style: style, stats: stats, located: located, window: window,
+                                fingerprint: try tileFingerprint(style: style), previousFolder: previousFolder)
             .render(into: folder)
+        if let state = tiles.state { try folder.write(state.encoded(), to: TileState.fileName) }
         let tileCounts = tiles.counts
         clock.lap("tiles")
         clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
@@ -106,12 +115,34 @@ public struct RunJob {
                             stats: stats, style: style, window: window, files: options.cases.map(\.relativePath),
                             tiles: tileCounts, timings: clock.laps + [("total", clock.total)],
                             warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings,
-                            extra: outcome.geocode.reportFields)
+                            extra: outcome.geocode.reportFields.merging(shardField) { _, b in b }
+                                .merging(tiles.reportFields) { _, b in b })
         try folder.write(report.json(), to: "report.json")
         try folder.publish()
         return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,
                           counted: counted, tiles: tileCounts.values.reduce(0, +), seconds: clock.total,
                           warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings, out: options.out)
+    }
+
+    /// The published folder of the previous run: OUT, or what OUT/current names with `--keep`.
+    var previousFolder: URL {
+        options.keep == nil ? options.out : options.out.appendingPathComponent("current").resolvingSymlinksInPath()
+    }
+
+    /// Everything every tile depends on at once: a difference from the previous run's means a full render.
+    func tileFingerprint(style: Style) throws -> String {
+        var parts = [TileState.version, "style:\(style.contentHash)", "crs:\(options.boundariesCRS)",
+                     "zoom:\(options.minZoom)-\(options.maxZoom)", "size:\(options.tileSize)", "shard:\(options.shard)"]
+        for name in ["streets.geojson", "communities.geojson", "posts.geojson"] {
+            let data = (try? Data(contentsOf: options.boundaries.appendingPathComponent(name))) ?? Data()
+            parts.append("\(name):\(fnv1a64Hex(data))")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// A shard's report says which part it drew, so that `merge` can check it has them all.
+    var shardField: [String: Any] {
+        options.shard.count == 1 ? [:] : ["shard": options.shard.description]
     }
 
     /// Every cases file, with duplicate ids across and within files rejected (the first row stands).

@@ -13,6 +13,10 @@ struct TileJob {
     var stats: [ZoneLevel: [ZoneStats]]
     var located: [LocatedCase]
     var window: Window
+    /// What every tile depends on at once (see `TileState`).
+    var fingerprint: String
+    /// The previous run's published folder; its tiles are kept where nothing changed.
+    var previousFolder: URL?
 
     /// What the layers produced.
     struct Result {
@@ -22,27 +26,62 @@ struct TileJob {
         var seconds: [(String, Double)] = []
         /// layer → tile → PNG, only when an archive is wanted.
         var archived: [String: [TileID: [UInt8]]] = [:]
+        /// Per layer: tiles drawn by this run, kept from the previous one, and deleted (drawn before,
+        /// empty now).
+        var rendered: [String: Int] = [:], kept: [String: Int] = [:], deleted: [String: Int] = [:]
+        /// "incremental", or "full" with the reason, for report.json.
+        var mode = "full"
+        var state: TileState?
+
+        var reportFields: [String: Any] {
+            ["tile_updates": ["mode": mode, "rendered": rendered, "kept": kept, "deleted": deleted]]
+        }
     }
 
     var tileOptions: TileOptions {
         TileOptions(minZoom: options.minZoom, maxZoom: options.maxZoom, tileSize: options.tileSize)
     }
 
+    /// `--shard K/N`: this run draws only its part of every layer's tiles; nil for the whole pyramid.
+    var shardFilter: ((TileID) -> Bool)? {
+        let shard = options.shard
+        return shard.count == 1 ? nil : { shard.contains($0) }
+    }
+
     func render(into folder: OutputFolder) throws -> Result {
         var result = Result()
-        try layer("heat", into: folder, result: &result) { onTile, progress in
-            try heatRenderer().render(onTile: onTile, progress: progress)
+        let base = previousFolder.flatMap { url in TileState.read(folder: url).map { (url, $0) } }
+        let usable = base.flatMap { $0.1.fingerprint == fingerprint ? $0 : nil }
+        result.mode = usable != nil ? "incremental" : base == nil ? "full (no previous tile state)"
+            : "full (style, boundaries, zooms, tile size or shard changed)"
+        let (heat, points) = heatRenderer()
+        let heatDirty = usable.map { heatTiles(around: changedPoints($0.1.heat, points), bandwidthMetres: style.heatmap.bandwidthMetres,
+                                               sampleLevel: heat.field.sampleLevel, options: tileOptions) }
+        try layer("heat", into: folder, base: usable?.0, dirty: heatDirty, result: &result) { including, onTile, progress in
+            try heat.render(including: including, onTile: onTile, progress: progress)
         }
+        var fills: [String: [String]] = [:]
         for level in ZoneLevel.allCases {
-            try layer(level.rawValue, into: folder, result: &result) { onTile, progress in
-                try choroplethRenderer(level).render(onTile: onTile, progress: progress)
+            let (renderer, colours) = choroplethRenderer(level)
+            fills[level.rawValue] = colours
+            let dirty = usable.map { renderer.tiles(drawing: changedZones($0.1.fills[level.rawValue], colours)) }
+            try layer(level.rawValue, into: folder, base: usable?.0, dirty: dirty, result: &result) { including, onTile, progress in
+                try renderer.render(including: including, onTile: onTile, progress: progress)
             }
         }
+        result.state = TileState(fingerprint: fingerprint, fills: fills, heat: points)
         return result
     }
 
-    /// The heat layer's cases: located to a point and inside the window, weighted by their category.
-    func heatRenderer() -> HeatmapRenderer {
+    /// Indices of the zones whose colour differs from the previous run's (all when the count differs).
+    func changedZones(_ old: [String]?, _ new: [String]) -> Set<Int> {
+        guard let old, old.count == new.count else { return Set(new.indices) }
+        return Set(new.indices.filter { old[$0] != new[$0] })
+    }
+
+    /// The heat layer's cases: located to a point and inside the window, weighted by their category,
+    /// in canonical order (see `canonicalOrder`), and the renderer drawing them.
+    func heatRenderer() -> (HeatmapRenderer, [HeatPoint]) {
         let heat = style.heatmap
         // Category texts repeat a lot: match each distinct text against the style's words once.
         var weights: [String: Double] = [:]
@@ -52,41 +91,77 @@ struct TileJob {
             let weight = weights[text] ?? style.resolve(category: text).weight
             weights[text] = weight
             return HeatPoint(lon: p.x, lat: p.y, weight: weight)
-        }
+        }.sorted(by: canonicalOrder)
         let ramp = HeatRamp(breakpoints: heat.breakpoints, colors: heat.colors.map { RGBA8(hex: $0)! },
                             steps: heat.steps, opacity: heat.opacity)
-        return HeatmapRenderer(points: points, bandwidthMetres: heat.bandwidthMetres, ramp: ramp, options: tileOptions)
+        return (HeatmapRenderer(points: points, bandwidthMetres: heat.bandwidthMetres, ramp: ramp, options: tileOptions), points)
     }
 
-    func choroplethRenderer(_ level: ZoneLevel) -> ChoroplethRenderer {
+    /// The renderer of a zone layer and the fill colour of each of its zones (for the tile state).
+    func choroplethRenderer(_ level: ZoneLevel) -> (ChoroplethRenderer, [String]) {
         let alpha = UInt8((style.fillOpacity * 255).rounded())
         let outline = RGBA8(hex: style.outline)!
-        let features = (stats[level] ?? []).filter { !$0.zone.geometry.isEmpty }.map { s -> ChoroplethFeature in
+        let zones = (stats[level] ?? []).filter { !$0.zone.geometry.isEmpty }
+        let features = zones.map { s -> ChoroplethFeature in
             ChoroplethFeature(geometry: s.zone.geometry, fill: RGBA8(hex: style.colors[s.level]!)!.withAlpha(alpha),
                               stroke: outline)
         }
-        return ChoroplethRenderer(features: features, options: tileOptions)
+        return (ChoroplethRenderer(features: features, options: tileOptions), features.map(\.fill.hexString))
     }
 
-    typealias Render = (_ onTile: @Sendable (TileID, [UInt8]) throws -> Void,
+    typealias Render = (_ including: ((TileID) -> Bool)?, _ onTile: @Sendable (TileID, [UInt8]) throws -> Void,
                         _ progress: @escaping @Sendable (Int, Int) -> Void) throws -> Void
 
-    /// Renders one layer on all cores with a progress bar, writing `tiles/NAME/z/x/y.png`.
-    private func layer(_ name: String, into folder: OutputFolder, result: inout Result, _ render: Render) throws {
+    /// Renders one layer on all cores with a progress bar, writing `tiles/NAME/z/x/y.png`. With a
+    /// previous folder and the `dirty` tiles, every other tile of the previous run is kept (hard link)
+    /// and only the dirty ones are drawn.
+    private func layer(_ name: String, into folder: OutputFolder, base: URL?, dirty: Set<TileID>?,
+                       result: inout Result, _ render: Render) throws {
         let start = Date()
         let root = folder.url("tiles/\(name)")
         let sink = TileSink(keep: options.mbtiles != nil || options.pmtiles != nil)
+        var including = shardFilter
+        var before = Set<TileID>()
+        if let base, let dirty {
+            before = try keepTiles(from: base.appendingPathComponent("tiles/\(name)"), to: root, dirty: dirty, sink: sink)
+            result.kept[name] = sink.count
+            including = { [shardFilter] id in dirty.contains(id) && (shardFilter?(id) ?? true) }
+        }
         let bar = ProgressBar("tiles \(name)")
-        try render({ tile, png in
+        try render(including, { tile, png in
             let dir = root.appendingPathComponent("\(tile.z)/\(tile.x)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             try Data(png).write(to: dir.appendingPathComponent("\(tile.y).png"))
-            sink.add(tile, png)
+            sink.add(tile, png, rendered: true)
         }, { done, total in bar.update(done, of: total) })
         bar.finish()
+        result.rendered[name] = sink.renderedIDs.count
+        result.kept[name] = result.kept[name] ?? 0
+        result.deleted[name] = before.subtracting(sink.renderedIDs).count
         result.counts[name] = sink.count
         result.seconds.append((name, Date().timeIntervalSince(start)))
         if sink.keep { result.archived[name] = sink.tiles }
+    }
+
+    /// Hard-links (or copies, across file systems) every tile of `from` that is not dirty into `to`;
+    /// returns the dirty tiles that existed there (deleted unless drawn again).
+    private func keepTiles(from: URL, to: URL, dirty: Set<TileID>, sink: TileSink) throws -> Set<TileID> {
+        let fm = FileManager.default
+        var before = Set<TileID>()
+        guard let walker = fm.enumerator(atPath: from.path) else { return before }
+        var made = Set<String>()
+        while let relative = walker.nextObject() as? String {
+            let parts = relative.dropLast(4).split(separator: "/").compactMap { Int($0) }
+            guard relative.hasSuffix(".png"), parts.count == 3 else { continue }
+            let id = TileID(z: parts[0], x: parts[1], y: parts[2])
+            if dirty.contains(id) { before.insert(id); continue }
+            let source = from.appendingPathComponent(relative), target = to.appendingPathComponent(relative)
+            let dir = target.deletingLastPathComponent()
+            if made.insert(dir.path).inserted { try fm.createDirectory(at: dir, withIntermediateDirectories: true) }
+            if link(source.path, target.path) != 0 { try fm.copyItem(at: source, to: target) }
+            sink.add(id, sink.keep ? Array(try Data(contentsOf: source)) : [], rendered: false)
+        }
+        return before
     }
 }
 
@@ -95,14 +170,17 @@ final class TileSink: @unchecked Sendable {
     let keep: Bool
     private let lock = NSLock()
     private var stored: [TileID: [UInt8]] = [:]
+    private var drawn = Set<TileID>()
     private var n = 0
     init(keep: Bool) { self.keep = keep }
-    func add(_ tile: TileID, _ png: [UInt8]) {
+    func add(_ tile: TileID, _ png: [UInt8], rendered: Bool) {
         lock.withLock {
             n += 1
+            if rendered { drawn.insert(tile) }
             if keep { stored[tile] = png }
         }
     }
     var count: Int { lock.withLock { n } }
+    var renderedIDs: Set<TileID> { lock.withLock { drawn } }
     var tiles: [TileID: [UInt8]] { lock.withLock { stored } }
 }

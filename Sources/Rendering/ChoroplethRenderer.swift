@@ -32,6 +32,8 @@ public struct TileOptions: Sendable {
 public final class ChoroplethRenderer: Sendable {
     public let options: TileOptions
     private let features: [ProjectedFeature]
+    /// features[i] was the init's feature sources[i] (empty geometries are dropped).
+    private let sources: [Int]
     /// Candidate tiles → indices of the features whose box (plus the outline's margin) meets them.
     private let index: [TileID: [Int32]]
     private let candidates: [TileID]
@@ -44,13 +46,25 @@ public final class ChoroplethRenderer: Sendable {
 
     public init(features: [ChoroplethFeature], options: TileOptions = TileOptions()) {
         self.options = options
-        self.features = features.compactMap(ProjectedFeature.init)
+        let projected = features.enumerated().compactMap { i, f in ProjectedFeature(f).map { (i, $0) } }
+        self.features = projected.map(\.1)
+        self.sources = projected.map(\.0)
         var index: [TileID: [Int32]] = [:]
         for (i, f) in self.features.enumerated() {
             for id in Self.tileRange(of: f, options: options) { index[id, default: []].append(Int32(i)) }
         }
         self.index = index
         self.candidates = index.keys.sorted()
+    }
+
+    /// The candidate tiles on which any of the features `changed` picks (indices into the features given
+    /// to `init`) may draw: the only tiles a change of those features' colours can alter.
+    public func tiles(drawing changed: Set<Int>) -> Set<TileID> {
+        var tiles = Set<TileID>()
+        for (i, f) in features.enumerated() where changed.contains(sources[i]) {
+            tiles.formUnion(Self.tileRange(of: f, options: options))
+        }
+        return tiles
     }
 
     /// The tiles that may have something drawn (their box meets a feature's box), sorted.
@@ -66,9 +80,10 @@ public final class ChoroplethRenderer: Sendable {
     /// Renders every candidate tile of every zoom on all cores. `onTile` receives each tile that has
     /// something drawn, possibly from several threads at once; `progress(done, total)` counts candidates.
     /// The first error thrown (by encoding or by `onTile`) stops the remaining work and is rethrown.
-    public func render(onTile: @Sendable (TileID, [UInt8]) throws -> Void,
+    /// `including` picks a part of the candidates (a shard, the tiles that changed); nil: all.
+    public func render(including: ((TileID) -> Bool)? = nil, onTile: @Sendable (TileID, [UInt8]) throws -> Void,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
-        try renderTiles(candidates, makeWorker: { TileCanvas(size: options.tileSize) },
+        try renderTiles(including.map { candidates.filter($0) } ?? candidates, makeWorker: { TileCanvas(size: options.tileSize) },
                         render: { id, canvas in try renderTile(id, on: canvas) }, onTile: onTile, progress: progress)
     }
 

@@ -91,9 +91,10 @@ public final class HeatmapRenderer: Sendable {
     }
 
     /// Renders every candidate tile on all cores; same contract as `ChoroplethRenderer.render`.
-    public func render(onTile: @Sendable (TileID, [UInt8]) throws -> Void,
+    /// `including` picks a part of the candidates (a shard, the tiles that changed); nil: all.
+    public func render(including: ((TileID) -> Bool)? = nil, onTile: @Sendable (TileID, [UInt8]) throws -> Void,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
-        try renderTiles(candidates, makeWorker: { TileBuffers(size: options.tileSize) },
+        try renderTiles(including.map { candidates.filter($0) } ?? candidates, makeWorker: { TileBuffers(size: options.tileSize) },
                         render: { id, buffers in try renderTile(id, buffers: &buffers) }, onTile: onTile, progress: progress)
     }
 

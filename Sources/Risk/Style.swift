@@ -180,7 +180,7 @@ struct StyleKeys {
 }
 
 /// FNV-1a, 64 bit: a stable fingerprint of the style file for the report (not for security).
-func fnv1a64Hex(_ data: Data) -> String {
+public func fnv1a64Hex(_ data: Data) -> String {
     String(format: "%016llx", fnv1a64(data))
 }
 

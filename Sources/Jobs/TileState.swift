@@ -1,0 +1,139 @@
+import Foundation
+import Projection
+import Rendering
+
+/// What the tiles of a run were drawn from, kept in the output folder (`.riskmap-tiles.state`) so the
+/// next run can re-render only the tiles whose content can have changed.
+///
+/// - `fingerprint`: everything that changes every tile at once (style file, boundary files, zooms,
+///   tile size, the drawing code's version). Any difference: full render.
+/// - `fills`: per zone layer, the fill colour of every zone, in the boundaries' order.
+/// - `heat`: the heat points drawn, sorted. Ids are not needed: a tile depends only on the multiset of
+///   (lon, lat, weight), and two sorted arrays diff in one pass.
+struct TileState: Equatable {
+    static let fileName = ".riskmap-tiles.state"
+    /// Bump when a renderer changes its pixels: old states then force a full render.
+    static let version = "riskmap-tiles-1"
+
+    var fingerprint: String
+    var fills: [String: [String]]
+    var heat: [HeatPoint]
+
+    /// Layout: magic line, UInt32 length + JSON {fingerprint, fills}, UInt64 count + count × 3 Float64
+    /// (lon, lat, weight), all little-endian: 24 bytes a point, read back without parsing.
+    func encoded() -> Data {
+        var data = Data("\(Self.version)\n".utf8)
+        let header = try! JSONSerialization.data(withJSONObject: ["fingerprint": fingerprint, "fills": fills],
+                                                 options: [.sortedKeys])
+        data.append(littleEndian: UInt32(header.count))
+        data.append(header)
+        data.append(littleEndian: UInt64(heat.count))
+        var values = [Double]()
+        values.reserveCapacity(heat.count * 3)
+        for p in heat { values += [p.lon, p.lat, p.weight] }
+        // Float64 in memory order: little-endian on every platform Swift on Linux runs on (x86-64, arm64).
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// nil for a missing, foreign or damaged file: the run then renders everything.
+    init?(data: Data) {
+        var reader = ByteReader(data: data)
+        guard reader.line() == Self.version, let n = reader.uint32().map(Int.init),
+              let header = reader.bytes(n),
+              let json = try? JSONSerialization.jsonObject(with: header) as? [String: Any],
+              let fingerprint = json["fingerprint"] as? String, let fills = json["fills"] as? [String: [String]],
+              let count = reader.uint64().map(Int.init), count >= 0, reader.remaining == count * 24 else { return nil }
+        let start = data.startIndex + reader.offset
+        let heat = data[start...].withUnsafeBytes { raw in
+            (0..<count).map { i in
+                HeatPoint(lon: raw.loadUnaligned(fromByteOffset: i * 24, as: Double.self),
+                          lat: raw.loadUnaligned(fromByteOffset: i * 24 + 8, as: Double.self),
+                          weight: raw.loadUnaligned(fromByteOffset: i * 24 + 16, as: Double.self))
+            }
+        }
+        self.init(fingerprint: fingerprint, fills: fills, heat: heat)
+    }
+
+    init(fingerprint: String, fills: [String: [String]], heat: [HeatPoint]) {
+        self.fingerprint = fingerprint; self.fills = fills; self.heat = heat
+    }
+
+    /// The state a folder holds, if any.
+    static func read(folder: URL) -> TileState? {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(fileName), options: .alwaysMapped) else { return nil }
+        return TileState(data: data)
+    }
+}
+
+/// Heat points in one canonical order. The density field adds kernels in the order of its points, and
+/// Float sums depend on order: sorting makes a pixel's value depend only on the set of points near
+/// it, so a tile far from every change keeps its exact bytes.
+func canonicalOrder(_ a: HeatPoint, _ b: HeatPoint) -> Bool {
+    (a.lon, a.lat, a.weight) < (b.lon, b.lat, b.weight)
+}
+
+/// The points in one sorted array and not in the other (both ways), in one merge pass.
+func changedPoints(_ old: [HeatPoint], _ new: [HeatPoint]) -> [HeatPoint] {
+    var changed: [HeatPoint] = []
+    var i = 0, j = 0
+    while i < old.count || j < new.count {
+        if j == new.count || (i < old.count && canonicalOrder(old[i], new[j])) {
+            changed.append(old[i]); i += 1
+        } else if i == old.count || canonicalOrder(new[j], old[i]) {
+            changed.append(new[j]); j += 1
+        } else {
+            i += 1; j += 1
+        }
+    }
+    return changed
+}
+
+/// The tiles of zooms `options.minZoom...maxZoom` within the kernel's reach of any of `points`.
+///
+/// A case's kernel covers the disk of radius `bandwidth` (on the ground) around it; finer levels
+/// interpolate the sampling level bilinearly, which reaches one sampled pixel further. The reach used
+/// is 1.5 × the bandwidth plus 4 sampled pixels: a few extra tiles re-rendered cost little, a tile
+/// missed would be wrong.
+func heatTiles(around points: [HeatPoint], bandwidthMetres h: Double, sampleLevel: Int, options: TileOptions) -> Set<TileID> {
+    var tiles = Set<TileID>()
+    let world = 2 * WebMercator.originShift
+    for p in points {
+        let m = WebMercator.project(.init(p.lon, p.lat))
+        let (u, v) = (m.x / world + 0.5, 0.5 - m.y / world)
+        let reach = 1.5 * h / max(cos(p.lat * .pi / 180), 0.01) / world + 4 / (256 * pow(2, Double(sampleLevel)))
+        for z in options.minZoom...options.maxZoom {
+            let n = 1 << z, scale = Double(n)
+            func index(_ t: Double) -> Int { min(max(Int((t * scale).rounded(.down)), 0), n - 1) }
+            for x in index(u - reach)...index(u + reach) {
+                for y in index(v - reach)...index(v + reach) { tiles.insert(TileID(z: z, x: x, y: y)) }
+            }
+        }
+    }
+    return tiles
+}
+
+private struct ByteReader {
+    let data: Data
+    var offset = 0
+    var remaining: Int { data.count - offset }
+    mutating func bytes(_ n: Int) -> Data? {
+        guard n >= 0, remaining >= n else { return nil }
+        defer { offset += n }
+        return data.subdata(in: data.startIndex + offset..<data.startIndex + offset + n)
+    }
+    mutating func line() -> String? {
+        guard let end = data[(data.startIndex + offset)...].prefix(64).firstIndex(of: 0x0A) else { return nil }
+        let text = String(decoding: data[(data.startIndex + offset)..<end], as: UTF8.self)
+        offset = end - data.startIndex + 1
+        return text
+    }
+    mutating func uint32() -> UInt32? { bytes(4).map { $0.reversed().reduce(0) { $0 << 8 | UInt32($1) } } }
+    mutating func uint64() -> UInt64? { bytes(8).map { $0.reversed().reduce(0) { $0 << 8 | UInt64($1) } } }
+}
+
+private extension Data {
+    mutating func append<T: FixedWidthInteger>(littleEndian value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+}
