@@ -88,10 +88,13 @@ public struct RunJob {
         for level in ZoneLevel.allCases {
             try folder.write(GeoJSONWriter.zones(stats[level]!, style: style), to: level.fileName)
         }
+        clock.lap("write_zones")
         try folder.write(GeoJSONWriter.cases(located, window: window, warnings: outcome.warnings), to: "cases.geojson")
+        clock.lap("write_cases")
         try folder.write(RejectsWriter.csv(rejected, headers: input.headers), to: "rejects.csv")
+        clock.lap("write_rejects")
         try folder.write(GeoJSONWriter.hotspots(hotspots(located, window: window, style: style)), to: "hotspots.geojson")
-        clock.lap("write_geojson")
+        clock.lap("hotspots")
 
         let tiles = try TileJob(options: options, style: style, stats: stats, located: located, window: window,
                                 fingerprint: try tileFingerprint(style: style), previousFolder: previousFolder)
