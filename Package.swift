@@ -61,9 +61,11 @@ let package = Package(
         .testTarget(name: "RiskTests", dependencies: ["Risk"], path: "Tests/RiskTests"),
         .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"], path: "Tests/RenderingTests"),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs"], path: "Tests/JobsTests"),
+        // Paths and child processes for the tests that run the real binary.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "ServerTests",
-                    dependencies: ["Server", .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    dependencies: ["Server", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/ServerTests"),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A tiny district written by the tests: two streets side by side, two communities each,

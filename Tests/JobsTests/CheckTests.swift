@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `riskmap check`: gaps and overlaps between siblings with areas in m² (checked against pyproj's

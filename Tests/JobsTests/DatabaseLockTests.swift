@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Two runs on one `--db` at once: the second says it waits for the first, then runs; the database

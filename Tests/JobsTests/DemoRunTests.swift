@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `riskmap run` on the demo district, checked by an independent reader (scripts/oracles/check_output.py:

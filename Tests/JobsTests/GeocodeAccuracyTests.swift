@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Geocoding
 import Geometry
 import Input

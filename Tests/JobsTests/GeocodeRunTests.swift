@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `riskmap run` with address geocoding: the demo's address-only rows, gazetteer problems, and

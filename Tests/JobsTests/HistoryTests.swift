@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `--keep N`: day folders, the `current` link moved only when a day is complete, pruning, and a

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Daily runs: day 1, then day 2 with 1% new and 0.5% updated cases (scripts/make_day2.py) and the

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `run --shard K/N` and `merge`: the merged shards equal a single run, byte for byte.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Bad input to `stats` and `run --db`: a one-line error naming the option or the style key;

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The viewer in a real browser (Debian's chromium, headless, driven by selenium through Debian's
