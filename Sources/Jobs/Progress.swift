@@ -33,3 +33,22 @@ public final class ProgressBar: @unchecked Sendable {
         FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
     }
 }
+
+/// Runs `a` and `b` at once on two threads (work that shares nothing), returning both results.
+func inParallel<A, B>(_ a: () throws -> A, _ b: () throws -> B) throws -> (A, B) {
+    var ra: Result<A, Error>?, rb: Result<B, Error>?
+    try withoutActuallyEscaping(a) { a in
+        try withoutActuallyEscaping(b) { b in
+            try withUnsafeMutablePointer(to: &ra) { pa in
+                try withUnsafeMutablePointer(to: &rb) { pb in
+                    nonisolated(unsafe) let (a, b, pa, pb) = (a, b, pa, pb)
+                    DispatchQueue.concurrentPerform(iterations: 2) { i in
+                        if i == 0 { pa.pointee = Result { try a() } } else { pb.pointee = Result { try b() } }
+                    }
+                    _ = try pa.pointee!.get(); _ = try pb.pointee!.get()
+                }
+            }
+        }
+    }
+    return (try ra!.get(), try rb!.get())
+}

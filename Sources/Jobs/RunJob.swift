@@ -76,12 +76,21 @@ public struct RunJob {
 
         let window = Window(asOf: options.asOf ?? Day.today(), days: options.window ?? style.windowDays)
         let areas = zoneAreas(boundaries)
-        let stats = Scorer(style: style, window: window).score(cases: located, boundaries: boundaries, areas: areas)
-        clock.lap("score")
-        try store?.save(cases: located, zones: ZoneLevel.allCases.flatMap { level in
-            boundaries.zones(level).map { ($0, areas[level]?[$0.id] ?? 0) }
-        }, run: StoredRun(asOf: window.asOf, windowDays: window.days, boundaries: options.boundaries.path), style: style)
+        // With --db the map is drawn from the database's history, this run's cases stored first.
+        let database = try store.map { try save(located, removing: rejected, to: $0, boundaries: boundaries, areas: areas,
+                                                 window: window, style: style) }
         clock.lap("database")
+        let cases = try store.map { try MapCases(store: $0, window: window, style: style) }
+            ?? MapCases(located: located, window: window, style: style)
+        clock.lap("map_cases")
+        // Scores, hotspots and the heat layer's density field share nothing: they run at once.
+        let ((stats, hotspots), heat) = try inParallel({
+            try inParallel({
+                Scorer(style: style, window: window)
+                    .score(cases: cases.scoring, categories: cases.table.resolved, boundaries: boundaries, areas: areas)
+            }, { HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases.hotspots, top: style.hotspots.count) })
+        }, { TileJob.heatRenderer(points: cases.heat, style: style, options: options) })
+        clock.lap("score")
 
         let folder = try OutputFolder(destination: options.out,
                                       history: options.keep.map { (day: window.asOf.description, keep: $0) })
@@ -93,10 +102,10 @@ public struct RunJob {
         clock.lap("write_cases")
         try folder.write(RejectsWriter.csv(rejected, headers: input.headers), to: "rejects.csv")
         clock.lap("write_rejects")
-        try folder.write(GeoJSONWriter.hotspots(hotspots(located, window: window, style: style)), to: "hotspots.geojson")
+        try folder.write(GeoJSONWriter.hotspots(hotspots), to: "hotspots.geojson")
         clock.lap("hotspots")
 
-        let tiles = try TileJob(options: options, style: style, stats: stats, located: located, window: window,
+        let tiles = try TileJob(options: options, style: style, stats: stats, heat: heat,
                                 fingerprint: try tileFingerprint(style: style), previousFolder: previousFolder)
             .render(into: folder)
         if let state = tiles.state { try folder.write(state.encoded(), to: TileState.fileName) }
@@ -112,13 +121,14 @@ public struct RunJob {
         try folder.write(MapDocuments.viewer(bounds: bounds), to: "index.html")
         try MapDocuments.copyLeaflet(into: folder)
 
-        let counted = located.filter { window.contains($0.record.day) }.count
+        let counted = cases.counted
         clock.lap("documents")
         let report = Report(inputRows: input.rowCount, located: located, rejected: rejected, counted: counted,
                             stats: stats, style: style, window: window, files: options.cases.map(\.relativePath),
                             tiles: tileCounts, timings: clock.laps + [("total", clock.total)],
                             warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings,
                             extra: outcome.geocode.reportFields.merging(shardField) { _, b in b }
+                                .merging(database.map { ["database": $0.reportField] } ?? [:]) { _, b in b }
                                 .merging(tiles.reportFields) { _, b in b })
         try folder.write(report.json(), to: "report.json")
         try folder.publish()
@@ -171,13 +181,16 @@ public struct RunJob {
         return input
     }
 
-    /// The density peaks of the located cases with a point in the window.
-    func hotspots(_ located: [LocatedCase], window: Window, style: Style) -> [Hotspot] {
-        let cases = located.compactMap { c -> HotspotCase? in
-            guard let p = c.point, window.contains(c.record.day) else { return nil }
-            return HotspotCase(point: p, zones: ZoneLevel.allCases.reduce(into: [:]) { $0[$1] = c.zone($1) })
-        }
-        return HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases, top: style.hotspots.count)
+    /// Stores this run's located cases (a case id seen before is replaced) and the zones. A case whose
+    /// row is rejected this time (bar a repeated id within the run: its first row stands) loses its old
+    /// record, as a full run on the latest export would not count it either.
+    func save(_ located: [LocatedCase], removing rejected: [RejectedRow], to store: CaseStore, boundaries: Boundaries,
+              areas: [ZoneLevel: [String: Double]], window: Window, style: Style) throws -> DatabaseUpdate {
+        let gone = rejected.filter { $0.reason != .duplicateID && !$0.id.isEmpty }.map(\.id)
+        let counts = try store.save(cases: located, removing: gone, zones: ZoneLevel.allCases.flatMap { level in
+            boundaries.zones(level).map { ($0, areas[level]?[$0.id] ?? 0) }
+        }, run: StoredRun(asOf: window.asOf, windowDays: window.days, boundaries: options.boundaries.path), style: style)
+        return DatabaseUpdate(path: store.url.path, counts: counts)
     }
 
     func zoneAreas(_ boundaries: Boundaries) -> [ZoneLevel: [String: Double]] {
@@ -187,6 +200,17 @@ public struct RunJob {
                                       uniquingKeysWith: { a, _ in a })
         }
         return areas
+    }
+}
+
+/// What a run did to the case database, for report.json.
+struct DatabaseUpdate {
+    var path: String
+    var counts: CaseStore.SaveCounts
+    var reportField: [String: Any] {
+        ["path": path, "cases_stored": counts.stored, "cases_added": counts.added, "cases_replaced": counts.replaced,
+         "cases_removed": counts.removed,
+         "counted_from": "database: every stored case of the window, this run's included"]
     }
 }
 

@@ -11,8 +11,8 @@ struct TileJob {
     var options: RunOptions
     var style: Style
     var stats: [ZoneLevel: [ZoneStats]]
-    var located: [LocatedCase]
-    var window: Window
+    /// The heat layer's renderer (see `TileJob.heatRenderer`), built by the caller while it scores.
+    var heat: HeatmapRenderer
     /// What every tile depends on at once (see `TileState`).
     var fingerprint: String
     /// The previous run's published folder; its tiles are kept where nothing changed.
@@ -54,7 +54,7 @@ struct TileJob {
         let usable = base.flatMap { $0.1.fingerprint == fingerprint ? $0 : nil }
         result.mode = usable != nil ? "incremental" : base == nil ? "full (no previous tile state)"
             : "full (style, boundaries, zooms, tile size or shard changed)"
-        let (heat, points) = heatRenderer()
+        let points = heat.points
         let heatDirty = usable.map { heatTiles(around: changedPoints($0.1.heat, points), bandwidthMetres: style.heatmap.bandwidthMetres,
                                                sampleLevel: heat.field.sampleLevel, options: tileOptions) }
         try layer("heat", into: folder, base: usable?.0, dirty: heatDirty, result: &result) { including, onTile, progress in
@@ -79,22 +79,14 @@ struct TileJob {
         return Set(new.indices.filter { old[$0] != new[$0] })
     }
 
-    /// The heat layer's cases: located to a point and inside the window, weighted by their category,
-    /// in canonical order (see `canonicalOrder`), and the renderer drawing them.
-    func heatRenderer() -> (HeatmapRenderer, [HeatPoint]) {
+    /// The renderer of the heat layer for `points` (in canonical order, see `MapCases`): building it
+    /// computes the density field, the layer's heaviest step.
+    static func heatRenderer(points: [HeatPoint], style: Style, options: RunOptions) -> HeatmapRenderer {
         let heat = style.heatmap
-        // Category texts repeat a lot: match each distinct text against the style's words once.
-        var weights: [String: Double] = [:]
-        let points = located.compactMap { c -> HeatPoint? in
-            guard let p = c.point, window.contains(c.record.day) else { return nil }
-            let text = c.record.category
-            let weight = weights[text] ?? style.resolve(category: text).weight
-            weights[text] = weight
-            return HeatPoint(lon: p.x, lat: p.y, weight: weight)
-        }.sorted(by: canonicalOrder)
         let ramp = HeatRamp(breakpoints: heat.breakpoints, colors: heat.colors.map { RGBA8(hex: $0)! },
                             steps: heat.steps, opacity: heat.opacity)
-        return (HeatmapRenderer(points: points, bandwidthMetres: heat.bandwidthMetres, ramp: ramp, options: tileOptions), points)
+        return HeatmapRenderer(points: points, bandwidthMetres: heat.bandwidthMetres, ramp: ramp,
+                               options: TileOptions(minZoom: options.minZoom, maxZoom: options.maxZoom, tileSize: options.tileSize))
     }
 
     /// The renderer of a zone layer and the fill colour of each of its zones (for the tile state).

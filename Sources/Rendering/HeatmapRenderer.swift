@@ -59,6 +59,8 @@ public final class HeatmapRenderer: Sendable {
     public let options: TileOptions
     public let ramp: HeatRamp
     public let field: DensityField
+    /// The points drawn, as given.
+    public let points: [HeatPoint]
     /// log2(tileSize / 256): a tile of zoom z reads pixel level z + tileShift.
     private let tileShift: Int
     private let candidates: [TileID]
@@ -66,6 +68,7 @@ public final class HeatmapRenderer: Sendable {
     public init(points: [HeatPoint], bandwidthMetres: Double, ramp: HeatRamp, options: TileOptions = TileOptions()) {
         self.options = options
         self.ramp = ramp
+        self.points = points
         tileShift = options.tileSize == 512 ? 1 : 0
         field = DensityField(points: points, bandwidthMetres: bandwidthMetres,
                              coarsestLevel: options.minZoom + tileShift, finestLevel: options.maxZoom + tileShift)

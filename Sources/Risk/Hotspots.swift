@@ -5,8 +5,20 @@ import Input
 /// A case with a point, for hotspots.
 public struct HotspotCase: Sendable {
     public var point: Coordinate
-    public var zones: [ZoneLevel: String]
-    public init(point: Coordinate, zones: [ZoneLevel: String]) { self.point = point; self.zones = zones }
+    /// Zone ids, nil where not known. Three fields rather than a dictionary: a run makes one of these
+    /// per case in the window, hundreds of thousands.
+    public var street: String?, community: String?, post: String?
+    public init(point: Coordinate, street: String?, community: String?, post: String?) {
+        self.point = point; self.street = street; self.community = community; self.post = post
+    }
+    public init(point: Coordinate, zones: [ZoneLevel: String]) {
+        self.init(point: point, street: zones[.street], community: zones[.community], post: zones[.post])
+    }
+    public var zones: [ZoneLevel: String] {
+        var z: [ZoneLevel: String] = [:]
+        z[.street] = street; z[.community] = community; z[.post] = post
+        return z
+    }
 }
 
 /// One density peak of the cases.

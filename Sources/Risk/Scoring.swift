@@ -84,7 +84,7 @@ public struct Scorer {
         self.style = style; self.window = window; self.only = only
     }
 
-    /// Every level, from located cases (the run).
+    /// Every level, from located cases.
     public func score(cases located: [LocatedCase], boundaries: Boundaries,
                       areas: [ZoneLevel: [String: Double]]) -> [ZoneLevel: [ZoneStats]] {
         var table = CategoryTable(style: style)
@@ -92,37 +92,56 @@ public struct Scorer {
             ScoringCase(day: c.record.day, category: table.id(of: c.record.category), address: AddressKey.of(c.record.address),
                         street: c.street, community: c.community, post: c.post)
         }
+        return score(cases: cases, categories: table.resolved, boundaries: boundaries, areas: areas)
+    }
+
+    /// Every level, from scoring cases whose `category` indexes `categories`.
+    public func score(cases: [ScoringCase], categories: [ResolvedCategory], boundaries: Boundaries,
+                      areas: [ZoneLevel: [String: Double]]) -> [ZoneLevel: [ZoneStats]] {
         var result: [ZoneLevel: [ZoneStats]] = [:]
+        let repeats = repeatedAddresses(cases)
         for level in ZoneLevel.allCases {
             result[level] = score(level: level, zones: boundaries.zones(level), cases: cases,
-                                  categories: table.resolved, areas: areas[level] ?? [:])
+                                  categories: categories, areas: areas[level] ?? [:], repeats: repeats)
         }
         return result
     }
 
     /// One level's zones. Cases outside the window and the previous window are ignored.
+    /// `repeats`: `repeatedAddresses(cases)` when the caller has it already.
     public func score(level: ZoneLevel, zones: [Zone], cases: [ScoringCase], categories: [ResolvedCategory],
-                      areas: [String: Double]) -> [ZoneStats] {
-        let repeats = repeatedAddresses(cases)
+                      areas: [String: Double], repeats known: Set<UInt64>? = nil) -> [ZoneStats] {
+        let repeats = known ?? repeatedAddresses(cases)
+        let (rank, ranked) = canonicalRanks(categories)
         var tallies: [String: Tally] = [:]
         let previous = window.previous
         for c in cases {
             guard let id = c.zone(level) else { continue }
-            let category = categories[c.category]
-            if let only, !category.keys.contains(only) { continue }
+            if let only, !categories[c.category].keys.contains(only) { continue }
             if window.contains(c.day) {
-                tallies[id, default: Tally()].add(category, decay: decay(c.day),
-                                                  repeated: repeats.contains(c.address), extra: style.repeatRule.extra)
+                tallies[id, default: Tally()].counts[TallyKey(category: rank[c.category], day: c.day.ordinal,
+                                                              repeated: repeats.contains(c.address)), default: 0] += 1
             } else if previous.contains(c.day) {
                 tallies[id, default: Tally()].previousCases += 1
             }
         }
         let stats = zones.map { zone in
-            let t = tallies[zone.id] ?? Tally()
+            let t = (tallies[zone.id] ?? Tally()).summed(categories: ranked, decay: decay, extra: style.repeatRule.extra)
             return ZoneStats(zone: zone, cases: t.cases, score: t.score, level: .green, categories: t.categories,
                              areaKm2: areas[zone.id] ?? 0, previousCases: t.previousCases, parts: t.parts)
         }
         return LevelRule(style: style, level: level).assign(stats)
+    }
+
+    /// Each category table index's rank among the distinct resolutions, in one order that does not
+    /// depend on the order texts were first seen (a table built from a file or from the database), and
+    /// the resolution of each rank. Texts that resolve alike share a rank: they score alike.
+    func canonicalRanks(_ categories: [ResolvedCategory]) -> (rank: [Int], ranked: [ResolvedCategory]) {
+        func sortKey(_ c: ResolvedCategory) -> String { "\(c.weighing)\u{1}\(c.keys.joined(separator: "\u{2}"))\u{1}\(c.weight)" }
+        let distinct = Dictionary(categories.map { (sortKey($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let order = distinct.keys.sorted()
+        let rankOf = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        return (categories.map { rankOf[sortKey($0)]! }, order.map { distinct[$0]! })
     }
 
     /// 0.5^(age / half-life), age in days before as-of; 1 without a half-life.
@@ -139,26 +158,46 @@ public struct Scorer {
     }
 }
 
+/// The cases of one zone in the window, counted by (category, day, repeated).
+///
+/// Why counts and not running sums: Float sums depend on the order of their terms, and a run sees its
+/// cases in file order while a run on `--db` reads them from the database in another. Counting first
+/// and summing in one fixed order (`summed`) gives every zone the same score to the last bit either way,
+/// so a daily run on the database publishes exactly the map a full run would.
+private struct TallyKey: Hashable, Comparable {
+    var category: Int, day: Int, repeated: Bool
+    static func < (a: TallyKey, b: TallyKey) -> Bool {
+        (a.category, a.day, a.repeated ? 1 : 0) < (b.category, b.day, b.repeated ? 1 : 0)
+    }
+}
+
 private struct Tally {
-    var cases = 0
+    var counts: [TallyKey: Int] = [:]
     var previousCases = 0
+    // Filled by `summed`.
+    var cases = 0
     var score = 0.0
     var categories: [String: Int] = [:]
     var parts: [String: CategoryPart] = [:]
 
-    mutating func add(_ category: ResolvedCategory, decay: Double, repeated: Bool, extra: Double) {
-        cases += 1
-        for k in category.keys { categories[k, default: 0] += 1 }
-        var part = parts[category.weighing] ?? CategoryPart()
-        let decayed = category.weight * decay
-        part.cases += 1
-        part.weight = category.weight
-        part.decayed += decayed
-        if repeated {
-            part.repeatCases += 1
-            part.repeatExtra += decayed * extra
+    func summed(categories table: [ResolvedCategory], decay: (Day) -> Double, extra: Double) -> Tally {
+        var t = Tally(previousCases: previousCases)
+        for key in counts.keys.sorted() {
+            let n = counts[key]!, category = table[key.category]
+            t.cases += n
+            for k in category.keys { t.categories[k, default: 0] += n }
+            var part = t.parts[category.weighing] ?? CategoryPart()
+            let decayed = category.weight * decay(Day(ordinal: key.day)) * Double(n)
+            part.cases += n
+            part.weight = category.weight
+            part.decayed += decayed
+            if key.repeated {
+                part.repeatCases += n
+                part.repeatExtra += decayed * extra
+            }
+            t.parts[category.weighing] = part
+            t.score += decayed * (key.repeated ? 1 + extra : 1)
         }
-        parts[category.weighing] = part
-        score += decayed * (repeated ? 1 + extra : 1)
+        return t
     }
 }

@@ -1,0 +1,99 @@
+import Foundation
+import Geometry
+import Input
+import Rendering
+import Risk
+import Store
+
+/// The cases a map is drawn from: the zone scores (window and previous window), the heat layer and
+/// the hotspots (window, with a point).
+///
+/// Without `--db` they are the cases of this run's files. With `--db` they are every case the
+/// database holds for those days — the history of all runs, this one's included — so that a daily run
+/// on the day's new export draws the same map as a full run on every case ever exported.
+struct MapCases {
+    var scoring: [ScoringCase] = []
+    var table: CategoryTable
+    /// Window cases with a point, in one canonical order (see `canonicalOrder`).
+    var heat: [HeatPoint] = []
+    var hotspots: [HotspotCase] = []
+    /// Cases located and inside the window (report.json `counted`).
+    var counted = 0
+
+    /// From this run's located cases.
+    init(located: [LocatedCase], window: Window, style: Style) {
+        table = CategoryTable(style: style)
+        let previous = window.previous
+        var last: (text: String, id: Int)?   // exports come sorted by time: runs of one category are common
+        for c in located where window.contains(c.record.day) || previous.contains(c.record.day) {
+            let text = c.record.category
+            let category = last?.text == text ? last!.id : table.id(of: text)
+            last = (text, category)
+            add(ScoringCase(day: c.record.day, category: category, address: AddressKey.of(c.record.address),
+                            street: c.street, community: c.community, post: c.post), point: c.point, window: window)
+        }
+        finish()
+    }
+
+    /// From the database: every stored case of the window and the previous window, read on all cores.
+    init(store: CaseStore, window: Window, style: Style) throws {
+        table = CategoryTable(style: style)
+        let parts = try store.readMapCases(first: window.previous.first, last: window.asOf, table: &table,
+                                           parts: ProcessInfo.processInfo.activeProcessorCount,
+                                           makePart: { MapCasesPart() }) { part, c in part.add(c.scoring, point: c.point, window: window) }
+        for p in parts {
+            scoring += p.scoring
+            counted += p.counted
+            heat += p.heat.map { HeatPoint(lon: $0.lon, lat: $0.lat, weight: table.resolved[Int($0.weight)].weight) }
+            hotspots += p.hotspots
+        }
+        finish()
+    }
+
+    private mutating func add(_ c: ScoringCase, point: Coordinate?, window: Window) {
+        scoring.append(c)
+        guard window.contains(c.day) else { return }
+        counted += 1
+        guard let point else { return }
+        heat.append(HeatPoint(lon: point.x, lat: point.y, weight: table.resolved[c.category].weight))
+        hotspots.append(HotspotCase(point: point, street: c.street, community: c.community, post: c.post))
+    }
+
+    /// Puts the heat points and hotspot cases in an order that does not depend on where they came from
+    /// (file order, database order): their sums and ties then come out the same either way. Hotspot
+    /// cases at one point may stay in any order: the finder only adds up their points and counts
+    /// their zones.
+    private mutating func finish() {
+        var (heat, hotspots) = (self.heat, self.hotspots)
+        self.heat = []; self.hotspots = []
+        withUnsafeMutablePointer(to: &heat) { h in
+            withUnsafeMutablePointer(to: &hotspots) { s in
+                nonisolated(unsafe) let (h, s) = (h, s)
+                DispatchQueue.concurrentPerform(iterations: 2) { i in
+                    if i == 0 { h.pointee.sort(by: canonicalOrder) } else {
+                        s.pointee.sort { a, b in (a.point.x, a.point.y) < (b.point.x, b.point.y) }
+                    }
+                }
+            }
+        }
+        self.heat = heat; self.hotspots = hotspots
+    }
+}
+
+/// One reader's share of `MapCases` (the heat points carry the category's table index as their weight
+/// until the parts are joined: the table is only complete then).
+struct MapCasesPart {
+    var scoring: [ScoringCase] = []
+    var heat: [HeatPoint] = []
+    var hotspots: [HotspotCase] = []
+    var counted = 0
+
+    mutating func add(_ c: ScoringCase, point: Coordinate?, window: Window) {
+        scoring.append(c)
+        guard window.contains(c.day) else { return }
+        counted += 1
+        guard let point else { return }
+        heat.append(HeatPoint(lon: point.x, lat: point.y, weight: Double(c.category)))
+        hotspots.append(HotspotCase(point: point, street: c.street, community: c.community, post: c.post))
+    }
+}
