@@ -6,8 +6,10 @@
 # Day 2: scripts/make_day2.py adds 1% new cases and updates 0.5% of the cases. Two ways to publish it:
 #   - incremental: the day's export only (the new and updated rows) on top of day 1's database and
 #     output (geocode cache, history from the database, only changed tiles drawn);
-#   - full: every case of day 2 from one CSV into an empty folder, no database (the cheapest full run).
-# Prints both wall times, the ratio, the step timings and the tile counts, and checks that both
+#   - full: every case of day 2 from one CSV into an empty folder, no database (the cheapest full run,
+#     the peer of the headline ratio);
+#   - full with the database: the same, with --db into a new database (the daily job's own options).
+# Prints the wall times, the ratios, the step timings and the tile counts, and checks that both
 # published the same map: every file byte for byte except the run's own rows (cases.geojson,
 # rejects.csv) and report.json.
 # Usage: bash scripts/bench_daily.sh   (DATA=/path/to/demo1m, ZOOM=max zoom, default 16)
@@ -21,7 +23,7 @@ work=bench-data/daily
 mkdir -p "$work"
 if [ ! -s "$data/cases.csv" ]; then python3 scripts/make_demo.py --cases 1000000 --out "$data"; fi
 [ -s "$work/export.csv" ] || python3 scripts/make_day2.py "$data/cases.csv" "$work/day2.csv" --day 2026-11-23 --export "$work/export.csv"
-rm -rf "$work/daily" "$work/full" "$work/cases.db" "$work/cases.db-wal" "$work/cases.db-shm" "$work/cases.db.lock"
+rm -rf "$work/daily" "$work/full" "$work/full-db" "$work"/*.db "$work"/*.db-wal "$work"/*.db-shm "$work"/*.db.lock
 common=(--boundaries "$data" --min-zoom 10 --max-zoom "$zoom")
 seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
 echo "== day 1 (full, --db, --keep 3)"
@@ -30,10 +32,13 @@ echo "== day 2 incremental: $(($(wc -l < "$work/export.csv") - 1)) rows exported
 inc=$(seconds "$bin" run "${common[@]}" --cases "$work/export.csv" --as-of 2026-11-23 --out "$work/daily" --keep 3 --db "$work/cases.db")
 echo "== day 2 full: $(($(wc -l < "$work/day2.csv") - 1)) rows"
 full=$(seconds "$bin" run "${common[@]}" --cases "$work/day2.csv" --as-of 2026-11-23 --out "$work/full")
+echo "== day 2 full with --db into a new database"
+fulldb=$(seconds "$bin" run "${common[@]}" --cases "$work/day2.csv" --as-of 2026-11-23 --out "$work/full-db" --db "$work/full.db")
 python3 - "$work/daily/2026-11-23/report.json" "$work/full/report.json" <<PY
 import json, sys
 inc, full = (json.load(open(p)) for p in sys.argv[1:])
 print("incremental %.2f s, full %.2f s: %.1f%% of a full run" % ($inc, $full, 100 * $inc / $full))
+print("full run with --db into a new database: %.2f s: incremental is %.1f%% of it" % ($fulldb, 100 * $inc / $fulldb))
 print("tile_updates:", json.dumps(inc["tile_updates"]))
 print("database:", json.dumps(inc["database"]), "geocode cache:", json.dumps(inc["geocode"].get("cache")))
 t, f = inc["timings_s"], full["timings_s"]

@@ -17,22 +17,23 @@ struct MapCases {
     /// Window cases with a point, in one canonical order (see `canonicalOrder`).
     var heat: [HeatPoint] = []
     var hotspots: [HotspotCase] = []
-    /// Cases located and inside the window (report.json `counted`).
+    /// Cases located (in a street at least) and inside the window (report.json `counted`).
     var counted = 0
 
     /// From this run's located cases.
     init(located: [LocatedCase], window: Window, style: Style) {
         table = CategoryTable(style: style)
         let previous = window.previous
+        var part = MapCasesPart()
         var last: (text: String, id: Int)?   // exports come sorted by time: runs of one category are common
         for c in located where window.contains(c.record.day) || previous.contains(c.record.day) {
             let text = c.record.category
             let category = last?.text == text ? last!.id : table.id(of: text)
             last = (text, category)
-            add(ScoringCase(day: c.record.day, category: category, address: AddressKey.of(c.record.address),
-                            street: c.street, community: c.community, post: c.post), point: c.point, window: window)
+            part.add(ScoringCase(day: c.record.day, category: category, address: AddressKey.of(c.record.address),
+                                 street: c.street, community: c.community, post: c.post), point: c.point, window: window)
         }
-        finish()
+        join([part])
     }
 
     /// From the database: every stored case of the window and the previous window, read on all cores.
@@ -41,6 +42,10 @@ struct MapCases {
         let parts = try store.readMapCases(first: window.previous.first, last: window.asOf, table: &table,
                                            parts: ProcessInfo.processInfo.activeProcessorCount,
                                            makePart: { MapCasesPart() }) { part, c in part.add(c.scoring, point: c.point, window: window) }
+        join(parts)
+    }
+
+    private mutating func join(_ parts: [MapCasesPart]) {
         for p in parts {
             scoring += p.scoring
             counted += p.counted
@@ -48,15 +53,6 @@ struct MapCases {
             hotspots += p.hotspots
         }
         finish()
-    }
-
-    private mutating func add(_ c: ScoringCase, point: Coordinate?, window: Window) {
-        scoring.append(c)
-        guard window.contains(c.day) else { return }
-        counted += 1
-        guard let point else { return }
-        heat.append(HeatPoint(lon: point.x, lat: point.y, weight: table.resolved[c.category].weight))
-        hotspots.append(HotspotCase(point: point, street: c.street, community: c.community, post: c.post))
     }
 
     /// Puts the heat points and hotspot cases in an order that does not depend on where they came from
@@ -89,6 +85,9 @@ struct MapCasesPart {
     var counted = 0
 
     mutating func add(_ c: ScoringCase, point: Coordinate?, window: Window) {
+        // A case in no zone counts nowhere: a stored case whose boundaries changed since (see
+        // `RunJob.relocateStored`); a located case always has its street.
+        guard c.street != nil else { return }
         scoring.append(c)
         guard window.contains(c.day) else { return }
         counted += 1

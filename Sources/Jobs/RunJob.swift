@@ -77,9 +77,12 @@ public struct RunJob {
         let window = Window(asOf: options.asOf ?? Day.today(), days: options.window ?? style.windowDays)
         let areas = zoneAreas(boundaries)
         // With --db the map is drawn from the database's history, this run's cases stored first.
-        let database = try store.map { try save(located, removing: rejected, to: $0, boundaries: boundaries, areas: areas,
+        let relocated = try store.map { try relocateStored(in: $0, locator: locator) } ?? nil
+        var database = try store.map { try save(located, removing: rejected, to: $0, boundaries: boundaries, areas: areas,
                                                  window: window, style: style) }
+        database?.relocated = relocated
         clock.lap("database")
+        let previousTiles = PreviousTiles(folder: previousFolder, fingerprint: try tileFingerprint(style: style))
         let cases = try store.map { try MapCases(store: $0, window: window, style: style) }
             ?? MapCases(located: located, window: window, style: style)
         clock.lap("map_cases")
@@ -89,7 +92,7 @@ public struct RunJob {
                 Scorer(style: style, window: window)
                     .score(cases: cases.scoring, categories: cases.table.resolved, boundaries: boundaries, areas: areas)
             }, { HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases.hotspots, top: style.hotspots.count) })
-        }, { TileJob.heatRenderer(points: cases.heat, style: style, options: options) })
+        }, { TileJob.heatRenderer(points: cases.heat, style: style, options: options, previous: previousTiles.usable?.state) })
         clock.lap("score")
 
         let folder = try OutputFolder(destination: options.out,
@@ -106,7 +109,7 @@ public struct RunJob {
         clock.lap("hotspots")
 
         let tiles = try TileJob(options: options, style: style, stats: stats, heat: heat,
-                                fingerprint: try tileFingerprint(style: style), previousFolder: previousFolder)
+                                fingerprint: try tileFingerprint(style: style), previous: previousTiles)
             .render(into: folder)
         if let state = tiles.state { try folder.write(state.encoded(), to: TileState.fileName) }
         let tileCounts = tiles.counts
@@ -193,6 +196,46 @@ public struct RunJob {
         return DatabaseUpdate(path: store.url.path, counts: counts)
     }
 
+    /// The boundary files, their coordinate system and the gazetteer: what the stored cases' zones
+    /// depend on.
+    func locationFingerprint(_ locator: CaseLocator) -> String {
+        var parts = ["crs:\(options.boundariesCRS)"]
+        let files = ["streets.geojson", "communities.geojson", "posts.geojson"].map { options.boundaries.appendingPathComponent($0) }
+        for url in files + [locator.boundaries.gazetteer].compactMap({ $0 }) {
+            parts.append("\(url.lastPathComponent):\(fnv1a64Hex((try? Data(contentsOf: url)) ?? Data()))")
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// When the stored cases were located with other boundaries (or another gazetteer), locates them
+    /// again: by their point when their row had coordinates, else by their address. A case that falls
+    /// in no zone now keeps its record but counts nowhere. Returns how many were located again, nil
+    /// when nothing had to be done.
+    func relocateStored(in store: CaseStore, locator: CaseLocator) throws -> Int? {
+        let fingerprint = locationFingerprint(locator)
+        let recorded = try store.locatedWith()
+        guard recorded != fingerprint else { return nil }
+        if recorded == nil, try store.isEmpty() {
+            try store.relocate([], fingerprint: fingerprint)
+            return nil
+        }
+        let stored = try store.storedLocations()
+        let byPoint = stored.filter { $0.method == .coordinates && $0.point != nil }
+        var updates = zip(byPoint, try locator.zoneIDs(of: byPoint.map { $0.point! })).map { c, ids in
+            CaseStore.Relocated(rowid: c.rowid, point: c.point, street: ids?.street, community: ids?.community, post: ids?.post)
+        }
+        let byAddress = stored.filter { !($0.method == .coordinates && $0.point != nil) }
+        if let geocoder = locator.geocoder?.withHome(from: stored.map(\.address)) {
+            for (c, r) in zip(byAddress, geocoder.geocodeAll(byAddress.map(\.address))) {
+                updates.append(r.isLocated
+                    ? CaseStore.Relocated(rowid: c.rowid, point: r.point, street: r.zones.street, community: r.zones.community, post: r.zones.post)
+                    : CaseStore.Relocated(rowid: c.rowid, point: nil, street: nil, community: nil, post: nil))
+            }
+        }
+        try store.relocate(updates, fingerprint: fingerprint)
+        return updates.count
+    }
+
     func zoneAreas(_ boundaries: Boundaries) -> [ZoneLevel: [String: Double]] {
         var areas: [ZoneLevel: [String: Double]] = [:]
         for level in ZoneLevel.allCases {
@@ -207,9 +250,11 @@ public struct RunJob {
 struct DatabaseUpdate {
     var path: String
     var counts: CaseStore.SaveCounts
+    /// Stored cases located again because the boundaries or the gazetteer changed.
+    var relocated: Int?
     var reportField: [String: Any] {
         ["path": path, "cases_stored": counts.stored, "cases_added": counts.added, "cases_replaced": counts.replaced,
-         "cases_removed": counts.removed,
+         "cases_removed": counts.removed, "cases_relocated": relocated ?? 0,
          "counted_from": "database: every stored case of the window, this run's included"]
     }
 }

@@ -15,8 +15,8 @@ struct TileJob {
     var heat: HeatmapRenderer
     /// What every tile depends on at once (see `TileState`).
     var fingerprint: String
-    /// The previous run's published folder; its tiles are kept where nothing changed.
-    var previousFolder: URL?
+    /// The previous run's tiles, kept where nothing changed.
+    var previous: PreviousTiles
 
     /// What the layers produced.
     struct Result {
@@ -50,10 +50,8 @@ struct TileJob {
 
     func render(into folder: OutputFolder) throws -> Result {
         var result = Result()
-        let base = previousFolder.flatMap { url in TileState.read(folder: url).map { (url, $0) } }
-        let usable = base.flatMap { $0.1.fingerprint == fingerprint ? $0 : nil }
-        result.mode = usable != nil ? "incremental" : base == nil ? "full (no previous tile state)"
-            : "full (style, boundaries, zooms, tile size or shard changed)"
+        let usable = previous.usable
+        result.mode = previous.mode
         let points = heat.points
         let heatDirty = usable.map { heatTiles(around: changedPoints($0.1.heat, points), bandwidthMetres: style.heatmap.bandwidthMetres,
                                                sampleLevel: heat.field.sampleLevel, options: tileOptions) }
@@ -69,7 +67,7 @@ struct TileJob {
                 try renderer.render(including: including, onTile: onTile, progress: progress)
             }
         }
-        result.state = TileState(fingerprint: fingerprint, fills: fills, heat: points)
+        result.state = TileState(fingerprint: fingerprint, fills: fills, heat: points, density: heat.field.fixed)
         return result
     }
 
@@ -80,13 +78,15 @@ struct TileJob {
     }
 
     /// The renderer of the heat layer for `points` (in canonical order, see `MapCases`): building it
-    /// computes the density field, the layer's heaviest step.
-    static func heatRenderer(points: [HeatPoint], style: Style, options: RunOptions) -> HeatmapRenderer {
+    /// computes the density field, the layer's heaviest step — from the previous run's field when
+    /// there is one to build on.
+    static func heatRenderer(points: [HeatPoint], style: Style, options: RunOptions, previous: TileState?) -> HeatmapRenderer {
         let heat = style.heatmap
         let ramp = HeatRamp(breakpoints: heat.breakpoints, colors: heat.colors.map { RGBA8(hex: $0)! },
                             steps: heat.steps, opacity: heat.opacity)
         return HeatmapRenderer(points: points, bandwidthMetres: heat.bandwidthMetres, ramp: ramp,
-                               options: TileOptions(minZoom: options.minZoom, maxZoom: options.maxZoom, tileSize: options.tileSize))
+                               options: TileOptions(minZoom: options.minZoom, maxZoom: options.maxZoom, tileSize: options.tileSize),
+                               updating: previous.map { ($0.heat, $0.density) })
     }
 
     /// The renderer of a zone layer and the fill colour of each of its zones (for the tile state).
@@ -154,6 +154,21 @@ struct TileJob {
             sink.add(id, sink.keep ? Array(try Data(contentsOf: source)) : [], rendered: false)
         }
         return before
+    }
+}
+
+/// The previous run's published folder and its tile state, and whether this run can build on them.
+struct PreviousTiles {
+    /// The folder and its state when the state's fingerprint is this run's: only changed tiles are drawn.
+    var usable: (folder: URL, state: TileState)?
+    /// "incremental", or "full" with the reason, for report.json.
+    var mode: String
+
+    init(folder: URL, fingerprint: String) {
+        let state = TileState.read(folder: folder)
+        usable = state.flatMap { $0.fingerprint == fingerprint ? (folder, $0) : nil }
+        mode = usable != nil ? "incremental" : state == nil ? "full (no previous tile state)"
+            : "full (style, boundaries, zooms, tile size or shard changed)"
     }
 }
 

@@ -10,17 +10,21 @@ import Rendering
 /// - `fills`: per zone layer, the fill colour of every zone, in the boundaries' order.
 /// - `heat`: the heat points drawn, sorted. Ids are not needed: a tile depends only on the multiset of
 ///   (lon, lat, weight), and two sorted arrays diff in one pass.
+/// - `density`: the heat layer's density in fixed point (`FixedDensity`), from which the next run
+///   makes its own by drawing only the kernels of the points that changed.
 struct TileState: Equatable {
     static let fileName = ".riskmap-tiles.state"
     /// Bump when a renderer changes its pixels: old states then force a full render.
-    static let version = "riskmap-tiles-1"
+    static let version = "riskmap-tiles-2"
 
     var fingerprint: String
     var fills: [String: [String]]
     var heat: [HeatPoint]
+    var density = FixedDensity(scale: 1, blocks: [:])
 
-    /// Layout: magic line, UInt32 length + JSON {fingerprint, fills}, UInt64 count + count × 3 Float64
-    /// (lon, lat, weight), all little-endian: 24 bytes a point, read back without parsing.
+    /// Layout, all little-endian: magic line; UInt32 length + JSON {fingerprint, fills}; UInt64 count +
+    /// count × 3 Float64 (lon, lat, weight); then the density: Float32 scale, UInt32 block count and per
+    /// block (in key order) Int64 x, Int64 y and 256 × 256 Int64. Read back without parsing.
     func encoded() -> Data {
         var data = Data("\(Self.version)\n".utf8)
         let header = try! JSONSerialization.data(withJSONObject: ["fingerprint": fingerprint, "fills": fills],
@@ -33,8 +37,17 @@ struct TileState: Equatable {
         for p in heat { values += [p.lon, p.lat, p.weight] }
         // Float64 in memory order: little-endian on every platform Swift on Linux runs on (x86-64, arm64).
         values.withUnsafeBytes { data.append(contentsOf: $0) }
+        data.append(littleEndian: density.scale.bitPattern)
+        data.append(littleEndian: UInt32(density.blocks.count))
+        for key in density.blocks.keys.sorted() {
+            data.append(littleEndian: Int64(key.x))
+            data.append(littleEndian: Int64(key.y))
+            density.blocks[key]!.withUnsafeBytes { data.append(contentsOf: $0) }
+        }
         return data
     }
+
+    static let blockValues = 256 * 256
 
     /// nil for a missing, foreign or damaged file: the run then renders everything.
     init?(data: Data) {
@@ -43,7 +56,7 @@ struct TileState: Equatable {
               let header = reader.bytes(n),
               let json = try? JSONSerialization.jsonObject(with: header) as? [String: Any],
               let fingerprint = json["fingerprint"] as? String, let fills = json["fills"] as? [String: [String]],
-              let count = reader.uint64().map(Int.init), count >= 0, reader.remaining == count * 24 else { return nil }
+              let count = reader.uint64().map(Int.init), count >= 0, reader.remaining >= count * 24 else { return nil }
         let start = data.startIndex + reader.offset
         let heat = data[start...].withUnsafeBytes { raw in
             (0..<count).map { i in
@@ -52,11 +65,22 @@ struct TileState: Equatable {
                           weight: raw.loadUnaligned(fromByteOffset: i * 24 + 16, as: Double.self))
             }
         }
-        self.init(fingerprint: fingerprint, fills: fills, heat: heat)
+        reader.offset += count * 24
+        guard let scale = reader.uint32().map(Float.init(bitPattern:)), let blockCount = reader.uint32().map(Int.init),
+              reader.remaining == blockCount * (16 + Self.blockValues * 8) else { return nil }
+        var blocks: [BlockKey: [Int64]] = [:]
+        for _ in 0..<blockCount {
+            guard let x = reader.uint64(), let y = reader.uint64(), let bytes = reader.bytes(Self.blockValues * 8) else { return nil }
+            blocks[BlockKey(x: Int(Int64(bitPattern: x)), y: Int(Int64(bitPattern: y)))] = bytes.withUnsafeBytes { raw in
+                (0..<Self.blockValues).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) }
+            }
+        }
+        self.init(fingerprint: fingerprint, fills: fills, heat: heat, density: FixedDensity(scale: scale, blocks: blocks))
     }
 
-    init(fingerprint: String, fills: [String: [String]], heat: [HeatPoint]) {
-        self.fingerprint = fingerprint; self.fills = fills; self.heat = heat
+    init(fingerprint: String, fills: [String: [String]], heat: [HeatPoint],
+         density: FixedDensity = FixedDensity(scale: 1, blocks: [:])) {
+        self.fingerprint = fingerprint; self.fills = fills; self.heat = heat; self.density = density
     }
 
     /// The state a folder holds, if any.
@@ -66,27 +90,14 @@ struct TileState: Equatable {
     }
 }
 
-/// Heat points in one canonical order. The density field adds kernels in the order of its points, and
-/// Float sums depend on order: sorting makes a pixel's value depend only on the set of points near
-/// it, so a tile far from every change keeps its exact bytes.
-func canonicalOrder(_ a: HeatPoint, _ b: HeatPoint) -> Bool {
-    (a.lon, a.lat, a.weight) < (b.lon, b.lat, b.weight)
-}
+/// Heat points in one canonical order (`HeatPoint.canonicalOrder`): the density field and the
+/// hotspots see the same cases in the same order whatever file or database they came from.
+func canonicalOrder(_ a: HeatPoint, _ b: HeatPoint) -> Bool { HeatPoint.canonicalOrder(a, b) }
 
-/// The points in one sorted array and not in the other (both ways), in one merge pass.
+/// The points in one sorted array and not in the other (both ways).
 func changedPoints(_ old: [HeatPoint], _ new: [HeatPoint]) -> [HeatPoint] {
-    var changed: [HeatPoint] = []
-    var i = 0, j = 0
-    while i < old.count || j < new.count {
-        if j == new.count || (i < old.count && canonicalOrder(old[i], new[j])) {
-            changed.append(old[i]); i += 1
-        } else if i == old.count || canonicalOrder(new[j], old[i]) {
-            changed.append(new[j]); j += 1
-        } else {
-            i += 1; j += 1
-        }
-    }
-    return changed
+    let (removed, added) = HeatPoint.difference(old, new)
+    return removed + added
 }
 
 /// The tiles of zooms `options.minZoom...maxZoom` within the kernel's reach of any of `points`.

@@ -8,9 +8,50 @@ public struct HeatPoint: Sendable, Equatable {
 }
 
 /// A 256×256 block of pixels at one pixel level (see `DensityField`).
-struct BlockKey: Hashable, Sendable, Comparable {
-    var x: Int, y: Int
-    static func < (a: BlockKey, b: BlockKey) -> Bool { (a.x, a.y) < (b.x, b.y) }
+public struct BlockKey: Hashable, Sendable, Comparable {
+    public var x: Int, y: Int
+    public init(x: Int, y: Int) { self.x = x; self.y = y }
+    public static func < (a: BlockKey, b: BlockKey) -> Bool { (a.x, a.y) < (b.x, b.y) }
+}
+
+extension HeatPoint {
+    /// One canonical order of heat points (the daily runs sort them so that their order never
+    /// depends on where they came from).
+    public static func canonicalOrder(_ a: HeatPoint, _ b: HeatPoint) -> Bool {
+        (a.lon, a.lat, a.weight) < (b.lon, b.lat, b.weight)
+    }
+
+    /// The points of `old` not in `new` and of `new` not in `old` (as multisets), both sorted
+    /// canonically, in one merge pass.
+    public static func difference(_ old: [HeatPoint], _ new: [HeatPoint]) -> (removed: [HeatPoint], added: [HeatPoint]) {
+        var removed: [HeatPoint] = [], added: [HeatPoint] = []
+        var i = 0, j = 0
+        while i < old.count || j < new.count {
+            if j == new.count || (i < old.count && canonicalOrder(old[i], new[j])) {
+                removed.append(old[i]); i += 1
+            } else if i == old.count || canonicalOrder(new[j], old[i]) {
+                added.append(new[j]); j += 1
+            } else {
+                i += 1; j += 1
+            }
+        }
+        return (removed, added)
+    }
+}
+
+/// The density of a field's store level in fixed point: every kernel sample is rounded to a multiple of
+/// 1/`scale` (a power of two) and the blocks add them up in Int64.
+///
+/// Why fixed point: integer sums do not depend on their order or grouping, so the density of day 2 can
+/// be made from day 1's by subtracting the kernels of the cases that left and adding those of the cases
+/// that came — a few percent of the kernels — and still equal, bit for bit, what drawing every case
+/// gives. Float sums would drift in the last bits and change tiles a full run would not.
+public struct FixedDensity: Sendable, Equatable {
+    /// Fixed-point units per density unit; a sample never exceeds 2^22 units (see `scale(for:)`).
+    public var scale: Float
+    /// The store level's blocks that hold a non-zero value.
+    public var blocks: [BlockKey: [Int64]]
+    public init(scale: Float, blocks: [BlockKey: [Int64]]) { self.scale = scale; self.blocks = blocks }
 }
 
 /// The kernel density of a set of cases, in weighted cases per km² of ground, as pixel averages on the
@@ -46,23 +87,52 @@ public final class DensityField: Sendable {
     public let bottomLevel: Int
     /// blocks[l - bottomLevel]: the non-empty blocks of level l.
     private let blocks: [[BlockKey: [Float]]]
+    /// The store level in fixed point, which the next day's field can be made from (see `FixedDensity`).
+    public let fixed: FixedDensity
 
     /// - Parameters:
     ///   - finestLevel: the finest pixel level any tile will read (max zoom + 1 for 512-px tiles).
     ///   - coarsestLevel: the coarsest pixel level any tile will read.
-    public init(points: [HeatPoint], bandwidthMetres: Double, coarsestLevel: Int, finestLevel: Int) {
+    ///   - previous: the points of an earlier field with the same bandwidth and levels (sorted by
+    ///     `HeatPoint.canonicalOrder`, as `points` must then be) and its fixed density: only the kernels
+    ///     of the points added and removed since are drawn. The result is the same either way.
+    public init(points: [HeatPoint], bandwidthMetres: Double, coarsestLevel: Int, finestLevel: Int,
+                updating previous: (points: [HeatPoint], density: FixedDensity)? = nil) {
         precondition(bandwidthMetres > 0 && coarsestLevel <= finestLevel)
         self.bandwidthMetres = bandwidthMetres
         sampleLevel = Self.sampleLevel(bandwidthMetres: bandwidthMetres)
         storeLevel = min(sampleLevel, finestLevel)
         bottomLevel = min(coarsestLevel, storeLevel)
-        let kernels = Kernel.prepare(points, bandwidthMetres: bandwidthMetres, level: sampleLevel,
-                                     shift: sampleLevel - storeLevel)
-        var levels = [Self.splat(kernels, shift: sampleLevel - storeLevel)]
+        let shift = sampleLevel - storeLevel
+        let scale = Self.fixedScale(points, bandwidthMetres: bandwidthMetres, shift: shift)
+        let level = sampleLevel
+        func kernels(_ p: [HeatPoint]) -> [Kernel] {
+            Kernel.prepare(p, bandwidthMetres: bandwidthMetres, level: level, shift: shift)
+        }
+        if let previous, previous.density.scale == scale {
+            let change = HeatPoint.difference(previous.points, points)
+            fixed = FixedDensity(scale: scale, blocks: Self.splat(adding: kernels(change.added), removing: kernels(change.removed),
+                                                                  to: previous.density.blocks, shift: shift, scale: scale))
+        } else {
+            fixed = FixedDensity(scale: scale, blocks: Self.splat(adding: kernels(points), removing: [], to: [:],
+                                                                  shift: shift, scale: scale))
+        }
+        var levels = [Self.floating(fixed)]
         for _ in stride(from: storeLevel - 1, through: bottomLevel, by: -1) {
             levels.append(Self.downsample(levels.last!))
         }
         blocks = levels.reversed()
+    }
+
+    /// The fixed-point scale for `points`: the largest power of two that keeps every sample ≤ 2^22 units.
+    /// A case's peak sample is 3·10⁶·w / (π h²) per km² (h in metres) whatever its latitude (see
+    /// `Kernel.prepare`), so the scale follows from the heaviest weight alone, with 5 % to spare.
+    static func fixedScale(_ points: [HeatPoint], bandwidthMetres h: Double, shift: Int) -> Float {
+        let heaviest = points.reduce(0) { $1.weight.isFinite ? max($0, $1.weight) : $0 }
+        guard heaviest > 0 else { return 1 }
+        let peak = 1.05 * 3e6 * heaviest / (Double.pi * h * h) / Double(1 << (2 * shift))
+        let exponent = min(max(Int(log2(4_194_304 / peak).rounded(.down)), -120), 120)
+        return Float(sign: .plus, exponent: exponent, significand: 1)
     }
 
     /// The lowest level at which the bandwidth spans at least 8 pixels at the equator.
@@ -96,24 +166,38 @@ public final class DensityField: Sendable {
 
     // MARK: building
 
-    /// Adds every kernel into the blocks of the store level it touches, one block per task.
-    private static func splat(_ kernels: [Kernel], shift: Int) -> [BlockKey: [Float]] {
+    /// Adds the `adding` kernels to `base` and subtracts the `removing` ones, in fixed point, one block
+    /// per task; blocks left all zero are dropped, so that the result does not depend on the way it was
+    /// made.
+    private static func splat(adding: [Kernel], removing: [Kernel], to base: [BlockKey: [Int64]],
+                              shift: Int, scale: Float) -> [BlockKey: [Int64]] {
         var members: [BlockKey: [Int32]] = [:]
+        let kernels = adding + removing
         for (i, k) in kernels.enumerated() {
             let r = k.blockRange(shift: shift, blockSize: blockSize)
             for by in r.y { for bx in r.x { members[BlockKey(x: bx, y: by), default: []].append(Int32(i)) } }
         }
-        let keys = Array(members.keys)
-        let filled = parallelMap(keys.count) { n -> [Float] in
-            var out = [Float](repeating: 0, count: blockSize * blockSize)
+        let keys = Array(members.keys), firstRemoved = adding.count
+        let filled = parallelMap(keys.count) { n -> [Int64] in
+            var out = base[keys[n]] ?? [Int64](repeating: 0, count: blockSize * blockSize)
             out.withUnsafeMutableBufferPointer { p in
                 for i in members[keys[n]]! {
-                    kernels[Int(i)].add(into: p.baseAddress!, block: keys[n], size: blockSize, shift: shift)
+                    kernels[Int(i)].add(into: p.baseAddress!, block: keys[n], size: blockSize, shift: shift, scale: scale,
+                                        subtract: Int(i) >= firstRemoved)
                 }
             }
             return out
         }
-        return Dictionary(uniqueKeysWithValues: zip(keys, filled))
+        var result = base
+        for (key, block) in zip(keys, filled) { result[key] = block.allSatisfy { $0 == 0 } ? nil : block }
+        return result
+    }
+
+    /// The store level's densities from their fixed-point sums.
+    private static func floating(_ fixed: FixedDensity) -> [BlockKey: [Float]] {
+        let keys = Array(fixed.blocks.keys), unit = 1 / Double(fixed.scale)
+        let values = parallelMap(keys.count) { n in fixed.blocks[keys[n]]!.map { Float(Double($0) * unit) } }
+        return Dictionary(uniqueKeysWithValues: zip(keys, values))
     }
 
     /// The next coarser level: each pixel the mean of the 2×2 pixels it covers.
@@ -178,28 +262,57 @@ struct Kernel: Sendable {
                 Int(((y - radius) / f).rounded(.down))...Int(((y + radius) / f).rounded(.down)))
     }
 
-    /// Adds the kernel's samples that fall in `block` of the store level, each averaged into its pixel.
-    func add(into out: UnsafeMutablePointer<Float>, block: BlockKey, size: Int, shift: Int) {
+    /// Adds (or subtracts) the kernel's samples that fall in `block` of the store level, each averaged
+    /// into its pixel, in fixed point: a sample v becomes round(v · scale) units.
+    func add(into out: UnsafeMutablePointer<Int64>, block: BlockKey, size: Int, shift: Int, scale: Float, subtract: Bool) {
         let rows = (block.y * size) << shift...(((block.y + 1) * size) << shift) - 1
         let columns = (block.x * size) << shift...(((block.x + 1) * size) << shift) - 1
         let ox = block.x * size, oy = block.y * size
+        let s = self.scale * scale   // a power of two: exact
+        if shift == 0 {
+            return addSquare(into: out, rows: rows, columns: columns, ox: ox, oy: oy, size: size, s: s, subtract: subtract)
+        }
         let inverseR2 = 1 / (radius * radius)
         forEachRow(rows: rows, columns: columns) { row, c0, c1, dy2 in
             let line = out + ((row >> shift) - oy) * size - ox
-            // t = 1 − (dx² + dy²)/R² along the row, in Float from the row's first sample: a plain loop
-            // LLVM vectorises (this is the heat layer's hot loop: ~900 samples per case).
-            let a = Float(1 - dy2 * inverseR2), k = Float(inverseR2), s = scale
+            let a = Float(1 - dy2 * inverseR2), k = Float(inverseR2)
             let dx0 = Float(Double(c0) + 0.5 - x)
-            if shift == 0 {
-                let p = line + c0
-                for n in 0...(c1 - c0) {
-                    let d = dx0 + Float(n), t = max(a - d * d * k, 0)
-                    p[n] += s * t * t
-                }
-            } else {
-                for c in c0...c1 {
-                    let d = dx0 + Float(c - c0), t = max(a - d * d * k, 0)
-                    line[c >> shift] += s * t * t
+            for c in c0...c1 {
+                let d = dx0 + Float(c - c0), t = max(a - d * d * k, 0)
+                let q = fixedUnits(s * t * t)
+                line[c >> shift] &+= subtract ? -q : q
+            }
+        }
+    }
+
+    /// `add` at the sample level itself (the usual case): the kernel's whole bounding square, with
+    /// dx²/R² computed once per column and samples outside the disc adding an exact 0.
+    ///
+    /// Why: this is the heat layer's hot loop (~900 samples per case). Clipping each row to the disc
+    /// costs a square root and two roundings per row, more than the samples it saves; over the square
+    /// the inner loop is a few vector operations.
+    private func addSquare(into out: UnsafeMutablePointer<Int64>, rows: ClosedRange<Int>, columns: ClosedRange<Int>,
+                           ox: Int, oy: Int, size: Int, s: Float, subtract: Bool) {
+        let r0 = max(rows.lowerBound, Int((y - radius - 0.5).rounded(.up)))
+        let r1 = min(rows.upperBound, Int((y + radius - 0.5).rounded(.down)))
+        let c0 = max(columns.lowerBound, Int((x - radius - 0.5).rounded(.up)))
+        let c1 = min(columns.upperBound, Int((x + radius - 0.5).rounded(.down)))
+        guard r0 <= r1, c0 <= c1 else { return }
+        let width = c1 - c0 + 1, inverseR2 = 1 / (radius * radius)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { dx2 in
+            for n in 0..<width {
+                let d = Double(c0 + n) + 0.5 - x
+                dx2[n] = Float(d * d * inverseR2)
+            }
+            for row in r0...r1 {
+                let dy = Double(row) + 0.5 - y
+                let a = Float(1 - dy * dy * inverseR2)
+                guard a > 0 else { continue }
+                let p = out + (row - oy) * size + (c0 - ox)
+                if subtract {
+                    for n in 0..<width { let t = max(a - dx2[n], 0); p[n] &-= fixedUnits(s * t * t) }
+                } else {
+                    for n in 0..<width { let t = max(a - dx2[n], 0); p[n] &+= fixedUnits(s * t * t) }
                 }
             }
         }
@@ -220,6 +333,13 @@ struct Kernel: Sendable {
             if c0 <= c1 { body(row, c0, c1, dy2) }
         }
     }
+}
+
+/// round(v) for 0 ≤ v ≤ 2^22, exactly and without a branch: adding 2^23 leaves the rounded value in the
+/// low 23 bits of the Float (its spacing there is 1), which vectorises where a conversion would not.
+@inline(__always)
+func fixedUnits(_ v: Float) -> Int64 {
+    Int64((v + 8_388_608).bitPattern & 0x7F_FFFF)
 }
 
 /// ⌊a / b⌋ for b > 0, also for negative a.

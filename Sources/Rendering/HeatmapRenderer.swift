@@ -65,13 +65,16 @@ public final class HeatmapRenderer: Sendable {
     private let tileShift: Int
     private let candidates: [TileID]
 
-    public init(points: [HeatPoint], bandwidthMetres: Double, ramp: HeatRamp, options: TileOptions = TileOptions()) {
+    /// `previous`: an earlier run's points and fixed density (see `DensityField.init`).
+    public init(points: [HeatPoint], bandwidthMetres: Double, ramp: HeatRamp, options: TileOptions = TileOptions(),
+                updating previous: (points: [HeatPoint], density: FixedDensity)? = nil) {
         self.options = options
         self.ramp = ramp
         self.points = points
         tileShift = options.tileSize == 512 ? 1 : 0
         field = DensityField(points: points, bandwidthMetres: bandwidthMetres,
-                             coarsestLevel: options.minZoom + tileShift, finestLevel: options.maxZoom + tileShift)
+                             coarsestLevel: options.minZoom + tileShift, finestLevel: options.maxZoom + tileShift,
+                             updating: previous)
         candidates = Self.candidates(field: field, options: options, tileShift: tileShift)
     }
 

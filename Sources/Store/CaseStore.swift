@@ -76,6 +76,7 @@ public final class CaseStore: Sendable {
                     at TEXT NOT NULL);
                 """)
         }
+        registerRelocation(&m)
         return m
     }
 }

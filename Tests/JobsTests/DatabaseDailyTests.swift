@@ -80,4 +80,52 @@ import Testing
         let rejects = try String(contentsOf: today.appendingPathComponent("rejects.csv"), encoding: .utf8)
         #expect(rejects.split(whereSeparator: \.isNewline).count - 1 == r["rejected"] as? Int)
     }
+
+    /// New boundaries (a street renamed, one community moved to another street): the stored cases are
+    /// located again, and a run on an empty export draws what a full run with the new boundaries draws.
+    @Test func newBoundariesLocateTheStoredCasesAgain() throws {
+        let tmp = try Repo.temporaryFolder()
+        let boundaries = tmp.appendingPathComponent("boundaries")
+        try FileManager.default.copyItem(at: Repo.demo, to: boundaries)
+        let edit = try python(["-c", """
+            import json, sys
+            folder = sys.argv[1]
+            def load(n): return json.load(open(f"{folder}/{n}.geojson", encoding="utf-8"))
+            def save(n, d): json.dump(d, open(f"{folder}/{n}.geojson", "w", encoding="utf-8"), ensure_ascii=False)
+            streets, communities = load("streets"), load("communities")
+            old = streets["features"][0]["properties"]["id"]
+            streets["features"][0]["properties"]["id"] = old + "-new"
+            for f in communities["features"]:
+                if f["properties"]["parent"] == old: f["properties"]["parent"] = old + "-new"
+            save("streets", streets); save("communities", communities)
+            """, boundaries.path])
+        #expect(edit.status == 0, "\(edit.stderr)")
+        let export = tmp.appendingPathComponent("empty.csv")
+        let header = try String(contentsOf: Repo.demo.appendingPathComponent("cases.csv"), encoding: .utf8).split(whereSeparator: \.isNewline)[0]
+        try (header + "\n").write(to: export, atomically: true, encoding: .utf8)
+
+        let db = tmp.appendingPathComponent("cases.db").path
+        func run(_ folder: URL, _ cases: URL, _ out: URL, _ extra: [String]) throws {
+            let r = try runProcess(Repo.binary, ["run", "--boundaries", folder.path, "--cases", cases.path, "--as-of", "2026-11-22",
+                                                 "--min-zoom", "10", "--max-zoom", "12", "--out", out.path] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let cases = Repo.demo.appendingPathComponent("cases.csv")
+        try run(Repo.demo, cases, tmp.appendingPathComponent("day1"), ["--db", db])
+        try run(boundaries, export, tmp.appendingPathComponent("daily"), ["--db", db])
+        try run(boundaries, cases, tmp.appendingPathComponent("full"), [])
+        for file in ["streets.geojson", "communities.geojson", "posts.geojson", "hotspots.geojson"] {
+            #expect(FileManager.default.contentsEqual(atPath: tmp.appendingPathComponent("daily/\(file)").path,
+                                                      andPath: tmp.appendingPathComponent("full/\(file)").path), "\(file)")
+        }
+        let r = try report(tmp.appendingPathComponent("daily"))
+        #expect(r["input_rows"] as? Int == 0)
+        #expect(r["counted"] as? Int == (try report(tmp.appendingPathComponent("full")))["counted"] as? Int)
+        let database = r["database"] as! [String: Any]
+        #expect((database["cases_relocated"] as! Int) > 19_000, "\(database)")
+
+        // The same boundaries again: nothing to locate again.
+        try run(boundaries, export, tmp.appendingPathComponent("again"), ["--db", db])
+        #expect((try report(tmp.appendingPathComponent("again"))["database"] as! [String: Any])["cases_relocated"] as? Int == 0)
+    }
 }

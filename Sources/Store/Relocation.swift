@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import Geometry
+import Input
+
+/// The boundaries the stored cases were located with. When a run brings other boundaries (or another
+/// gazetteer), the zone ids of the stored cases are stale: the run locates them again (see
+/// `RunJob.relocateStored`) before it counts them.
+extension CaseStore {
+    /// A stored case as relocation needs it.
+    public struct StoredLocation: Sendable {
+        public var rowid: Int64
+        public var point: Coordinate?
+        public var address: String
+        public var method: LocationMethod
+    }
+
+    /// New zones (and point, for cases placed by their address) of a stored case; nil zones: the case
+    /// is in no zone of the new boundaries and counts nowhere (it stays stored).
+    public struct Relocated: Sendable {
+        public var rowid: Int64
+        public var point: Coordinate?
+        public var street: String?, community: String?, post: String?
+        public init(rowid: Int64, point: Coordinate?, street: String?, community: String?, post: String?) {
+            self.rowid = rowid; self.point = point; self.street = street; self.community = community; self.post = post
+        }
+    }
+
+    static func registerRelocation(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v3-located-with") { db in
+            try db.execute(sql: "CREATE TABLE located_with (fingerprint TEXT NOT NULL)")
+        }
+    }
+
+    /// The fingerprint of the boundaries the stored cases were located with; nil when none was
+    /// recorded (a database made before this was kept, or a new one).
+    public func locatedWith() throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT fingerprint FROM located_with LIMIT 1") }
+    }
+
+    /// Whether the database holds any case.
+    public func isEmpty() throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM cases)") ?? true }
+    }
+
+    /// Every stored case's point, address and method, for locating them again.
+    public func storedLocations() throws -> [StoredLocation] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT rowid, lon, lat, address, method FROM cases").map { row in
+                let lon: Double? = row[1], lat: Double? = row[2]
+                return StoredLocation(rowid: row[0], point: lon.flatMap { x in lat.map { Coordinate(x, $0) } },
+                                      address: row[3], method: LocationMethod(rawValue: row[4]) ?? .coordinates)
+            }
+        }
+    }
+
+    /// Writes the new zones of the stored cases and records `fingerprint`, in one transaction.
+    public func relocate(_ cases: [Relocated], fingerprint: String) throws {
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let update = try db.cachedStatement(sql: "UPDATE cases SET lon = ?, lat = ?, street = ?, community = ?, post = ? WHERE rowid = ?")
+                    for c in cases {
+                        try update.execute(arguments: [c.point?.x, c.point?.y, c.street, c.community, c.post, c.rowid])
+                    }
+                    try db.execute(sql: "DELETE FROM located_with")
+                    try db.execute(sql: "INSERT INTO located_with (fingerprint) VALUES (?)", arguments: [fingerprint])
+                    return .commit
+                }
+            }
+        } catch let error as DatabaseError {
+            throw CaseStore.describe(error, path: url.path)
+        }
+    }
+}
