@@ -17,6 +17,8 @@ struct MapCases {
     /// Window cases with a point, in one canonical order (see `canonicalOrder`).
     var heat: [HeatPoint] = []
     var hotspots: [HotspotCase] = []
+    /// Cases per zone in the previous window when `scoring` holds only the window's (database).
+    var previous: [ZoneLevel: [String: Int]]?
     /// Cases located (in a street at least) and inside the window (report.json `counted`).
     var counted = 0
 
@@ -36,12 +38,17 @@ struct MapCases {
         join([part])
     }
 
-    /// From the database: every stored case of the window and the previous window, read on all cores.
+    /// From the database: every stored case of the window, read on all cores, and the previous
+    /// window's counts per zone, counted by SQLite meanwhile.
     init(store: CaseStore, window: Window, style: Style) throws {
-        table = CategoryTable(style: style)
-        let parts = try store.readMapCases(first: window.previous.first, last: window.asOf, table: &table,
-                                           parts: ProcessInfo.processInfo.activeProcessorCount,
-                                           makePart: { MapCasesPart() }) { part, c in part.add(c.scoring, point: c.point, window: window) }
+        var table = CategoryTable(style: style)
+        let (parts, previous) = try inParallel({
+            try store.readMapCases(first: window.first, last: window.asOf, table: &table,
+                                   parts: ProcessInfo.processInfo.activeProcessorCount,
+                                   makePart: { MapCasesPart() }) { part, c in part.add(c.scoring, point: c.point, window: window) }
+        }, { try store.zoneCounts(first: window.previous.first, last: window.previous.asOf) })
+        self.table = table
+        self.previous = previous
         join(parts)
     }
 

@@ -83,6 +83,7 @@ public struct RunJob {
         database?.relocated = relocated
         clock.lap("database")
         let previousTiles = PreviousTiles(folder: previousFolder, fingerprint: try tileFingerprint(style: style))
+        clock.lap("read_tile_state")
         let cases = try store.map { try MapCases(store: $0, window: window, style: style) }
             ?? MapCases(located: located, window: window, style: style)
         clock.lap("map_cases")
@@ -90,7 +91,8 @@ public struct RunJob {
         let ((stats, hotspots), heat) = try inParallel({
             try inParallel({
                 Scorer(style: style, window: window)
-                    .score(cases: cases.scoring, categories: cases.table.resolved, boundaries: boundaries, areas: areas)
+                    .score(cases: cases.scoring, categories: cases.table.resolved, boundaries: boundaries, areas: areas,
+                           previous: cases.previous)
             }, { HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases.hotspots, top: style.hotspots.count) })
         }, { TileJob.heatRenderer(points: cases.heat, style: style, options: options, previous: previousTiles.usable?.state) })
         clock.lap("score")

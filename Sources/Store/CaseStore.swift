@@ -27,7 +27,7 @@ public final class CaseStore: Sendable {
         config.busyMode = .timeout(120)
         // A daily run replaces scattered records of a big table: a 64 MB page cache (SQLite's default is
         // 2 MB) keeps the index pages it walks in memory.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA recursive_triggers = ON") }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try CaseStore.checkOwnership(pool, path: path)
@@ -110,7 +110,10 @@ extension CaseStore {
                 var counts = SaveCounts()
                 // IMMEDIATE: take the write lock first, so two runs queue instead of deadlocking.
                 try db.inTransaction(.immediate) {
-                    let before = try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0
+                    // Counted from the ids and the per-day counts: count(*) would read a million-row index twice.
+                    let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?)")
+                    var known = Set<String>()
+                    for c in cases where try Bool.fetchOne(exists, arguments: [c.record.id]) == true { known.insert(c.record.id) }
                     let delete = try db.cachedStatement(sql: "DELETE FROM cases WHERE id = ?")
                     for id in removing {
                         try delete.execute(arguments: [id])
@@ -122,9 +125,9 @@ extension CaseStore {
                     try db.execute(sql: "INSERT INTO runs (as_of, window_days, boundaries, style, style_hash, cases, at) VALUES (?,?,?,?,?,?,?)",
                                    arguments: [run.asOf.ordinal, run.windowDays, run.boundaries, style.file, style.contentHash,
                                                cases.count, ISO8601DateFormatter().string(from: Date())])
-                    counts.stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0
-                    counts.added = counts.stored - (before - counts.removed)
-                    counts.replaced = cases.count - counts.added
+                    counts.stored = try Int.fetchOne(db, sql: "SELECT sum(cases) FROM zone_days") ?? 0
+                    counts.replaced = cases.filter { known.contains($0.record.id) }.count
+                    counts.added = cases.count - counts.replaced
                     return .commit
                 }
                 return counts
@@ -144,8 +147,12 @@ extension CaseStore {
 
     func insert(_ db: Database, cases: [LocatedCase], categories: [String: Int64]) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO cases (id, day, time, category_id, address, address_key, lon, lat, street, community,
+            INSERT INTO cases (id, day, time, category_id, address, address_key, lon, lat, street, community,
                 post, method, confidence, channel, file, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            ON CONFLICT (id) DO UPDATE SET day = excluded.day, time = excluded.time, category_id = excluded.category_id,
+                address = excluded.address, address_key = excluded.address_key, lon = excluded.lon, lat = excluded.lat,
+                street = excluded.street, community = excluded.community, post = excluded.post, method = excluded.method,
+                confidence = excluded.confidence, channel = excluded.channel, file = excluded.file, line = excluded.line
             """)
         for c in cases {
             let r = c.record
@@ -258,7 +265,14 @@ extension CaseStore {
     public func readMapCases<Part>(first: Day, last: Day, table: inout CategoryTable, parts: Int,
                                    makePart: () -> Part, add: (inout Part, MapCase) -> Void) throws -> [Part] {
         let categories = try categoryIndex(&table)
-        let bounds = try read { db in try Row.fetchOne(db, sql: "SELECT min(rowid), max(rowid), min(day), max(day) FROM cases") }
+        // One subquery each: SQLite answers a lone min() or max() from an index, but scans the table for
+        // several in one SELECT.
+        let bounds = try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT (SELECT min(rowid) FROM cases), (SELECT max(rowid) FROM cases),
+                       (SELECT min(day) FROM cases), (SELECT max(day) FROM cases)
+                """)
+        }
         guard let bounds, let lowRow = bounds[0] as Int64?, let highRow = bounds[1] as Int64? else { return [makePart()] }
         // The day index holds no points: through it, every row costs a lookup in the table. When the
         // days asked for are a good part of the history (a daily run's two windows of a few months'
@@ -285,6 +299,25 @@ extension CaseStore {
             }
         }
         return try results.map { try $0!.get() }
+    }
+
+    /// The cases of days `first...last` per zone of every level (cases in no zone left out): what a
+    /// daily run needs of the previous window, from the per-day counts the triggers keep (`zone_days`).
+    public func zoneCounts(first: Day, last: Day) throws -> [ZoneLevel: [String: Int]] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT street, community, post, sum(cases) FROM zone_days
+                WHERE day BETWEEN ? AND ? AND street != '' GROUP BY street, community, post
+                """, arguments: [first.ordinal, last.ordinal])
+        }
+        var counts: [ZoneLevel: [String: Int]] = [:]
+        for row in rows {
+            let n: Int = row[3]
+            for (i, level) in ZoneLevel.allCases.enumerated() {
+                if let id = row[i] as String?, !id.isEmpty, n != 0 { counts[level, default: [:]][id, default: 0] += n }
+            }
+        }
+        return counts
     }
 
     /// One slice: the rows of `rows` (a rowid range, read by a table scan) or, when nil, all rows

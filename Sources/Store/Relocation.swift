@@ -30,6 +30,33 @@ extension CaseStore {
         m.registerMigration("v3-located-with") { db in
             try db.execute(sql: "CREATE TABLE located_with (fingerprint TEXT NOT NULL)")
         }
+        m.registerMigration("v4-zone-days") { db in
+            // Cases per day and zone, kept by triggers: a daily run reads the previous window's counts
+            // per zone from a few thousand rows instead of grouping hundreds of thousands of cases
+            // (0.3 s in SQLite for a million-case district). '' stands for "no zone" (NULLs would not
+            // meet in the key). REPLACE deletes fire the delete trigger only with recursive_triggers on,
+            // which `CaseStore` sets on every connection.
+            try db.execute(sql: """
+                CREATE TABLE zone_days (day INTEGER NOT NULL, street TEXT NOT NULL, community TEXT NOT NULL,
+                    post TEXT NOT NULL, cases INTEGER NOT NULL, PRIMARY KEY (day, street, community, post)) WITHOUT ROWID;
+                INSERT INTO zone_days SELECT day, coalesce(street, ''), coalesce(community, ''), coalesce(post, ''), count(*)
+                    FROM cases GROUP BY 1, 2, 3, 4;
+                CREATE TRIGGER zone_days_insert AFTER INSERT ON cases BEGIN
+                    INSERT INTO zone_days VALUES (new.day, coalesce(new.street, ''), coalesce(new.community, ''),
+                        coalesce(new.post, ''), 1) ON CONFLICT DO UPDATE SET cases = cases + 1;
+                END;
+                CREATE TRIGGER zone_days_delete AFTER DELETE ON cases BEGIN
+                    UPDATE zone_days SET cases = cases - 1 WHERE day = old.day AND street = coalesce(old.street, '')
+                        AND community = coalesce(old.community, '') AND post = coalesce(old.post, '');
+                END;
+                CREATE TRIGGER zone_days_update AFTER UPDATE OF day, street, community, post ON cases BEGIN
+                    UPDATE zone_days SET cases = cases - 1 WHERE day = old.day AND street = coalesce(old.street, '')
+                        AND community = coalesce(old.community, '') AND post = coalesce(old.post, '');
+                    INSERT INTO zone_days VALUES (new.day, coalesce(new.street, ''), coalesce(new.community, ''),
+                        coalesce(new.post, ''), 1) ON CONFLICT DO UPDATE SET cases = cases + 1;
+                END;
+                """)
+        }
     }
 
     /// The fingerprint of the boundaries the stored cases were located with; nil when none was
