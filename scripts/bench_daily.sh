@@ -12,7 +12,7 @@
 # Prints the wall times, the ratios, the step timings and the tile counts, and checks that both
 # published the same map: every file byte for byte except the run's own rows (cases.geojson,
 # rejects.csv) and report.json.
-# Usage: bash scripts/bench_daily.sh   (DATA=/path/to/demo1m, ZOOM=max zoom, default 16)
+# Usage: bash scripts/bench_daily.sh   (DATA=/path/to/demo1m, ZOOM=max zoom, default 16, REPS=rounds, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release >/dev/null
@@ -23,21 +23,32 @@ work=bench-data/daily
 mkdir -p "$work"
 if [ ! -s "$data/cases.csv" ]; then python3 scripts/make_demo.py --cases 1000000 --out "$data"; fi
 [ -s "$work/export.csv" ] || python3 scripts/make_day2.py "$data/cases.csv" "$work/day2.csv" --day 2026-11-23 --export "$work/export.csv"
-rm -rf "$work/daily" "$work/full" "$work/full-db" "$work"/*.db "$work"/*.db-wal "$work"/*.db-shm "$work"/*.db.lock
+rm -rf "$work/daily" "$work/full" "$work/full-db" "$work/day1" "$work"/*.db "$work"/*.db-wal "$work"/*.db-shm "$work"/*.db.lock
 common=(--boundaries "$data" --min-zoom 10 --max-zoom "$zoom")
 seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
 echo "== day 1 (full, --db, --keep 3)"
 seconds "$bin" run "${common[@]}" --cases "$data/cases.csv" --as-of 2026-11-22 --out "$work/daily" --keep 3 --db "$work/cases.db"
-echo "== day 2 incremental: $(($(wc -l < "$work/export.csv") - 1)) rows exported"
-inc=$(seconds "$bin" run "${common[@]}" --cases "$work/export.csv" --as-of 2026-11-23 --out "$work/daily" --keep 3 --db "$work/cases.db")
-echo "== day 2 full: $(($(wc -l < "$work/day2.csv") - 1)) rows"
-full=$(seconds "$bin" run "${common[@]}" --cases "$work/day2.csv" --as-of 2026-11-23 --out "$work/full")
+# Day 1's database and output, restored before each day-2 run: the two kinds of run alternate, REPS
+# times (default 3), and the medians are compared, so that a busy moment does not favour either.
+rm -rf "$work/day1" && mkdir -p "$work/day1" && cp -a "$work/daily" "$work"/cases.db* "$work/day1/"
+reps=${REPS:-3}
+incs=() fulls=()
+echo "== day 2: $(($(wc -l < "$work/export.csv") - 1)) rows exported; full: $(($(wc -l < "$work/day2.csv") - 1)) rows; $reps rounds"
+for r in $(seq "$reps"); do
+  rm -rf "$work/daily" "$work"/cases.db* "$work/full"
+  cp -a "$work/day1/daily" "$work/day1"/cases.db* "$work/"
+  incs+=("$(seconds "$bin" run "${common[@]}" --cases "$work/export.csv" --as-of 2026-11-23 --out "$work/daily" --keep 3 --db "$work/cases.db")")
+  fulls+=("$(seconds "$bin" run "${common[@]}" --cases "$work/day2.csv" --as-of 2026-11-23 --out "$work/full")")
+  echo "round $r: incremental ${incs[-1]} s, full ${fulls[-1]} s"
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+inc=$(median "${incs[@]}") full=$(median "${fulls[@]}")
 echo "== day 2 full with --db into a new database"
 fulldb=$(seconds "$bin" run "${common[@]}" --cases "$work/day2.csv" --as-of 2026-11-23 --out "$work/full-db" --db "$work/full.db")
 python3 - "$work/daily/2026-11-23/report.json" "$work/full/report.json" <<PY
 import json, sys
 inc, full = (json.load(open(p)) for p in sys.argv[1:])
-print("incremental %.2f s, full %.2f s: %.1f%% of a full run" % ($inc, $full, 100 * $inc / $full))
+print("median of $reps: incremental %.2f s, full %.2f s: %.1f%% of a full run" % ($inc, $full, 100 * $inc / $full))
 print("full run with --db into a new database: %.2f s: incremental is %.1f%% of it" % ($fulldb, 100 * $inc / $fulldb))
 print("tile_updates:", json.dumps(inc["tile_updates"]))
 print("database:", json.dumps(inc["database"]), "geocode cache:", json.dumps(inc["geocode"].get("cache")))

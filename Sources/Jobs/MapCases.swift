@@ -62,24 +62,11 @@ struct MapCases {
         finish()
     }
 
-    /// Puts the heat points and hotspot cases in an order that does not depend on where they came from
-    /// (file order, database order): their sums and ties then come out the same either way. Hotspot
-    /// cases at one point may stay in any order: the finder only adds up their points and counts
-    /// their zones.
+    /// Puts the heat points in an order that does not depend on where they came from (file order,
+    /// database order): the density field adds them in this order. (The hotspot finder does not
+    /// depend on the order of its cases.)
     private mutating func finish() {
-        var (heat, hotspots) = (self.heat, self.hotspots)
-        self.heat = []; self.hotspots = []
-        withUnsafeMutablePointer(to: &heat) { h in
-            withUnsafeMutablePointer(to: &hotspots) { s in
-                nonisolated(unsafe) let (h, s) = (h, s)
-                DispatchQueue.concurrentPerform(iterations: 2) { i in
-                    if i == 0 { h.pointee.sort(by: canonicalOrder) } else {
-                        s.pointee.sort { a, b in (a.point.x, a.point.y) < (b.point.x, b.point.y) }
-                    }
-                }
-            }
-        }
-        self.heat = heat; self.hotspots = hotspots
+        heat.sort(by: canonicalOrder)
     }
 }
 

@@ -43,14 +43,17 @@ public struct Hotspot: Sendable {
 /// count of its 3 × 3 neighbourhood (a box kernel, so a peak on a cell border is not split), and a
 /// peak is a cell whose density no neighbour exceeds (ties: the first in row order). Peaks are
 /// ranked by density; plain counting in metres keeps every number checkable by hand.
+/// The finder's result does not depend on the order of the cases.
 public struct HotspotFinder {
     public var cellMetres: Double
     public init(cellMetres: Double) { self.cellMetres = cellMetres }
 
     public func find(_ cases: [HotspotCase], top: Int) -> [Hotspot] {
-        guard let first = cases.first, top > 0 else { return [] }
-        // Local metres around the first case: an equirectangular frame is exact enough over a city.
-        let metresPerLon = 111_320 * cos(first.point.y * .pi / 180), metresPerLat = 110_574.0
+        guard !cases.isEmpty, top > 0 else { return [] }
+        // Local metres at the cases' southern edge: an equirectangular frame is exact enough over a
+        // city, and the minimum (unlike the first case or a mean) does not depend on the cases' order.
+        let south = cases.reduce(Double.infinity) { min($0, $1.point.y) }
+        let metresPerLon = 111_320 * cos(south * .pi / 180), metresPerLat = 110_574.0
         var cells: [Cell: [Int]] = [:]
         for (i, c) in cases.enumerated() {
             cells[Cell(x: Int((c.point.x * metresPerLon / cellMetres).rounded(.down)),
@@ -68,7 +71,10 @@ public struct HotspotFinder {
         }
     }
 
-    func hotspot(rank: Int, members: [HotspotCase]) -> Hotspot {
+    /// The hotspot of `members`; their points are summed in sorted order, so that the centre does not
+    /// depend on the order the cases came in (file or database).
+    func hotspot(rank: Int, members unsorted: [HotspotCase]) -> Hotspot {
+        let members = unsorted.sorted { ($0.point.x, $0.point.y) < ($1.point.x, $1.point.y) }
         let n = Double(members.count)
         let center = Coordinate(members.reduce(0) { $0 + $1.point.x } / n, members.reduce(0) { $0 + $1.point.y } / n)
         var zones: [ZoneLevel: [String: Int]] = [:]

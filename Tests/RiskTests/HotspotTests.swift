@@ -23,6 +23,24 @@ import Testing
         #expect(spots.map(\.rank) == [1, 2])
     }
 
+    /// A run reads its cases from a file, a daily run from the database in another order: the
+    /// hotspots must come out the same to the last bit.
+    @Test func theOrderOfTheCasesDoesNotMatter() {
+        var cases: [HotspotCase] = []
+        for i in 0..<400 {
+            let t = Double(i)
+            cases.append(HotspotCase(point: Coordinate(114.0 + 0.0003 * (t * 7).truncatingRemainder(dividingBy: 97) + 0.1 * (t / 400),
+                                                       22.5 + 0.00037 * (t * 13).truncatingRemainder(dividingBy: 89)),
+                                     zones: [.street: "S\(i % 3)"]))
+        }
+        let finder = HotspotFinder(cellMetres: 150)
+        let forward = finder.find(cases, top: 5), backward = finder.find(cases.reversed(), top: 5)
+        #expect(forward.count == 5)
+        #expect(forward.map(\.center) == backward.map(\.center))
+        #expect(forward.map(\.cases) == backward.map(\.cases))
+        #expect(forward.map { $0.zones } == backward.map { $0.zones })
+    }
+
     @Test func noCasesNoHotspots() {
         #expect(HotspotFinder(cellMetres: 100).find([], top: 5).isEmpty)
     }
