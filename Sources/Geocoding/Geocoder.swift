@@ -110,6 +110,12 @@ public struct Geocoder: Sendable {
 }
 
 extension Geocoder {
+    /// The version of what `geocode` makes of a normalised address, given the same zones, gazetteer and
+    /// home. Bump it with every change here (normalising, parsing, matching, scores, details, the
+    /// character and division tables) that can change a result: the geocode cache of `riskmap run --db`
+    /// then drops what an older geocoder worked out.
+    public static let logicVersion = 1
+
     /// Geocodes many addresses on all cores, results in input order.
     public func geocodeAll(_ addresses: [String]) -> [GeocodeResult] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, addresses.count / 256))
