@@ -121,7 +121,7 @@ extension Geocoder {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, addresses.count / 256))
         let results = UnsafeMutableBufferPointer<GeocodeResult?>.allocate(capacity: addresses.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer { results.deinitialize(); results.deallocate() }
         let chunk = (addresses.count + workers - 1) / max(1, workers)
         nonisolated(unsafe) let out = results
         DispatchQueue.concurrentPerform(iterations: workers) { w in
