@@ -41,7 +41,8 @@ let package = Package(
         .target(name: "Output", dependencies: ["Input", "Risk", "Rendering", .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/Output"),
         // State kept across daily runs: every case seen, in SQLite (GRDB).
-        .target(name: "Store", dependencies: ["Input", "Risk", .product(name: "GRDB", package: "GRDB.swift")],
+        .target(name: "Store", dependencies: ["Input", "Risk", .product(name: "GRDB", package: "GRDB.swift"),
+                                              .product(name: "GRDBSQLite", package: "GRDB.swift")],
                 path: "Sources/Store"),
         // The jobs behind the commands (run, check, locate, stats), callable from tests.
         .target(name: "Jobs", dependencies: ["Input", "Geocoding", "Risk", "Rendering", "Output", "Store"],
