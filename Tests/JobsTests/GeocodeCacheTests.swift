@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import Jobs
 
 /// `riskmap run --db`: the database keeps what the geocoder made of each normalised address, and a later
 /// run geocodes only addresses it has not seen, with the same output as a run without the database.
@@ -20,6 +21,25 @@ import Testing
         let url = folder.appendingPathComponent("cases.csv")
         try (rows.joined(separator: "\r\n") + "\r\n").write(to: url, atomically: true, encoding: .utf8)
         return url
+    }
+
+    /// The cache's bytes read back to the same answer; anything cut short, longer, or naming an unknown
+    /// reason reads as no answer.
+    @Test func answerBytesReadBack() throws {
+        let located = GeocodeAnswer(reason: nil, detail: "", lon: 114.012_345_678_9, lat: 22.5, street: "S1", community: "社区",
+                                    post: nil, method: .address, confidence: 0.876_543_21, match: .nearestDoor, best: "测试路3号")
+        let rejected = GeocodeAnswer(reason: .ambiguous, detail: String(repeating: "候选 | ", count: 40), lon: nil, lat: nil,
+                                     street: nil, community: nil, post: nil, method: nil, confidence: 0, match: nil, best: "")
+        for answer in [located, rejected] {
+            let bytes = answer.bytes
+            #expect(GeocodeAnswer(bytes: bytes) == answer)
+            #expect((0..<bytes.count).allSatisfy { GeocodeAnswer(bytes: bytes.prefix($0)) == nil })
+            #expect(GeocodeAnswer(bytes: bytes + [0]) == nil)
+        }
+        #expect(GeocodeAnswer(bytes: Data([0x00, 0xFF])) == nil)
+        var unknown = rejected.bytes
+        unknown.replaceSubrange(try #require(unknown.range(of: Data("ambiguous".utf8))), with: Data("ambiguouz".utf8))
+        #expect(GeocodeAnswer(bytes: unknown) == nil)
     }
 
     struct Run {
