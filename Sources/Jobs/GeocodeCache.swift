@@ -41,38 +41,43 @@ public struct GeocodeCache: Sendable {
     func answers(_ addresses: [String], geocoder: Geocoder,
                  fingerprint: String) throws -> (answers: [GeocodeAnswer], hits: Int, misses: Int) {
         // A daily export repeats addresses: each distinct text is normalised once, on all cores.
-        var slotOfAddress: [UTF8Key: Int] = [:], distinct: [String] = []
-        let rowAddress = addresses.map { address in
-            if let slot = slotOfAddress[UTF8Key(address)] { return slot }
-            distinct.append(address)
-            slotOfAddress[UTF8Key(address)] = distinct.count - 1
-            return distinct.count - 1
-        }
+        let byAddress = distinctIndexes(addresses)
+        let distinct = byAddress.first.map { addresses[$0] }
         let chunk = 2048
         let normalised = parallelMap((distinct.count + chunk - 1) / chunk) { c in
             distinct[c * chunk..<min(distinct.count, (c + 1) * chunk)].map(Normalizer.normalizedString)
         }.flatMap { $0 }
-        var slotOfKey: [UTF8Key: Int] = [:], keys: [String] = [], sample: [String] = []
-        let addressKey = zip(distinct, normalised).map { address, key in
-            if let slot = slotOfKey[UTF8Key(key)] { return slot }
-            keys.append(key)
-            sample.append(address)
-            slotOfKey[UTF8Key(key)] = keys.count - 1
-            return keys.count - 1
-        }
+        let byKey = distinctIndexes(normalised)
+        let keys = byKey.first.map { normalised[$0] }
 
         let home = geocoder.home.description
-        var found = try store.cachedGeocodes(fingerprint: fingerprint, home: home, keys: keys).map { $0.flatMap(GeocodeAnswer.init(bytes:)) }
+        var found = try store.cachedGeocodes(fingerprint: fingerprint, home: home, keys: keys)
+            .map { $0.flatMap(GeocodeAnswer.init(bytes:)) }
         let missing = found.indices.filter { found[$0] == nil }
         var fresh: [String: Data] = [:]
+        // Any address of a key stands for it: the result depends on the normalised text alone.
+        let sample = byKey.first.map { distinct[$0] }
         for (slot, result) in zip(missing, geocoder.geocodeAll(missing.map { sample[$0] })) {
             let answer = GeocodeAnswer(result)
             found[slot] = answer
             fresh[keys[slot]] = answer.bytes
         }
         try store.storeGeocodes(fingerprint: fingerprint, home: home, fresh)
-        return (rowAddress.map { found[addressKey[$0]]! }, keys.count - missing.count, missing.count)
+        return (byAddress.of.map { found[byKey.of[$0]]! }, keys.count - missing.count, missing.count)
     }
+}
+
+/// For each text, the number of its distinct value (by UTF-8 bytes, in order of first appearance), and
+/// where each distinct value first appears.
+private func distinctIndexes(_ texts: [String]) -> (of: [Int], first: [Int]) {
+    var number: [UTF8Key: Int] = [:], first: [Int] = []
+    let of = texts.indices.map { i in
+        if let known = number[UTF8Key(texts[i])] { return known }
+        first.append(i)
+        number[UTF8Key(texts[i])] = first.count - 1
+        return first.count - 1
+    }
+    return (of, first)
 }
 
 /// A text as a dictionary key by its UTF-8 bytes: String hashes non-ASCII text by its normal form, which
