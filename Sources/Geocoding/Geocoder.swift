@@ -110,12 +110,18 @@ public struct Geocoder: Sendable {
 }
 
 extension Geocoder {
+    /// The version of what `geocode` makes of a normalised address, given the same zones, gazetteer and
+    /// home. Bump it with every change here (normalising, parsing, matching, scores, details, the
+    /// character and division tables) that can change a result: the geocode cache of `riskmap run --db`
+    /// then drops what an older geocoder worked out.
+    public static let logicVersion = 1
+
     /// Geocodes many addresses on all cores, results in input order.
     public func geocodeAll(_ addresses: [String]) -> [GeocodeResult] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, addresses.count / 256))
         let results = UnsafeMutableBufferPointer<GeocodeResult?>.allocate(capacity: addresses.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer { results.deinitialize(); results.deallocate() }
         let chunk = (addresses.count + workers - 1) / max(1, workers)
         nonisolated(unsafe) let out = results
         DispatchQueue.concurrentPerform(iterations: workers) { w in

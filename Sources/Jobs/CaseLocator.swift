@@ -19,6 +19,9 @@ public struct CaseLocator {
     public private(set) var geocoder: Geocoder?
     /// Gazetteer rows skipped (bad coordinates), for the report.
     public private(set) var gazetteerWarnings: [String] = []
+    /// The case database's geocode cache (`run --db`): when set, addresses already geocoded under the
+    /// same boundaries, gazetteer and home district are not geocoded again. Nil: everything is geocoded.
+    public var geocodeCache: GeocodeCache?
 
     public init(boundaries: Boundaries, defaultCRS: CRS) {
         self.boundaries = boundaries
@@ -70,8 +73,8 @@ public struct CaseLocator {
         }
         var outcome = LocateOutcome(located: located, rejected: rejected)
         if let geocoder {
-            AddressLocator(geocoder: geocoder.withHome(from: records.map(\.address)), gazetteerWarnings: gazetteerWarnings,
-                           gazetteerPath: boundaries.gazetteer?.standardizedFileURL.path ?? "")
+            try AddressLocator(geocoder: geocoder.withHome(from: records.map(\.address)), gazetteerWarnings: gazetteerWarnings,
+                               gazetteerPath: boundaries.gazetteer?.standardizedFileURL.path ?? "", cache: geocodeCache)
                 .run(addressOnly, checking: located.count, into: &outcome, reject: reject)
         }
         return outcome
@@ -209,13 +212,17 @@ public struct GeocodeStats: Sendable {
     /// Rows with coordinates whose address was geocoded too, and how many disagreed beyond their community.
     public var checkedRows = 0
     public var disagreements = 0
+    /// With the geocode cache (`run --db`): distinct normalised addresses found in it, and not.
+    public var cache: (hits: Int, misses: Int)?
     public var seconds = 0.0
 
     public var reportFields: [String: Any] {
-        ["geocode": ["home": home, "gazetteer": gazetteer, "gazetteer_entries": gazetteerEntries, "gazetteer_rows_skipped": gazetteerSkipped,
-                     "address_rows": addressRows, "located": located, "by_match": byMatch, "rejected": rejected,
-                     "checked_rows_with_coordinates": checkedRows, "seconds": (seconds * 1000).rounded() / 1000],
-         "address_warnings": disagreements]
+        var geocode: [String: Any] = [
+            "home": home, "gazetteer": gazetteer, "gazetteer_entries": gazetteerEntries, "gazetteer_rows_skipped": gazetteerSkipped,
+            "address_rows": addressRows, "located": located, "by_match": byMatch, "rejected": rejected,
+            "checked_rows_with_coordinates": checkedRows, "seconds": (seconds * 1000).rounded() / 1000]
+        if let cache { geocode["cache"] = ["hits": cache.hits, "misses": cache.misses] }
+        return ["geocode": geocode, "address_warnings": disagreements]
     }
 }
 
@@ -225,9 +232,10 @@ struct AddressLocator {
     let geocoder: Geocoder
     let gazetteerWarnings: [String]
     let gazetteerPath: String
+    let cache: GeocodeCache?
 
     func run(_ addressOnly: [CaseRecord], checking checked: Int, into outcome: inout LocateOutcome,
-             reject: (CaseRecord, RejectReason, String) -> RejectedRow) {
+             reject: (CaseRecord, RejectReason, String) -> RejectedRow) throws {
         let started = Date()
         var stats = GeocodeStats()
         stats.home = geocoder.home.description
@@ -235,8 +243,13 @@ struct AddressLocator {
         stats.gazetteerEntries = geocoder.gazetteerSize
         stats.gazetteerSkipped = gazetteerWarnings.count
         stats.addressRows = addressOnly.count
-        for (record, r) in zip(addressOnly, geocoder.geocodeAll(addressOnly.map(\.address))) {
-            if let reason = r.rejectReason {
+        // The rows with coordinates are checked against their address (see `checkDisagreements`).
+        let withAddress = outcome.located.prefix(checked).filter {
+            !$0.record.address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        let answers = try geocode(addressOnly.map(\.address) + withAddress.map(\.record.address), stats: &stats)
+        for (record, r) in zip(addressOnly, answers) {
+            if let reason = r.reason {
                 let (why, detail) = reason == .notFound && geocoder.gazetteerSize == 0
                     ? (RejectReason.noCoordinates, "no coordinates, and the address names no zone (no gazetteer.csv)")
                     : (reason, r.detail)
@@ -250,23 +263,32 @@ struct AddressLocator {
                                                community: r.zones.community, post: r.zones.post,
                                                method: r.method ?? .name, confidence: r.confidence))
         }
-        checkDisagreements(Array(outcome.located.prefix(checked)), into: &outcome, stats: &stats)
+        checkDisagreements(withAddress, answers.suffix(withAddress.count), into: &outcome, stats: &stats)
         stats.seconds = Date().timeIntervalSince(started)
         outcome.geocode = stats
+    }
+
+    /// What the geocoder makes of each address: through the cache when there is one, else all geocoded.
+    func geocode(_ addresses: [String], stats: inout GeocodeStats) throws -> [GeocodeAnswer] {
+        guard let cache else { return geocoder.geocodeAll(addresses).map(GeocodeAnswer.init) }
+        let (answers, hits, misses) = try cache.answers(addresses, geocoder: geocoder,
+                                                        fingerprint: cache.fingerprint(gazetteerPath: gazetteerPath))
+        stats.cache = (hits, misses)
+        return answers
     }
 
     /// Coordinates win over the address; when the address points to another community (or street),
     /// the case says so. Post-level differences are normal (an address names a building, the
     /// coordinates where the complaint was made) and not flagged.
-    func checkDisagreements(_ cases: [LocatedCase], into outcome: inout LocateOutcome, stats: inout GeocodeStats) {
-        let withAddress = cases.filter { !$0.record.address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+    func checkDisagreements(_ withAddress: [LocatedCase], _ answers: ArraySlice<GeocodeAnswer>, into outcome: inout LocateOutcome,
+                            stats: inout GeocodeStats) {
         stats.checkedRows = withAddress.count
-        for (c, r) in zip(withAddress, geocoder.geocodeAll(withAddress.map(\.record.address))) where r.isLocated {
+        for (c, r) in zip(withAddress, answers) where r.isLocated {
             let byCoordinates = ZonePath(street: c.street, community: c.community)
             let byAddress = ZonePath(street: r.zones.street, community: r.zones.community)
             guard !byAddress.fits(byCoordinates) else { continue }
             stats.disagreements += 1
-            outcome.warnings[c.record.id] = "address points to \(byAddress.text) (\(r.best?.name ?? "?")), "
+            outcome.warnings[c.record.id] = "address points to \(byAddress.text) (\(r.best ?? "?")), "
                 + "coordinates to \(byCoordinates.text): coordinates used"
         }
     }

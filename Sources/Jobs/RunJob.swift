@@ -68,6 +68,7 @@ public struct RunJob {
         clock.lap("read_cases")
         var locator = CaseLocator(boundaries: boundaries, defaultCRS: options.casesCRS)
         try locator.enableGeocoding()
+        locator.geocodeCache = store.map { GeocodeCache(store: $0, boundaries: options.boundaries, crs: options.boundariesCRS) }
         let outcome = try locator.locateAll(input.records)
         var (located, rejected) = (outcome.located, outcome.rejected)
         rejected += input.rejects

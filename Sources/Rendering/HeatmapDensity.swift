@@ -347,7 +347,7 @@ func fixedUnits(_ v: Float) -> Int64 {
 func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
 /// `body(0..<n)` on all cores, results in order.
-func parallelMap<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
+public func parallelMap<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
     guard n > 0 else { return [] }
     let results = UnsafeMutablePointer<T>.allocate(capacity: n)
     defer { results.deinitialize(count: n); results.deallocate() }

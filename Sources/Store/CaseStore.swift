@@ -76,6 +76,15 @@ public final class CaseStore: Sendable {
                     at TEXT NOT NULL);
                 """)
         }
+        m.registerMigration("v2") { db in
+            // Geocoder results by home district and normalised address (see GeocodeCache.swift); `meta`
+            // holds the fingerprint of the geocoder inputs they were worked out with.
+            try db.execute(sql: """
+                CREATE TABLE geocode_cache (home TEXT NOT NULL, key TEXT NOT NULL, result BLOB NOT NULL,
+                    PRIMARY KEY (home, key)) WITHOUT ROWID;
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                """)
+        }
         registerRelocation(&m)
         return m
     }
