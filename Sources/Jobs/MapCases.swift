@@ -42,10 +42,13 @@ struct MapCases {
     /// window's counts per zone, counted by SQLite meanwhile.
     init(store: CaseStore, window: Window, style: Style) throws {
         var table = CategoryTable(style: style)
+        // Each reader's arrays sized once: growing them row by row copies and page-faults hundreds of MB.
+        let readers = ProcessInfo.processInfo.activeProcessorCount
+        let share = try store.caseCount(first: window.first, last: window.asOf) * 11 / 10 / readers
         let (parts, previous) = try inParallel({
             try store.readMapCases(first: window.first, last: window.asOf, table: &table,
-                                   parts: ProcessInfo.processInfo.activeProcessorCount,
-                                   makePart: { MapCasesPart() }) { part, c in part.add(c.scoring, point: c.point, window: window) }
+                                   parts: readers,
+                                   makePart: { MapCasesPart(reserving: share) }) { part, c in part.add(c.scoring, point: c.point, window: window) }
         }, { try store.zoneCounts(first: window.previous.first, last: window.previous.asOf) })
         self.table = table
         self.previous = previous
@@ -77,6 +80,10 @@ struct MapCasesPart {
     var heat: [HeatPoint] = []
     var hotspots: [HotspotCase] = []
     var counted = 0
+
+    init(reserving n: Int = 0) {
+        scoring.reserveCapacity(n); heat.reserveCapacity(n); hotspots.reserveCapacity(n)
+    }
 
     mutating func add(_ c: ScoringCase, point: Coordinate?, window: Window) {
         // A case in no zone counts nowhere: a stored case whose boundaries changed since (see

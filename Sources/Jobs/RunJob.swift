@@ -88,14 +88,31 @@ public struct RunJob {
         let cases = try store.map { try MapCases(store: $0, window: window, style: style) }
             ?? MapCases(located: located, window: window, style: style)
         clock.lap("map_cases")
-        // Scores, hotspots and the heat layer's density field share nothing: they run at once.
-        let ((stats, hotspots), heat) = try inParallel({
-            try inParallel({
-                Scorer(style: style, window: window)
-                    .score(cases: cases.scoring, categories: cases.table.resolved, boundaries: boundaries, areas: areas,
-                           previous: cases.previous)
-            }, { HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases.hotspots, top: style.hotspots.count) })
-        }, { TileJob.heatRenderer(points: cases.heat, style: style, options: options, previous: previousTiles.usable?.state) })
+        // Nothing reads the database from here on: its checkpoint (disk writes, mostly) runs beside the
+        // scoring and drawing, and the run waits for it before it returns.
+        let checkpoint = store.map { store in BackgroundTask { try store.checkpoint() } }
+        // The scores of each level, the hotspots and the heat layer's density field share nothing: one
+        // task each, all at once (nested parallel loops would run their inner loops one by one).
+        let scorer = Scorer(style: style, window: window)
+        let repeats = scorer.repeatedAddresses(cases.scoring)
+        let levels = ZoneLevel.allCases
+        let scored = Slots<[ZoneStats]>(levels.count), found = Slots<[Hotspot]>(1), drawn = Slots<HeatmapRenderer>(1)
+        let runOptions = options, previousState = previousTiles.usable?.state
+        DispatchQueue.concurrentPerform(iterations: levels.count + 2) { task in
+            switch task {
+            case levels.count:
+                found[0] = HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases.hotspots, top: style.hotspots.count)
+            case levels.count + 1:
+                drawn[0] = TileJob.heatRenderer(points: cases.heat, style: style, options: runOptions, previous: previousState)
+            default:
+                let level = levels[task]
+                scored[task] = scorer.score(level: level, zones: boundaries.zones(level), cases: cases.scoring,
+                                            categories: cases.table.resolved, areas: areas[level] ?? [:], repeats: repeats,
+                                            previous: cases.previous.map { $0[level] ?? [:] })
+            }
+        }
+        let stats = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, scored[$0]!) })
+        let (hotspots, heat) = (found[0]!, drawn[0]!)
         clock.lap("score")
 
         let folder = try OutputFolder(destination: options.out,
@@ -138,6 +155,10 @@ public struct RunJob {
                                 .merging(tiles.reportFields) { _, b in b })
         try folder.write(report.json(), to: "report.json")
         try folder.publish()
+        if let failure = checkpoint?.wait() {
+            // The cases are safe in the log (SQLite copies it over when the database is next opened).
+            FileHandle.standardError.write(Data("riskmap: warning: \(failure)\n".utf8))
+        }
         return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,
                           counted: counted, tiles: tileCounts.values.reduce(0, +), seconds: clock.total,
                           warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings, out: options.out)

@@ -161,7 +161,7 @@ public struct Scorer: Sendable {
     }
 
     /// The addresses with `repeat.min_cases` or more cases in the window.
-    func repeatedAddresses(_ cases: [ScoringCase]) -> Set<UInt64> {
+    public func repeatedAddresses(_ cases: [ScoringCase]) -> Set<UInt64> {
         var counts: [UInt64: Int] = [:]
         for c in cases where c.address != 0 && window.contains(c.day) { counts[c.address, default: 0] += 1 }
         return Set(counts.filter { $0.value >= style.repeatRule.minCases }.keys)

@@ -27,7 +27,12 @@ public final class CaseStore: Sendable {
         config.busyMode = .timeout(120)
         // A daily run replaces scattered records of a big table: a 64 MB page cache (SQLite's default is
         // 2 MB) keeps the index pages it walks in memory.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA recursive_triggers = ON") }
+        // No automatic checkpoints: they would run inside a run's commit, on its critical path; the
+        // run copies the log into the database with `checkpoint()` while it draws tiles instead (and
+        // SQLite does it anyway when the last connection closes).
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA recursive_triggers = ON; PRAGMA wal_autocheckpoint = 0")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try CaseStore.checkOwnership(pool, path: path)
@@ -247,6 +252,17 @@ extension CaseStore {
         return index
     }
 
+    /// Copies the write-ahead log into the database file (SQLite's checkpoint), so that the log does
+    /// not grow from run to run. Slow (it writes and syncs what the run changed) but not in anyone's
+    /// way: readers and the log stay valid throughout.
+    public func checkpoint() throws {
+        do {
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        } catch let error as DatabaseError {
+            throw CaseStore.describe(error, path: url.path)
+        }
+    }
+
     /// Cases stored, for summaries and tests.
     public func caseCount() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0 }
@@ -312,6 +328,14 @@ extension CaseStore {
 
     /// The cases of days `first...last` per zone of every level (cases in no zone left out): what a
     /// daily run needs of the previous window, from the per-day counts the triggers keep (`zone_days`).
+    /// The cases stored for days `first...last`, from the per-day counts.
+    public func caseCount(first: Day, last: Day) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT sum(cases) FROM zone_days WHERE day BETWEEN ? AND ?",
+                             arguments: [first.ordinal, last.ordinal]) ?? 0
+        }
+    }
+
     public func zoneCounts(first: Day, last: Day) throws -> [ZoneLevel: [String: Int]] {
         let rows = try read { db in
             try Row.fetchAll(db, sql: """
