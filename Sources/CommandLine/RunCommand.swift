@@ -15,8 +15,15 @@ struct RunCommand: ParsableCommand {
         posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png,
         tiles.json, legend.json and index.html. The folder is replaced only when everything is written.
 
-        Example:
+        With --db the run stores its cases in the case database first and draws the map from every stored
+        case of the window (the history of all runs): the daily job then needs only the day's export, and
+        publishes the map a full run on every case would. cases.geojson, rejects.csv and report.json's
+        input_rows/located/rejected describe this run's files; counted and levels the database's window.
+
+        Examples:
           riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22
+          riskmap run --boundaries boundaries/demo --cases export-2026-11-23.csv --as-of 2026-11-23 \\
+                      --db cases.sqlite --keep 30 --out /srv/riskmap
         """)
 
     @Option(help: ArgumentHelp("Folder with streets.geojson, communities.geojson, posts.geojson [, gazetteer.csv].",
@@ -55,7 +62,7 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("History: write OUT/YYYY-MM-DD/ for the as-of day, point the link OUT/current at it when complete, and keep the newest N day folders.", valueName: "n"))
     var keep: Int?
-    @Option(help: ArgumentHelp("SQLite database of every case seen, kept across daily runs (made when missing); `riskmap stats --db` reads it.", valueName: "file"))
+    @Option(help: ArgumentHelp("SQLite database of every case seen, kept across daily runs (made when missing): the run stores its cases, then scores and draws every stored case of the window; `riskmap stats --db` reads it.", valueName: "file"))
     var db: String?
 
     @Option(help: ArgumentHelp("Also write the tiles as MBTiles 1.3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers.", valueName: "file"))

@@ -122,7 +122,7 @@ struct TileJob {
         let bar = ProgressBar("tiles \(name)")
         try render(including, { tile, png in
             let dir = root.appendingPathComponent("\(tile.z)/\(tile.x)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try sink.makeColumn(dir, of: tile)
             try Data(png).write(to: dir.appendingPathComponent("\(tile.y).png"))
             sink.add(tile, png, rendered: true)
         }, { done, total in bar.update(done, of: total) })
@@ -188,6 +188,16 @@ final class TileSink: @unchecked Sendable {
         }
     }
     var count: Int { lock.withLock { n } }
+    /// Makes `dir`, the z/x folder of `tile`, unless a tile of it came before: one mkdir per folder,
+    /// not per tile. Under the lock, so that no worker writes into a folder another is still making.
+    func makeColumn(_ dir: URL, of tile: TileID) throws {
+        try lock.withLock {
+            guard !columns.contains(tile.z << 40 | tile.x) else { return }
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            columns.insert(tile.z << 40 | tile.x)
+        }
+    }
+    private var columns = Set<Int>()
     var renderedIDs: Set<TileID> { lock.withLock { drawn } }
     var tiles: [TileID: [UInt8]] { lock.withLock { stored } }
 }

@@ -48,6 +48,31 @@ public struct HeatRamp: Sendable, Equatable {
         return UInt8(1 + i * steps + s)
     }
 
+    /// `index` of `count` values into `out`; returns the OR of all indices (0: the tile is empty).
+    /// The same arithmetic as `index`, over raw buffers: this is the heat tiles' per-pixel loop, and
+    /// array bounds checks cost as much as the work.
+    func indices(_ values: UnsafePointer<Float>, into out: UnsafeMutablePointer<UInt8>, count: Int) -> UInt8 {
+        lower.withUnsafeBufferPointer { lo in
+            inverseWidth.withUnsafeBufferPointer { iw in
+                let first = lo[0], last = lo.count - 1, stepCount = Float(steps)
+                let top = UInt8(1 + last * steps)
+                var any: UInt8 = 0
+                for p in 0..<count {
+                    let v = values[p]
+                    var k: UInt8 = 0
+                    if v >= first {
+                        var i = 0
+                        while i < last && v >= lo[i + 1] { i += 1 }
+                        k = i == last ? top : UInt8(1 + i * steps + min(Int((v - lo[i]) * iw[i] * stepCount), steps - 1))
+                    }
+                    out[p] = k
+                    any |= k
+                }
+                return any
+            }
+        }
+    }
+
     static func blend(_ a: RGBA8, _ b: RGBA8, _ t: Double) -> RGBA8 {
         func mix(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) + (Double(y) - Double(x)) * t).rounded()) }
         return RGBA8(r: mix(a.r, b.r), g: mix(a.g, b.g), b: mix(a.b, b.b), a: mix(a.a, b.a))
@@ -112,16 +137,12 @@ public final class HeatmapRenderer: Sendable {
         buffers.values.withUnsafeMutableBufferPointer { v in
             density(id, into: v.baseAddress!, scratch: &buffers.scratch)
             buffers.indices.withUnsafeMutableBufferPointer { out in
-                for i in 0..<n {
-                    let k = ramp.index(v[i])
-                    out[i] = k
-                    any |= k
-                }
+                any = ramp.indices(v.baseAddress!, into: out.baseAddress!, count: n)
             }
         }
         guard any != 0 else { return nil }
         return try PNGEncoder.encodePalette(indices: buffers.indices, width: options.tileSize,
-                                            height: options.tileSize, palette: ramp.palette)
+                                            height: options.tileSize, palette: ramp.palette, scratch: &buffers.png)
     }
 
     /// Fills `out` (tileSize² values) with the tile's densities: a window of the field at or below the
@@ -188,6 +209,7 @@ private struct TileBuffers {
     var values: [Float]
     var indices: [UInt8]
     var scratch: [Float] = []
+    var png: [UInt8] = []
     init(size: Int) {
         values = [Float](repeating: 0, count: size * size)
         indices = [UInt8](repeating: 0, count: size * size)

@@ -34,6 +34,14 @@ public enum PNGEncoder {
     /// with alpha < 255 become the tRNS chunk). libpng packs small palettes to 1, 2 or 4 bits itself.
     public static func encodePalette(indices: [UInt8], width: Int, height: Int,
                                      palette: [RGBA8]) throws -> [UInt8] {
+        var scratch: [UInt8] = []
+        return try encodePalette(indices: indices, width: width, height: height, palette: palette, scratch: &scratch)
+    }
+
+    /// `encodePalette` compressing into `scratch`, kept and reused by the caller (a renderer's worker
+    /// draws hundreds of tiles: one worst-case buffer each would be allocated and page-faulted anew).
+    public static func encodePalette(indices: [UInt8], width: Int, height: Int,
+                                     palette: [RGBA8], scratch: inout [UInt8]) throws -> [UInt8] {
         try checkSize(width, height)
         guard indices.count == width * height else {
             throw PNGError.invalidInput("\(indices.count) indices for a \(width)×\(height) image")
@@ -48,7 +56,7 @@ public enum PNGEncoder {
         return try indices.withUnsafeBytes { buffer in
             try colormap.withUnsafeBytes { map in
                 try write(width: width, height: height, format: CPNG_FORMAT_RGBA_COLORMAP,
-                          entries: palette.count, buffer: buffer.baseAddress!, colormap: map.baseAddress)
+                          entries: palette.count, buffer: buffer.baseAddress!, colormap: map.baseAddress, scratch: &scratch)
             }
         }
     }
