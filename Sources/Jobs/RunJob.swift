@@ -91,28 +91,8 @@ public struct RunJob {
         // Nothing reads the database from here on: its checkpoint (disk writes, mostly) runs beside the
         // scoring and drawing, and the run waits for it before it returns.
         let checkpoint = store.map { store in BackgroundTask { try store.checkpoint() } }
-        // The scores of each level, the hotspots and the heat layer's density field share nothing: one
-        // task each, all at once (nested parallel loops would run their inner loops one by one).
-        let scorer = Scorer(style: style, window: window)
-        let repeats = scorer.repeatedAddresses(cases.scoring)
-        let levels = ZoneLevel.allCases
-        let scored = Slots<[ZoneStats]>(levels.count), found = Slots<[Hotspot]>(1), drawn = Slots<HeatmapRenderer>(1)
-        let runOptions = options, previousState = previousTiles.usable?.state
-        DispatchQueue.concurrentPerform(iterations: levels.count + 2) { task in
-            switch task {
-            case levels.count:
-                found[0] = HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases.hotspots, top: style.hotspots.count)
-            case levels.count + 1:
-                drawn[0] = TileJob.heatRenderer(points: cases.heat, style: style, options: runOptions, previous: previousState)
-            default:
-                let level = levels[task]
-                scored[task] = scorer.score(level: level, zones: boundaries.zones(level), cases: cases.scoring,
-                                            categories: cases.table.resolved, areas: areas[level] ?? [:], repeats: repeats,
-                                            previous: cases.previous.map { $0[level] ?? [:] })
-            }
-        }
-        let stats = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, scored[$0]!) })
-        let (hotspots, heat) = (found[0]!, drawn[0]!)
+        let (stats, hotspots, heat) = scoreAndDraw(cases, style: style, window: window, boundaries: boundaries,
+                                                   areas: areas, previous: previousTiles.usable?.state)
         clock.lap("score")
 
         let folder = try OutputFolder(destination: options.out,
@@ -162,6 +142,33 @@ public struct RunJob {
         return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,
                           counted: counted, tiles: tileCounts.values.reduce(0, +), seconds: clock.total,
                           warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings, out: options.out)
+    }
+
+    /// Every level's zone statistics, the hotspots and the heat layer's renderer (its density field).
+    /// They share nothing: one task each, all at once in one parallel loop (nested parallel loops
+    /// would run their inner loops one by one).
+    func scoreAndDraw(_ cases: MapCases, style: Style, window: Window, boundaries: Boundaries,
+                      areas: [ZoneLevel: [String: Double]], previous: TileState?)
+        -> (stats: [ZoneLevel: [ZoneStats]], hotspots: [Hotspot], heat: HeatmapRenderer) {
+        let scorer = Scorer(style: style, window: window)
+        let repeats = scorer.repeatedAddresses(cases.scoring)
+        let levels = ZoneLevel.allCases
+        let scored = Slots<[ZoneStats]>(levels.count), found = Slots<[Hotspot]>(1), drawn = Slots<HeatmapRenderer>(1)
+        let runOptions = options
+        DispatchQueue.concurrentPerform(iterations: levels.count + 2) { task in
+            switch task {
+            case levels.count:
+                found[0] = HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases.hotspots, top: style.hotspots.count)
+            case levels.count + 1:
+                drawn[0] = TileJob.heatRenderer(points: cases.heat, style: style, options: runOptions, previous: previous)
+            default:
+                let level = levels[task]
+                scored[task] = scorer.score(level: level, zones: boundaries.zones(level), cases: cases.scoring,
+                                            categories: cases.table.resolved, areas: areas[level] ?? [:], repeats: repeats,
+                                            previous: cases.previous.map { $0[level] ?? [:] })
+            }
+        }
+        return (Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, scored[$0]!) }), found[0]!, drawn[0]!)
     }
 
     /// The published folder of the previous run: OUT, or what OUT/current names with `--keep`.
