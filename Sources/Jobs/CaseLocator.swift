@@ -74,11 +74,18 @@ public struct CaseLocator {
         var outcome = LocateOutcome(located: located, rejected: rejected)
         if let geocoder {
             try AddressLocator(geocoder: geocoder.withHome(from: records.map(\.address)), gazetteerWarnings: gazetteerWarnings,
-                               gazetteerPath: boundaries.gazetteer?.standardizedFileURL.path ?? "", cache: geocodeCache)
+                               gazetteerPath: gazetteerPath, cache: geocodeCache)
                 .run(addressOnly, checking: located.count, into: &outcome, reject: reject)
         }
         return outcome
     }
+
+    /// The gazetteer file the geocoder reads (absolute), "" for none.
+    var gazetteerPath: String { boundaries.gazetteer?.standardizedFileURL.path ?? "" }
+
+    /// What the zones of located cases depend on (boundary files, their CRS, gazetteer, geocoder):
+    /// the geocode cache's fingerprint; nil without a cache (no database).
+    var locationFingerprint: String? { geocodeCache?.fingerprint(gazetteerPath: gazetteerPath) }
 
     public struct ZoneIDs: Sendable { public var street: String?; public var community: String?; public var post: String? }
 

@@ -7,6 +7,19 @@ import Rendering
 import Risk
 import Store
 
+/// The three boundary files of a folder, each named with the hash of its content: what the tiles, the
+/// geocoder and the stored cases' zones depend on. Read once per run.
+public struct BoundaryFiles: Sendable {
+    public let hashes: [String]
+    public init(folder: URL) {
+        hashes = ZoneLevel.allCases.map { "\($0.fileName):\(Self.hash(folder.appendingPathComponent($0.fileName)))" }
+    }
+
+    static func hash(_ file: URL) -> String {
+        (try? Data(contentsOf: file)).map(fnv1a64Hex) ?? "missing"
+    }
+}
+
 /// The case database's geocode cache as a run uses it (`riskmap run --db`): set `CaseLocator.geocodeCache`
 /// and `locateAll` geocodes only the distinct normalised addresses the database has no result for, then
 /// stores theirs.
@@ -19,20 +32,14 @@ public struct GeocodeCache: Sendable {
     /// The fingerprint's parts that do not depend on the gazetteer (that is added per run).
     let boundariesPart: String
 
-    public init(store: CaseStore, boundaries folder: URL, crs: CRS) {
+    public init(store: CaseStore, boundaryFiles: BoundaryFiles, crs: CRS) {
         self.store = store
-        boundariesPart = (["geocoder:\(Geocoder.logicVersion)", "crs:\(crs)"] + ZoneLevel.allCases.map { level in
-            "\(level.fileName):\(Self.hash(folder.appendingPathComponent(level.fileName)))"
-        }).joined(separator: " ")
+        boundariesPart = (["geocoder:\(Geocoder.logicVersion)", "crs:\(crs)"] + boundaryFiles.hashes).joined(separator: " ")
     }
 
     /// The fingerprint of a run whose geocoder read the gazetteer at `gazetteerPath` ("": none).
     func fingerprint(gazetteerPath: String) -> String {
-        boundariesPart + " gazetteer:" + (gazetteerPath.isEmpty ? "none" : Self.hash(URL(fileURLWithPath: gazetteerPath)))
-    }
-
-    static func hash(_ file: URL) -> String {
-        (try? Data(contentsOf: file)).map(fnv1a64Hex) ?? "missing"
+        boundariesPart + " gazetteer:" + (gazetteerPath.isEmpty ? "none" : BoundaryFiles.hash(URL(fileURLWithPath: gazetteerPath)))
     }
 
     /// What `geocoder` makes of each of `addresses` (in their order): each distinct normalised address is

@@ -14,7 +14,7 @@ import Store
 struct MapCases {
     var scoring: [ScoringCase] = []
     var table: CategoryTable
-    /// Window cases with a point, in one canonical order (see `canonicalOrder`).
+    /// Window cases with a point, in one canonical order (see `HeatPoint.canonicalOrder`).
     var heat: [HeatPoint] = []
     var hotspots: [HotspotCase] = []
     /// Cases per zone in the previous window when `scoring` holds only the window's (database).
@@ -69,7 +69,7 @@ struct MapCases {
     /// database order): the density field adds them in this order. (The hotspot finder does not
     /// depend on the order of its cases.)
     private mutating func finish() {
-        heat.sort(by: canonicalOrder)
+        heat.sort(by: HeatPoint.canonicalOrder)
     }
 }
 

@@ -68,7 +68,8 @@ public struct RunJob {
         clock.lap("read_cases")
         var locator = CaseLocator(boundaries: boundaries, defaultCRS: options.casesCRS)
         try locator.enableGeocoding()
-        locator.geocodeCache = store.map { GeocodeCache(store: $0, boundaries: options.boundaries, crs: options.boundariesCRS) }
+        let boundaryFiles = BoundaryFiles(folder: options.boundaries)
+        locator.geocodeCache = store.map { GeocodeCache(store: $0, boundaryFiles: boundaryFiles, crs: options.boundariesCRS) }
         let outcome = try locator.locateAll(input.records)
         var (located, rejected) = (outcome.located, outcome.rejected)
         rejected += input.rejects
@@ -83,7 +84,8 @@ public struct RunJob {
                                                  window: window, style: style) }
         database?.relocated = relocated
         clock.lap("database")
-        let previousTiles = PreviousTiles(folder: previousFolder, fingerprint: try tileFingerprint(style: style))
+        let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles)
+        let previousTiles = PreviousTiles(folder: previousFolder, fingerprint: fingerprint)
         clock.lap("read_tile_state")
         let cases = try store.map { try MapCases(store: $0, window: window, style: style) }
             ?? MapCases(located: located, window: window, style: style)
@@ -109,7 +111,7 @@ public struct RunJob {
         clock.lap("hotspots")
 
         let tiles = try TileJob(options: options, style: style, stats: stats, heat: heat,
-                                fingerprint: try tileFingerprint(style: style), previous: previousTiles)
+                                fingerprint: fingerprint, previous: previousTiles)
             .render(into: folder)
         if let state = tiles.state { try folder.write(state.encoded(), to: TileState.fileName) }
         let tileCounts = tiles.counts
@@ -177,14 +179,10 @@ public struct RunJob {
     }
 
     /// Everything every tile depends on at once: a difference from the previous run's means a full render.
-    func tileFingerprint(style: Style) throws -> String {
-        var parts = [TileState.version, "style:\(style.contentHash)", "crs:\(options.boundariesCRS)",
-                     "zoom:\(options.minZoom)-\(options.maxZoom)", "size:\(options.tileSize)", "shard:\(options.shard)"]
-        for name in ["streets.geojson", "communities.geojson", "posts.geojson"] {
-            let data = (try? Data(contentsOf: options.boundaries.appendingPathComponent(name))) ?? Data()
-            parts.append("\(name):\(fnv1a64Hex(data))")
-        }
-        return parts.joined(separator: " ")
+    func tileFingerprint(style: Style, boundaryFiles: BoundaryFiles) -> String {
+        ([TileState.version, "style:\(style.contentHash)", "crs:\(options.boundariesCRS)",
+          "zoom:\(options.minZoom)-\(options.maxZoom)", "size:\(options.tileSize)", "shard:\(options.shard)"]
+            + boundaryFiles.hashes).joined(separator: " ")
     }
 
     /// A shard's report says which part it drew, so that `merge` can check it has them all.
@@ -227,23 +225,12 @@ public struct RunJob {
         return DatabaseUpdate(path: store.url.path, counts: counts)
     }
 
-    /// The boundary files, their coordinate system and the gazetteer: what the stored cases' zones
-    /// depend on.
-    func locationFingerprint(_ locator: CaseLocator) -> String {
-        var parts = ["crs:\(options.boundariesCRS)"]
-        let files = ["streets.geojson", "communities.geojson", "posts.geojson"].map { options.boundaries.appendingPathComponent($0) }
-        for url in files + [locator.boundaries.gazetteer].compactMap({ $0 }) {
-            parts.append("\(url.lastPathComponent):\(fnv1a64Hex((try? Data(contentsOf: url)) ?? Data()))")
-        }
-        return parts.joined(separator: " ")
-    }
-
     /// When the stored cases were located with other boundaries (or another gazetteer), locates them
     /// again: by their point when their row had coordinates, else by their address. A case that falls
     /// in no zone now keeps its record but counts nowhere. Returns how many were located again, nil
     /// when nothing had to be done.
     func relocateStored(in store: CaseStore, locator: CaseLocator) throws -> Int? {
-        let fingerprint = locationFingerprint(locator)
+        guard let fingerprint = locator.locationFingerprint else { return nil }
         let recorded = try store.locatedWith()
         guard recorded != fingerprint else { return nil }
         if recorded == nil, try store.isEmpty() {

@@ -90,11 +90,8 @@ struct TileState: Equatable {
     }
 }
 
-/// Heat points in one canonical order (`HeatPoint.canonicalOrder`): the density field and the
-/// hotspots see the same cases in the same order whatever file or database they came from.
-func canonicalOrder(_ a: HeatPoint, _ b: HeatPoint) -> Bool { HeatPoint.canonicalOrder(a, b) }
-
-/// The points in one sorted array and not in the other (both ways).
+/// The points in one sorted array (`HeatPoint.canonicalOrder`) and not in the other, both ways: the
+/// points whose kernels a run must redraw.
 func changedPoints(_ old: [HeatPoint], _ new: [HeatPoint]) -> [HeatPoint] {
     let (removed, added) = HeatPoint.difference(old, new)
     return removed + added

@@ -37,20 +37,15 @@ public struct HeatRamp: Sendable, Equatable {
     }
 
     /// The palette index of a density.
-    @inline(__always)
     public func index(_ v: Float) -> UInt8 {
-        guard v >= lower[0] else { return 0 }
-        let last = lower.count - 1
-        var i = 0
-        while i < last && v >= lower[i + 1] { i += 1 }
-        if i == last { return UInt8(1 + last * steps) }
-        let s = min(Int((v - lower[i]) * inverseWidth[i] * Float(steps)), steps - 1)
-        return UInt8(1 + i * steps + s)
+        var value = v, out: UInt8 = 0
+        _ = indices(&value, into: &out, count: 1)
+        return out
     }
 
-    /// `index` of `count` values into `out`; returns the OR of all indices (0: the tile is empty).
-    /// The same arithmetic as `index`, over raw buffers: this is the heat tiles' per-pixel loop, and
-    /// array bounds checks cost as much as the work.
+    /// The palette indices of `count` densities into `out`; returns the OR of all indices (0: the tile
+    /// is empty). Over raw buffers: this is the heat tiles' per-pixel loop, and array bounds checks
+    /// cost as much as the work.
     func indices(_ values: UnsafePointer<Float>, into out: UnsafeMutablePointer<UInt8>, count: Int) -> UInt8 {
         lower.withUnsafeBufferPointer { lo in
             inverseWidth.withUnsafeBufferPointer { iw in

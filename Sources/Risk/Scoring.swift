@@ -84,37 +84,6 @@ public struct Scorer: Sendable {
         self.style = style; self.window = window; self.only = only
     }
 
-    /// Every level, from located cases.
-    public func score(cases located: [LocatedCase], boundaries: Boundaries,
-                      areas: [ZoneLevel: [String: Double]]) -> [ZoneLevel: [ZoneStats]] {
-        var table = CategoryTable(style: style)
-        let cases = located.map { c in
-            ScoringCase(day: c.record.day, category: table.id(of: c.record.category), address: AddressKey.of(c.record.address),
-                        street: c.street, community: c.community, post: c.post)
-        }
-        return score(cases: cases, categories: table.resolved, boundaries: boundaries, areas: areas)
-    }
-
-    /// Every level, from scoring cases whose `category` indexes `categories`.
-    /// `previous`: the cases of each zone in the previous window, when `cases` holds only the window's
-    /// (a database counts them without reading every case).
-    public func score(cases: [ScoringCase], categories: [ResolvedCategory], boundaries: Boundaries,
-                      areas: [ZoneLevel: [String: Double]], previous: [ZoneLevel: [String: Int]]? = nil) -> [ZoneLevel: [ZoneStats]] {
-        let repeats = repeatedAddresses(cases)
-        // The levels share nothing: one thread each (a daily run scores some 700,000 cases per level).
-        let levels = ZoneLevel.allCases
-        var scored = [[ZoneStats]](repeating: [], count: levels.count)
-        scored.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: levels.count) { i in
-                out[i] = score(level: levels[i], zones: boundaries.zones(levels[i]), cases: cases,
-                               categories: categories, areas: areas[levels[i]] ?? [:], repeats: repeats,
-                               previous: previous.map { $0[levels[i]] ?? [:] })
-            }
-        }
-        return Dictionary(uniqueKeysWithValues: zip(levels, scored))
-    }
-
     /// One level's zones. Cases outside the window and the previous window are ignored.
     /// `repeats`: `repeatedAddresses(cases)` when the caller has it already.
     public func score(level: ZoneLevel, zones: [Zone], cases: [ScoringCase], categories: [ResolvedCategory],

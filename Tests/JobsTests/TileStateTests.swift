@@ -7,7 +7,7 @@ import Testing
 /// The tile state file and the dirty-tile arithmetic of incremental runs.
 @Suite struct TileStateTests {
     let points = [HeatPoint(lon: 114.05, lat: 22.54, weight: 1), HeatPoint(lon: 114.06, lat: 22.53, weight: 2.5)]
-        .sorted(by: canonicalOrder)
+        .sorted(by: HeatPoint.canonicalOrder)
 
     @Test func roundTrips() throws {
         let state = TileState(fingerprint: "f", fills: ["street": ["#ff000080", "#00ff0080"]], heat: points)
@@ -23,7 +23,7 @@ import Testing
 
     @Test func changedPointsAreTheSymmetricDifference() {
         let moved = HeatPoint(lon: 114.07, lat: 22.52, weight: 1)
-        let new = [points[0], moved].sorted(by: canonicalOrder)
+        let new = [points[0], moved].sorted(by: HeatPoint.canonicalOrder)
         #expect(Set(changedPoints(points, new).map { "\($0.lon)" }) == ["\(points[1].lon)", "\(moved.lon)"])
         #expect(changedPoints(points, points).isEmpty)
     }
