@@ -96,23 +96,24 @@ struct GeoJSONFeatureFile {
         guard case .object = item else { throw InputError(file: "", location: "feature \(i + 1)", "not an object") }
         let props = item["properties"] ?? .null
         let name = try text(props["name"], member: "name", feature: "feature \(i + 1)")
-        // Until the id is known, the name is what tells the feature apart.
-        let where_ = name.map { "feature \(i + 1) (name '\($0)')" } ?? "feature \(i + 1)"
+        // Until the id is known, the name is what tells the feature apart. Labels are made only for
+        // an error: a file of thousands of features needs none.
+        func where_() -> String { name.map { "feature \(i + 1) (name '\($0)')" } ?? "feature \(i + 1)" }
         // The id is a property (desktop GIS) or the feature's own member (RFC 7946); a null property
         // leaves the member to speak.
         let idValue = props["id"].flatMap { $0 == .null ? nil : $0 } ?? item["id"] ?? props["id"]
-        guard let idValue else { throw InputError(file: "", location: where_, "no 'id' property") }
-        let id = try identifier(idValue, member: "id", feature: where_)
-        let label = name.map { "feature \(i + 1) (id '\(id)', name '\($0)')" } ?? "feature \(i + 1) (id '\(id)')"
+        guard let idValue else { throw InputError(file: "", location: where_(), "no 'id' property") }
+        let id = try identifier(idValue, member: "id", feature: where_())
+        func label() -> String { name.map { "feature \(i + 1) (id '\(id)', name '\($0)')" } ?? "feature \(i + 1) (id '\(id)')" }
         guard let geometry = item["geometry"], let type = geometry["type"]?.stringValue,
               let coordinates = geometry["coordinates"] else {
-            throw InputError(file: "", location: label, "no geometry")
+            throw InputError(file: "", location: label(), "no geometry")
         }
         // A null parent is no parent (top-level rows of a GIS table with a parent column).
         let parent = try props["parent"].flatMap { $0 == .null ? nil : $0 }
-            .map { try identifier($0, member: "parent", feature: label) }
+            .map { try identifier($0, member: "parent", feature: label()) }
         var f = GeoJSONFeature(index: i, id: id, name: name ?? id, parent: parent,
-                               aliases: try aliases(props["aliases"], feature: label),
+                               aliases: try aliases(props["aliases"], feature: label()),
                                geometryType: type, coordinates: coordinates, transform: transform)
         if case .number = idValue { f.idIsNumber = true }
         return f
@@ -120,34 +121,34 @@ struct GeoJSONFeatureFile {
 
     /// The text of an `id` or `parent`: a string as written, a number in canonical form (`4.0` and `4`
     /// are "4"; integer codes keep every digit). 12 and "12" are the same id. Anything else is an error.
-    static func identifier(_ value: JSONValue, member: String, feature: String) throws -> String {
+    static func identifier(_ value: JSONValue, member: String, feature: @autoclosure () -> String) throws -> String {
         switch value {
         case .string(let s) where !s.isEmpty: return s
         case .number(let n): return n.text
-        case .string: throw InputError(file: "", location: feature, "'\(member)' is an empty string")
+        case .string: throw InputError(file: "", location: feature(), "'\(member)' is an empty string")
         default:
-            throw InputError(file: "", location: feature,
+            throw InputError(file: "", location: feature(),
                              "'\(member)' is \(value.kindDescription): ids must be strings or numbers")
         }
     }
 
     /// A name or alias: text, or a number written as its text; nil when absent, null or empty.
-    private static func text(_ value: JSONValue?, member: String, feature: String) throws -> String? {
+    private static func text(_ value: JSONValue?, member: String, feature: @autoclosure () -> String) throws -> String? {
         switch value {
         case nil, .null?: return nil
         case .string(let s)?: return s.isEmpty ? nil : s
         case .number(let n)?: return n.text
         case let other?:
-            throw InputError(file: "", location: feature, "'\(member)' is \(other.kindDescription): expected text")
+            throw InputError(file: "", location: feature(), "'\(member)' is \(other.kindDescription): expected text")
         }
     }
 
     /// `aliases`: an array of names (a single string is one alias).
-    private static func aliases(_ value: JSONValue?, feature: String) throws -> [String] {
+    private static func aliases(_ value: JSONValue?, feature: @autoclosure () -> String) throws -> [String] {
         switch value {
         case nil, .null?: return []
-        case .array(let items)?: return try items.compactMap { try text($0, member: "aliases", feature: feature) }
-        case let single?: return try text(single, member: "aliases", feature: feature).map { [$0] } ?? []
+        case .array(let items)?: return try items.compactMap { try text($0, member: "aliases", feature: feature()) }
+        case let single?: return try text(single, member: "aliases", feature: feature()).map { [$0] } ?? []
         }
     }
 

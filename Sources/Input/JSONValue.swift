@@ -10,10 +10,13 @@ public enum JSONValue: Sendable, Equatable {
     case number(JSONNumber)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    /// Members in file order. GeoJSON objects have a handful of members: a list is cheaper to build,
+    /// search and free than a dictionary for each of thousands of features.
+    case object([JSONMember])
 
+    /// The member `key` of an object (the last one when a file repeats a key, as JavaScript reads it).
     public subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
+        if case .object(let members) = self { return members.last { $0.key == key }?.value }
         return nil
     }
 
@@ -43,6 +46,11 @@ public enum JSONValue: Sendable, Equatable {
         case .object: "an object"
         }
     }
+}
+
+public struct JSONMember: Sendable, Equatable {
+    public var key: String
+    public var value: JSONValue
 }
 
 /// A JSON number: its value, and its literal when a Double cannot hold all its digits.
@@ -131,7 +139,7 @@ public struct JSONParser {
     private mutating func object() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         i += 1
-        var members: [String: JSONValue] = [:]
+        var members: [JSONMember] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(members) }
         while true {
@@ -142,7 +150,7 @@ public struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw expected("':' after the member name") }
             i += 1
             skipSpace()
-            members[key] = try value()
+            members.append(JSONMember(key: key, value: try value()))
             skipSpace()
             guard i < bytes.count else { throw expected("',' or '}'") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -193,8 +201,15 @@ public struct JSONParser {
                 i += 1
             }
         }
-        out.append(contentsOf: bytes[run..<i])
-        guard let text = String(validating: out, as: UTF8.self) else {
+        // Most strings hold no escape: made straight from the file's bytes.
+        let text: String?
+        if run == start + 1 {
+            text = String(validating: UnsafeBufferPointer(rebasing: bytes[run..<i]), as: UTF8.self)
+        } else {
+            out.append(contentsOf: bytes[run..<i])
+            text = String(validating: out, as: UTF8.self)
+        }
+        guard let text else {
             i = start
             throw error("a string that is not valid UTF-8")
         }
