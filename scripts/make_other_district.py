@@ -122,8 +122,7 @@ def split(geom, k, rng):
         centres = np.array([pts[nearest == j].mean(0) if (nearest == j).any() else centres[j] for j in range(k)])
     # Voronoi vertices rounded first, so that the cells share exactly the same edges.
     cells = shapely.voronoi_polygons(shapely.MultiPoint(centres), extend_to=geom.envelope.buffer(10_000))
-    cells = sorted(cells.geoms, key=lambda c: min(range(k), key=lambda j: c.distance(Point(centres[j]))))
-    pieces = [clean_polygonal(rounded(shapely.intersection(geom, rounded(c)))) for c in cells]
+    pieces = [clean_polygonal(rounded(shapely.intersection(geom, rounded(c)))) for c in cells.geoms]
     # Order pieces west→east then north→south so that the numbering reads like a map.
     pieces = [p for p in pieces if p.area > 0]
     pieces.sort(key=lambda p: (-round(p.centroid.y / 20_000), p.centroid.x))
