@@ -119,8 +119,10 @@ public struct BoundaryReader {
         var seen: [String: Int] = [:]
         for (i, entry) in ids.enumerated() {
             if let first = seen[entry.id] {
+                let kinds = features[first].idIsNumber != features[i].idIsNumber
+                    ? "; the number \(entry.id) and the string \"\(entry.id)\" are the same id" : ""
                 throw InputError(file: file, location: features[i].label,
-                                 "duplicate id '\(entry.id)' (first used by feature \(first + 1))")
+                                 "duplicate id '\(entry.id)' (first used by \(features[first].label)\(kinds))")
             }
             seen[entry.id] = i
         }
