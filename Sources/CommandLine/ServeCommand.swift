@@ -14,13 +14,16 @@ struct ServeCommand: AsyncParsableCommand {
 
         Listens on loopback only unless --host says otherwise. Stop with Ctrl-C.
 
-        Limits: files and API answers are kept in memory up to --cache-mib (least recently used dropped
-        first; API answers by their normalised query, so reordered or re-escaped parameters share one
-        entry); a connection idle for --idle-timeout seconds is closed (also one still sending its request
-        head); a request target over 8 KiB gets 414; a header field over 16 KiB, a request head over
-        32 KiB or more than 100 header fields get 400 and the connection closed; request bodies are not
-        accepted (413): only GET and HEAD are answered. With --db the database is checked
-        (PRAGMA quick_check) at start-up: a damaged one stops the server with exit 1.
+        Limits: files and API answers are kept in memory up to --cache-mib MiB
+        (least recently used dropped first; API answers by their normalised
+        query, so reordered or re-escaped parameters share one entry). A
+        connection idle for --idle-timeout seconds is closed (also one still
+        sending its request head). A request target over 8 KiB gets 414; a
+        header field over 16 KiB, a request head over 32 KiB or more than 100
+        header fields get 400 and the connection closed; request bodies are not
+        accepted (413): only GET and HEAD are answered. With --db the database
+        is checked (PRAGMA quick_check) at start-up: a damaged one stops the
+        server with exit 1.
 
         Example:
           riskmap serve --out output --port 8080
