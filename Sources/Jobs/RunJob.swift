@@ -70,9 +70,17 @@ public struct RunJob {
         let input = try readCases()
         clock.lap("read_cases")
         if let damage = integrity?.wait() { throw damage }
+        // Only an absent path makes a new database, and a failed run takes it away again.
+        let newDatabase = options.db.flatMap { FileManager.default.fileExists(atPath: $0.path) ? nil : $0 }
         let store = try options.db.map { try CaseStore(url: $0, create: true) }
         // Every database write of the run from here on is one transaction, committed after the publish.
         let writes = try store?.beginRun()
+        defer {
+            if let newDatabase, writes?.isCommitted != true {
+                writes?.rollback()
+                CaseStore.discardNew(newDatabase)
+            }
+        }
         var locator = CaseLocator(boundaries: boundaries, defaultCRS: options.casesCRS)
         try locator.enableGeocoding()
         let boundaryFiles = BoundaryFiles(folder: options.boundaries)

@@ -12,6 +12,9 @@ import GRDB
 public final class RunTransaction: Sendable {
     public let store: CaseStore
     private let finished = Flag()
+    private let committed = Flag()
+    /// Whether `commit()` succeeded.
+    public var isCommitted: Bool { committed.value }
 
     init(store: CaseStore) { self.store = store }
 
@@ -28,6 +31,7 @@ public final class RunTransaction: Sendable {
             throw CaseStore.describe(error, path: store.url.path)
         }
         store.runOpen.value = false
+        committed.value = true
         do { try store.checkpoint() } catch { warn("\(error)") }
     }
 
@@ -44,6 +48,12 @@ public final class RunTransaction: Sendable {
 }
 
 extension CaseStore {
+    /// Removes the database a failed run made at an absent path (and its log files), so that the path
+    /// is absent again, as it was. Only for a file this run created (under its `RunLock`).
+    public static func discardNew(_ url: URL) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: url.path + suffix) }
+    }
+
     /// Opens the run's transaction: IMMEDIATE, so the write lock is taken now and a second writer waits.
     /// One at a time per store.
     public func beginRun() throws -> RunTransaction {

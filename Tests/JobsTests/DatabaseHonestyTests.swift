@@ -82,6 +82,18 @@ import Testing
         try expectEveryCommandRefuses(db, mentioning: ["damaged"])
     }
 
+    /// A run that fails with `--db` at an absent path leaves the path absent (no empty database behind).
+    @Test func aFailedFirstRunLeavesNoDatabase() throws {
+        let d = try TinyDistrict()
+        let root = d.folder.deletingLastPathComponent()
+        let db = root.appendingPathComponent("new.sqlite")
+        let r = try riskmapWith(["run", "--boundaries", d.folder.path, "--cases", try d.writeCases(TinyDistrict.goodCases).path,
+                                 "--out", root.appendingPathComponent("out").path, "--min-zoom", "12", "--max-zoom", "12",
+                                 "--style", Repo.style.path, "--db", db.path], environment: ["RISKMAP_FAIL_AT": "publish"])
+        #expect(r.status == 1, "\(r.stderr)")
+        for suffix in ["", "-wal", "-shm"] { #expect(!FileManager.default.fileExists(atPath: db.path + suffix), "\(suffix)") }
+    }
+
     /// Day 1 stored; day 2 adds cases but fails (or is killed) after storing them, before or at the
     /// publish: every row of the database is day 1's (Python's dump). Not byte for byte: opening a
     /// database makes GRDB create and drop a table (to make the write-ahead log), which moves SQLite's
