@@ -14,6 +14,17 @@ struct ServeCommand: AsyncParsableCommand {
 
         Listens on loopback only unless --host says otherwise. Stop with Ctrl-C.
 
+        Limits: files and API answers are kept in memory up to --cache-mib MiB
+        (least recently used dropped first; API answers by their normalised
+        query, so reordered or re-escaped parameters share one entry). A
+        connection idle for --idle-timeout seconds is closed (also one still
+        sending its request head). A request target over 8 KiB gets 414; a
+        header field over 16 KiB, a request head over 32 KiB or more than 100
+        header fields get 400 and the connection closed; request bodies are not
+        accepted (413): only GET and HEAD are answered. With --db the database
+        is checked (PRAGMA quick_check) at start-up: a damaged one stops the
+        server with exit 1.
+
         Example:
           riskmap serve --out output --port 8080
         """)
@@ -37,7 +48,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Style for /api/stats with --db.", valueName: "file"))
     var style: String = "styles/default.toml"
 
+    @Option(name: .customLong("cache-mib"),
+            help: ArgumentHelp("Memory for cached files and API answers, in MiB (1...65536).", valueName: "n"))
+    var cacheMiB: Int = 64
+
+    @Option(name: .customLong("idle-timeout"),
+            help: ArgumentHelp("Close a connection idle for this many seconds (0.1...86400).", valueName: "s"))
+    var idleTimeout: Double = 30
+
     func validate() throws {
+        guard (1...65536).contains(cacheMiB) else { throw ValidationError("--cache-mib must be 1...65536, got \(cacheMiB)") }
+        guard idleTimeout.isFinite, (0.1...86400).contains(idleTimeout) else {
+            throw ValidationError("--idle-timeout must be 0.1...86400 seconds, got \(idleTimeout)")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, got \(port)") }
         guard !host.isEmpty else { throw ValidationError("--host is empty") }
     }
@@ -48,7 +71,11 @@ struct ServeCommand: AsyncParsableCommand {
         if !["127.0.0.1", "localhost", "::1"].contains(host) {
             FileHandle.standardError.write(Data("riskmap: warning: listening on \(host): reachable from other machines\n".utf8))
         }
-        let server = RiskServer(folder: folder, services: .standard(db: db.map { URL(fileURLWithPath: $0) }, style: URL(fileURLWithPath: style)), allowOrigin: allowOrigin)
+        let database = db.map { URL(fileURLWithPath: $0) }
+        if let database { try ServerServices.verifyDatabase(database) }
+        let limits = ServerLimits(cacheBytes: cacheMiB << 20, idleTimeout: .milliseconds(Int((idleTimeout * 1000).rounded())))
+        let server = RiskServer(folder: folder, services: .standard(db: database, style: URL(fileURLWithPath: style)),
+                                allowOrigin: allowOrigin, limits: limits)
         do {
             try await server.run(host: host, port: port) { bound in
                 // One line on stdout with the real port, so scripts (and tests) using --port 0 can find it.

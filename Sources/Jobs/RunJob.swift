@@ -59,13 +59,28 @@ public struct RunJob {
             FileHandle.standardError.write(Data("riskmap: \(message)\n".utf8))
         } }
         defer { withExtendedLifetime(lock) {} }
-        // Opened first: a damaged database stops the run before the heavy work.
-        let store = try options.db.map { try CaseStore(url: $0, create: true) }
+        // An empty, foreign or damaged database stops the run before the heavy work: its header is read
+        // now, its pages checked (quick_check, read-only) while the input is read; the store is opened,
+        // and written, only after that.
+        try options.db.map { try CaseStore.checkHeader($0.path) }
+        let integrity = options.db.map { url in BackgroundTask { try CaseStore.verifyIntegrity(at: url) } }
         let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS).read()
         clock.lap("read_boundaries")
 
         let input = try readCases()
         clock.lap("read_cases")
+        if let damage = integrity?.wait() { throw damage }
+        // Only an absent path makes a new database, and a failed run takes it away again.
+        let newDatabase = options.db.flatMap { FileManager.default.fileExists(atPath: $0.path) ? nil : $0 }
+        let store = try options.db.map { try CaseStore(url: $0, create: true) }
+        // Every database write of the run from here on is one transaction, committed after the publish.
+        let writes = try store?.beginRun()
+        defer {
+            if let newDatabase, writes?.isCommitted != true {
+                writes?.rollback()
+                CaseStore.discardNew(newDatabase)
+            }
+        }
         var locator = CaseLocator(boundaries: boundaries, defaultCRS: options.casesCRS)
         try locator.enableGeocoding()
         let boundaryFiles = BoundaryFiles(folder: options.boundaries)
@@ -84,15 +99,13 @@ public struct RunJob {
                                                  window: window, style: style) }
         database?.relocated = relocated
         clock.lap("database")
+        try FailurePoint.reached("after_database")
         let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles)
         let previousTiles = PreviousTiles(folder: previousFolder, fingerprint: fingerprint)
         clock.lap("read_tile_state")
         let cases = try store.map { try MapCases(store: $0, window: window, style: style) }
             ?? MapCases(located: located, window: window, style: style)
         clock.lap("map_cases")
-        // Nothing reads the database from here on: its checkpoint (disk writes, mostly) runs beside the
-        // scoring and drawing, and the run waits for it before it returns.
-        let checkpoint = store.map { store in BackgroundTask { try store.checkpoint() } }
         let (stats, hotspots, heat) = scoreAndDraw(cases, style: style, window: window, boundaries: boundaries,
                                                    areas: areas, previous: previousTiles.usable?.state)
         clock.lap("score")
@@ -136,14 +149,30 @@ public struct RunJob {
                                 .merging(database.map { ["database": $0.reportField] } ?? [:]) { _, b in b }
                                 .merging(tiles.reportFields) { _, b in b })
         try folder.write(report.json(), to: "report.json")
+        try FailurePoint.reached("publish")
         try folder.publish()
-        if let failure = checkpoint?.wait() {
-            // The cases are safe in the log (SQLite copies it over when the database is next opened).
-            FileHandle.standardError.write(Data("riskmap: warning: \(failure)\n".utf8))
-        }
+        try commitAfterPublish(writes)
         return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,
                           counted: counted, tiles: tileCounts.values.reduce(0, +), seconds: clock.total,
                           warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings, out: options.out)
+    }
+
+    /// THE seam between the published map and the case database: called right after the output folder
+    /// is published, never before, so the database never gets ahead of the map a user sees. A run that
+    /// fails before it leaves the database as it was (`RunTransaction` rolls back when released). A kill
+    /// between publish and commit leaves the database one run behind the map; the next run's export
+    /// stores those cases again.
+    func commitAfterPublish(_ writes: RunTransaction?) throws {
+        guard let writes else { return }
+        do {
+            try writes.commit { warning in
+                // The cases are safe in the log (SQLite copies it over when the database is next opened).
+                FileHandle.standardError.write(Data("riskmap: warning: \(warning)\n".utf8))
+            }
+        } catch {
+            throw InputError(file: writes.store.url.path, "the map was published to \(options.out.path), but the case "
+                             + "database could not be updated, it stays as before this run: \(error)")
+        }
     }
 
     /// Every level's zone statistics, the hotspots and the heat layer's renderer (its density field).

@@ -14,12 +14,20 @@ public struct StatsJob {
     public func run() throws -> String {
         let style = try Style(url: options.style)
         if let db = options.db {
+            if options.verifyDatabase { try CaseStore.verifyIntegrity(at: db) }
             return try DatabaseStats(options: options, style: style, store: try CaseStore(url: db, create: false)).run()
         }
         if let first = options.caseFilters.first {
             throw UsageError(first, "needs --db FILE: the zone GeoJSON of --out holds only the window of its run")
         }
         return try FolderStats(options: options, style: style).run()
+    }
+
+    /// Opens the database at `url` and checks it as `stats` does (it must exist, be a riskmap
+    /// database and pass `PRAGMA quick_check`); for `serve --db` at start-up.
+    public static func verifyDatabase(_ url: URL) throws {
+        try CaseStore.verifyIntegrity(at: url)
+        _ = try CaseStore(url: url, create: false)
     }
 }
 

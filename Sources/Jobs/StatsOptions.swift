@@ -22,6 +22,9 @@ public enum StatsFormat: String, CaseIterable, Sendable {
 public struct StatsOptions: Sendable {
     /// The case database; nil: read the zone GeoJSON of `out` instead.
     public var db: URL?
+    /// Read every page of the database first (`PRAGMA quick_check`) and refuse a damaged one. `serve --db`
+    /// checks once at start-up and turns it off for the queries it answers.
+    public var verifyDatabase = true
     public var out: URL
     public var style: URL
     public var level: ZoneLevel = .community

@@ -41,14 +41,8 @@ struct StatsRender {
     func fixed(_ x: Double) -> String { String(format: "%.2f", x) }
     func signed(_ n: Int) -> String { n > 0 ? "+\(n)" : "\(n)" }
 
-    /// RFC 4180: fields with commas, quotes or line breaks quoted, quotes doubled; CRLF line ends.
-    func csv(_ header: [String], _ rows: [[String]]) -> String {
-        ([header] + rows).map { row in
-            row.map { f in
-                f.contains(where: { ",\"\r\n".contains($0) }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
-            }.joined(separator: ",")
-        }.joined(separator: "\r\n") + "\r\n"
-    }
+    /// RFC 4180 (see `CSVWriter`).
+    func csv(_ header: [String], _ rows: [[String]]) -> String { CSVWriter.document([header] + rows) }
 
     /// Columns padded to the terminal width of their widest cell: a CJK character takes two columns.
     func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int>) -> String {

@@ -11,7 +11,7 @@ public enum RejectsWriter {
             for h in headers[file]! where !columns.contains(h) { columns.append(h) }
         }
         let index = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        var out = (["file", "line", "id", "reason"] + columns + ["detail"]).map(field).joined(separator: ",") + "\r\n"
+        var out = CSVWriter.line(["file", "line", "id", "reason"] + columns + ["detail"])
         for r in rejects.sorted(by: { ($0.file, $0.line) < ($1.file, $1.line) }) {
             var cells = [String](repeating: "", count: columns.count)
             let own = headers[r.file] ?? []
@@ -20,15 +20,8 @@ public enum RejectsWriter {
                 if i < own.count, let j = index[own[i]] { cells[j] = value } else { extra.append(value) }
             }
             let detail = extra.isEmpty ? r.detail : r.detail + " (extra fields: " + extra.joined(separator: " | ") + ")"
-            out += ([r.file, String(r.line), r.id, r.reason.rawValue] + cells + [detail]).map(field)
-                .joined(separator: ",") + "\r\n"
+            out += CSVWriter.line([r.file, String(r.line), r.id, r.reason.rawValue] + cells + [detail])
         }
         return out
-    }
-
-    /// RFC 4180 quoting where needed.
-    static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -1,10 +1,44 @@
 import Foundation
 import Hummingbird
 
+/// What `riskmap serve` keeps in memory, under one byte budget (see `ByteBudgetCache`): the output
+/// folder's files and the answers of `/api/zones` and `/api/stats`.
+enum CacheKey: Hashable, Sendable {
+    /// A file by its full path; checked against the file on disk at every use.
+    case file(String)
+    /// An API answer: the endpoint, the folder version and the case database's version (with `--db`)
+    /// it was computed from, and the query NORMALISED (parsed, defaults applied): requests that differ
+    /// only in spelling (parameter order, escapes, a default given or left out) share one entry.
+    case answer(endpoint: String, folder: FileID, data: [FileID?], query: StatsQuery)
+
+    /// Bytes the key itself takes, roughly.
+    var cost: Int {
+        switch self {
+        case .file(let path): path.utf8.count
+        case .answer(let endpoint, _, let data, let q):
+            endpoint.utf8.count + 48 * data.count + (q.parent?.utf8.count ?? 0) + (q.category?.utf8.count ?? 0) + 128
+        }
+    }
+}
+
+typealias ServerCache = ByteBudgetCache<CacheKey, FileCache.Entry>
+
+extension ServerCache {
+    /// 64 MiB: the tiles a wall display pans over and a dashboard's answers, with room to spare.
+    static let defaultBudget = 64 << 20
+    /// Headers and bookkeeping of one entry, beyond its body and key.
+    static let entryOverhead = 512
+
+    func insert(_ entry: FileCache.Entry, for key: CacheKey) {
+        insert(entry, cost: entry.body.readableBytes + key.cost + Self.entryOverhead, for: key)
+    }
+}
+
 /// The output folder's files, kept in memory once read: a tile is answered from a cached buffer with
 /// one `stat` to make sure the file on disk is still the one cached (same inode, size and mtime), so a
-/// run that replaces the folder is seen at once while steady traffic never reads the disk.
-final class FileCache: @unchecked Sendable {
+/// run that replaces the folder is seen at once while steady traffic never reads the disk. Entries of a
+/// replaced folder are never asked for again and age out of the shared LRU.
+final class FileCache: Sendable {
     struct Entry: Sendable {
         var id: FileID
         var body: ByteBuffer
@@ -12,17 +46,12 @@ final class FileCache: @unchecked Sendable {
         var headers: HTTPFields
     }
 
-    /// Memory kept for cached files; past it the cache starts again empty (a new day's folder makes
-    /// all old entries useless anyway, so a simple reset is as good as an LRU here).
-    let budget: Int
+    let memory: ServerCache
     /// Files larger than this are read per request and not kept.
     let largest: Int
-    private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
-    private var bytes = 0
 
-    init(budget: Int = 512 << 20, largest: Int = 16 << 20) {
-        self.budget = budget
+    init(memory: ServerCache, largest: Int = 16 << 20) {
+        self.memory = memory
         self.largest = largest
     }
 
@@ -38,26 +67,12 @@ final class FileCache: @unchecked Sendable {
     func file(_ relative: String, in root: Snapshot, cacheControl: String) -> Lookup {
         let full = root.path + "/" + relative
         guard let id = FileID.of(full), id.isRegular else { return .missing }
-        lock.lock()
-        let hit = entries[full]
-        lock.unlock()
-        if let hit, hit.id == id { return .found(hit) }
+        if let hit = memory.value(for: .file(full)), hit.id == id { return .found(hit) }
         guard let real = realPath(full), real.hasPrefix(root.path + "/") else { return .outside }
         guard let data = FileManager.default.contents(atPath: real) else { return .missing }
         let entry = makeEntry(id: id, data: data, name: relative, cacheControl: cacheControl)
-        if data.count <= largest { store(entry, at: full) }
+        if data.count <= largest { memory.insert(entry, for: .file(full)) }
         return .found(entry)
-    }
-
-    private func store(_ entry: Entry, at key: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        if bytes + entry.body.readableBytes > budget {
-            entries.removeAll(keepingCapacity: true)
-            bytes = 0
-        }
-        bytes += entry.body.readableBytes - (entries[key]?.body.readableBytes ?? 0)
-        entries[key] = entry
     }
 
     private func makeEntry(id: FileID, data: Data, name: String, cacheControl: String) -> Entry {

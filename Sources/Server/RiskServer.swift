@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -7,8 +8,11 @@ import NIOCore
 public final class RiskServer: Sendable {
     public let folder: ServedFolder
     let services: ServerServices
-    let files = FileCache()
-    let answers = AnswerCache()
+    let limits: ServerLimits
+    /// Files and API answers, in one byte budget (`limits.cacheBytes`).
+    let memory: ServerCache
+    let files: FileCache
+    let answers: AnswerCache
     let layers = SnapshotMemo { try TileLayers.load(from: $0) }
 
     /// Tiles change at most once a run; five minutes keeps a wall display fresh without revalidating
@@ -24,10 +28,14 @@ public final class RiskServer: Sendable {
     /// the user happens to open.
     let allowOrigin: String?
 
-    public init(folder: ServedFolder, services: ServerServices, allowOrigin: String? = nil) {
+    public init(folder: ServedFolder, services: ServerServices, allowOrigin: String? = nil, limits: ServerLimits = ServerLimits()) {
         self.folder = folder
         self.services = services
         self.allowOrigin = allowOrigin
+        self.limits = limits
+        memory = ServerCache(budget: limits.cacheBytes)
+        files = FileCache(memory: memory)
+        answers = AnswerCache(memory: memory)
     }
 
     /// The Hummingbird application on `host:port` (port 0: any free port, reported to `onRunning`).
@@ -35,8 +43,15 @@ public final class RiskServer: Sendable {
         -> some ApplicationProtocol {
         var logger = Logger(label: "riskmap.serve")
         logger.logLevel = .warning
+        let idle = limits.idleTimeout.components
+        let http = HTTP1Channel.Configuration(
+            idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: ServerLimits.maxHeaderFieldBytes,
+                                            maxHeaderListSize: ServerLimits.maxHeadBytes,
+                                            maxHeaderFieldCount: ServerLimits.maxHeaderCount))
         return Application(
             responder: CallbackResponder<BasicRequestContext> { request, _ in await self.respond(request) },
+            server: .http1(configuration: http),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "riskmap"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
@@ -56,6 +71,7 @@ public final class RiskServer: Sendable {
         }
         var response: Response
         do {
+            try Self.checkSize(request)
             response = try route(request)
         } catch let e as APIError {
             response = e.response
@@ -66,6 +82,17 @@ public final class RiskServer: Sendable {
         return request.method == .head ? response.createHeadResponse() : response
     }
 
+    /// The request limits HTTP parsing does not apply itself (see `ServerLimits`).
+    static func checkSize(_ request: Request) throws(APIError) {
+        guard request.uri.string.utf8.count <= ServerLimits.maxURIBytes else {
+            throw APIError(.uriTooLong, "request target longer than \(ServerLimits.maxURIBytes) bytes")
+        }
+        let length = request.headers[.contentLength].flatMap { Int($0) } ?? 0
+        guard length <= ServerLimits.maxBodyBytes, request.headers[.transferEncoding] == nil else {
+            throw APIError(.contentTooLarge, "request bodies are not accepted")
+        }
+    }
+
     func route(_ request: Request) throws -> Response {
         let root = try folder.snapshot()
         let path = request.uri.path
@@ -73,13 +100,17 @@ public final class RiskServer: Sendable {
         case "/healthz": return try health(root)
         case "/api/zones":
             let q = try StatsQuery(QueryString(request.uri.query, allowed: StatsQuery.parameters))
-            return try answers.answer(for: request.uri.string, root: root) {
+            return try answers.answer(for: .answer(endpoint: path, folder: root.id, data: [], query: q.normalised(for: .zones)),
+                                      root: root) {
                 let tables = try ZoneTables.shared.value(for: root)
                 return APIAnswer(body: try tables.zonesGeoJSON(q), contentType: "application/geo+json")
             }
         case "/api/stats":
             let q = try StatsQuery(QueryString(request.uri.query, allowed: StatsQuery.parameters))
-            return try answers.answer(for: request.uri.string, root: root) { try self.services.stats(q, root) }
+            // With --db the answer also depends on the database: its version is part of the key.
+            let key = CacheKey.answer(endpoint: path, folder: root.id, data: services.dataVersion(),
+                                      query: q.normalised(for: .stats))
+            return try answers.answer(for: key, root: root) { try self.services.stats(q, root) }
         case "/api/locate":
             let q = try LocateQuery(QueryString(request.uri.query, allowed: LocateQuery.parameters))
             return try APIAnswerResponse.make(services.locate(q, root))
@@ -146,27 +177,21 @@ extension JSONSerialization {
     }
 }
 
-/// Successful answers of `/api/zones` and `/api/stats`, by exact request URI, for the folder version
-/// they were computed from: a dashboard polling the same query gets bytes from memory.
-final class AnswerCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var root: FileID?
-    private var answers: [String: (ByteBuffer, HTTPFields)] = [:]
-    static let limit = 4096
+/// Successful answers of `/api/zones` and `/api/stats`, by normalised query and the versions of the
+/// folder (and database) they were computed from: a dashboard polling the same query gets bytes from
+/// memory. They share the server's byte budget with the files.
+final class AnswerCache: Sendable {
+    let memory: ServerCache
+    init(memory: ServerCache) { self.memory = memory }
 
-    func answer(for uri: String, root: Snapshot, compute: () throws -> APIAnswer) throws -> Response {
-        lock.lock()
-        if self.root != root.id { answers.removeAll(); self.root = root.id }
-        let hit = answers[uri]
-        lock.unlock()
-        if let (body, headers) = hit { return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body)) }
+    func answer(for key: CacheKey, root: Snapshot, compute: () throws -> APIAnswer) throws -> Response {
+        if let hit = memory.value(for: key) {
+            return Response(status: .ok, headers: hit.headers, body: ResponseBody(byteBuffer: hit.body))
+        }
         let a = try compute()
         let body = ByteBuffer(bytes: a.body)
         let headers = JSONBody.headers(body.readableBytes, type: a.contentType)
-        lock.lock()
-        if answers.count >= Self.limit { answers.removeAll() }
-        if self.root == root.id { answers[uri] = (body, headers) }
-        lock.unlock()
+        memory.insert(FileCache.Entry(id: root.id, body: body, etag: "", headers: headers), for: key)
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 }

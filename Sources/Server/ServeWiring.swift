@@ -35,13 +35,17 @@ extension ServerServices {
                 let lookup = PointLookup(boundaries: try boundaries.value(for: root))
                 let located = try lookup.locate(point, crs: try parseCRS(query.crs))
                 return APIAnswer(body: Data(located.json().utf8))
-            })
+            },
+            // A run commits to the database file or its write-ahead log: either changes their stat.
+            dataVersion: { db.map { [FileID.of($0.path), FileID.of($0.path + "-wal")] } ?? [] })
     }
 
     /// `riskmap stats` itself, with the query's options; its usage errors are the client's (400).
     static func databaseStats(_ query: StatsQuery, db: URL, style: URL?, root: Snapshot) throws -> APIAnswer {
         var options = StatsOptions(db: db, out: root.url,
                                    style: style ?? URL(fileURLWithPath: "styles/default.toml"))
+        // Checked once when the server started (`ServerServices.verifyDatabase`, called by `serve`), not on every query.
+        options.verifyDatabase = false
         options.level = query.level
         options.parent = query.parent
         options.category = query.category
@@ -58,6 +62,12 @@ extension ServerServices {
         } catch let e as UsageError {
             throw APIError.badRequest(e.description)
         }
+    }
+
+    /// `serve --db FILE` at start-up: the file must be a riskmap case database in good order
+    /// (see `CaseStore.verifyIntegrity`), or the server does not start.
+    public static func verifyDatabase(_ db: URL) throws {
+        try StatsJob.verifyDatabase(db)
     }
 
     /// The `geocode` block of the served run's report.json: its gazetteer and home district.

@@ -16,11 +16,16 @@ public struct APIAnswer: Sendable {
 public struct ServerServices: Sendable {
     public var stats: @Sendable (StatsQuery, Snapshot) throws -> APIAnswer
     public var locate: @Sendable (LocateQuery, Snapshot) throws -> APIAnswer
+    /// The version of the data `stats` reads besides the folder (the case database's files), so that a
+    /// cached answer lapses when a run commits to the database; empty when there is none.
+    public var dataVersion: @Sendable () -> [FileID?]
 
     public init(stats: @escaping @Sendable (StatsQuery, Snapshot) throws -> APIAnswer,
-                locate: @escaping @Sendable (LocateQuery, Snapshot) throws -> APIAnswer) {
+                locate: @escaping @Sendable (LocateQuery, Snapshot) throws -> APIAnswer,
+                dataVersion: @escaping @Sendable () -> [FileID?] = { [] }) {
         self.stats = stats
         self.locate = locate
+        self.dataVersion = dataVersion
     }
 }
 

@@ -39,6 +39,22 @@ public struct StatsQuery: Sendable, Hashable {
         }
     }
 
+    /// The endpoints that answer a `StatsQuery`.
+    public enum Endpoint: Sendable { case zones, stats }
+
+    /// The query with the endpoint's defaults applied and what it ignores cleared: two requests get the
+    /// same answer exactly when their normalised queries are equal (the answer cache's key).
+    public func normalised(for endpoint: Endpoint) -> StatsQuery {
+        var q = self
+        switch endpoint {
+        // GeoJSON whatever `format` says; file order unless sorted.
+        case .zones: q.format = "json"
+        // Sorted by score unless told otherwise (the folder's stats and `riskmap stats` alike).
+        case .stats: q.sort = q.sort ?? "score"
+        }
+        return q
+    }
+
     static func nonEmpty(_ q: QueryString, _ key: String) throws(APIError) -> String? {
         guard let v = q[key] else { return nil }
         guard !v.trimmingCharacters(in: .whitespaces).isEmpty else { throw .badRequest("\(key) is empty") }

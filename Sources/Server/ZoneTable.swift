@@ -13,6 +13,7 @@ public struct ZoneTable: Sendable {
         public var density: Double
         var feature: Data
         var properties: Data
+        /// The row of `/api/stats?format=csv`, CRLF included.
         var csv: String
     }
 
@@ -40,7 +41,7 @@ public struct ZoneTable: Sendable {
                    trend: number(p["trend"]), density: area > 0 ? cases / area : 0,
                    feature: try JSONSerialization.data(withJSONObject: f, options: options),
                    properties: try JSONSerialization.data(withJSONObject: p, options: options),
-                   csv: csvColumns.map { csvField(p[$0]) }.joined(separator: ","))
+                   csv: CSVWriter.line(csvColumns.map { csvText(p[$0]) }))
     }
 
     /// The rows a query selects: by parent, sorted (descending, ties by id), cut to `top`.
@@ -76,15 +77,14 @@ public struct ZoneTable: Sendable {
         }
     }
 
-    static func csvField(_ v: Any?) -> String {
-        let s: String = switch v {
+    /// A property as CSV text (quoted by `CSVWriter`): objects as compact JSON.
+    static func csvText(_ v: Any?) -> String {
+        switch v {
         case nil, is NSNull: ""
         case let s as String: s
         case let n as NSNumber: n.stringValue
         case let other?: String(decoding: (try? JSONSerialization.data(withJSONObject: other, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
         }
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 
@@ -128,7 +128,7 @@ public struct ZoneTables: Sendable {
         let rows = try table(for: q).select(q, defaultSort: "score")
         switch q.format {
         case "csv":
-            let text = ([ZoneTable.csvColumns.joined(separator: ",")] + rows.map(\.csv)).joined(separator: "\r\n") + "\r\n"
+            let text = CSVWriter.line(ZoneTable.csvColumns) + rows.map(\.csv).joined()
             return APIAnswer(body: Data(text.utf8), contentType: "text/csv; charset=utf-8")
         case "json":
             return APIAnswer(body: Self.join(rows.map(\.properties), prefix: "[", suffix: "]\n"), contentType: "application/json")

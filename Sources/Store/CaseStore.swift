@@ -13,16 +13,24 @@ import Risk
 public final class CaseStore: Sendable {
     public let url: URL
     let pool: DatabasePool
+    /// Whether a run's transaction is open (see `beginRun`): reads then go through the writer
+    /// connection, the only one that sees what the run wrote so far.
+    let runOpen = Flag()
 
-    /// Opens the database; `create` makes a new one when the file does not exist (`run`), else a missing
-    /// file is an error (`stats` must not invent an empty database).
+    /// Opens the database; `create` makes a new one when NO file is at the path (`run`), else a missing
+    /// file is an error (`stats` must not invent an empty database). A file that is there must be a
+    /// SQLite database: an empty (0-byte) file or any other content is an error, never written to.
     public init(url: URL, create: Bool) throws {
         self.url = url
         let path = url.path
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw InputError(file: path, "no such case database (make one with `riskmap run --db \(path)`)")
         }
+        try Self.checkHeader(path)
         var config = Configuration()
+        // A run's writes are one transaction held open across calls until the map is published
+        // (`beginRun`); GRDB would otherwise stop a transaction left open at the end of a block.
+        config.allowsUnsafeTransactions = true
         // Another run may hold the write lock for the seconds it takes to store a big file.
         config.busyMode = .timeout(120)
         // A daily run replaces scattered records of a big table: a 64 MB page cache (SQLite's default is
@@ -40,6 +48,67 @@ public final class CaseStore: Sendable {
         } catch let error as DatabaseError {
             throw CaseStore.describe(error, path: path)
         }
+    }
+
+    /// An existing file must start as every SQLite database does. SQLite itself would take a 0-byte file
+    /// for a new empty database and write one over it (19,700 stored cases became 200 that way).
+    /// Nothing to check when there is no file (`run` makes the database then).
+    public static func checkHeader(_ path: String) throws {
+        let leaveIt = "it was left untouched: move it away (or give another path) to start a new database"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        if isDirectory.boolValue { throw InputError(file: path, "a folder, not a case database") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(file: path, "case database cannot be read (permissions?)")
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 16)) ?? Data()
+        if head.isEmpty { throw InputError(file: path, "an empty file (0 bytes), not a case database; \(leaveIt)") }
+        if head != Data("SQLite format 3\0".utf8) {
+            throw InputError(file: path, "not a SQLite database (the file does not start with SQLite's header); \(leaveIt)")
+        }
+    }
+
+    /// SQLite's `PRAGMA quick_check` of the file at `url` (nothing to check when there is none): every
+    /// page read and its structure checked (not the index contents). Damage in the middle of a file goes
+    /// unseen by opening it, and SQLite would answer and even commit around it, so `run`, `stats` and
+    /// `serve --db` call this before they open the store. Through a READ-ONLY connection: opening the
+    /// store writes (GRDB makes a table and drops it to create the write-ahead log), which a damaged
+    /// file must not get.
+    public static func verifyIntegrity(at url: URL) throws {
+        let path = url.path
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        try checkHeader(path)
+        let report = try quickCheck(path)
+        guard report == ["ok"] else {
+            throw InputError(file: path, "a damaged SQLite database (quick_check: \(report.joined(separator: "; "))); "
+                             + "it was left untouched: restore it from a backup, or move it away to start a new database")
+        }
+    }
+
+    /// `PRAGMA quick_check(5)`'s lines, through SQLite's C API: a URI filename opened read-only, and
+    /// `immutable` when the file has no write-ahead log — else SQLite would create the log files beside
+    /// a file it is only asked to look at (and could not remove them).
+    static func quickCheck(_ path: String) throws -> [String] {
+        let hasLog = FileManager.default.fileExists(atPath: path + "-wal")
+        let escaped = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? path
+        var handle: OpaquePointer?
+        defer { sqlite3_close_v2(handle) }
+        var code = sqlite3_open_v2("file:" + escaped + (hasLog ? "?mode=ro" : "?immutable=1"), &handle,
+                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        if code == SQLITE_OK { code = sqlite3_prepare_v2(handle, "PRAGMA quick_check(5)", -1, &statement, nil) }
+        var lines: [String] = []
+        while code == SQLITE_OK || code == SQLITE_ROW {
+            code = sqlite3_step(statement)
+            if code == SQLITE_ROW, let text = sqlite3_column_text(statement, 0) { lines.append(String(cString: text)) }
+        }
+        guard code == SQLITE_DONE else {
+            throw describe(DatabaseError(resultCode: ResultCode(rawValue: code), message: handle.map { String(cString: sqlite3_errmsg($0)) }),
+                           path: path)
+        }
+        return lines
     }
 
     /// SQLite's own words for a file that is damaged or not a database, with what to do about it.
@@ -119,35 +188,27 @@ extension CaseStore {
     @discardableResult
     public func save(cases: [LocatedCase], removing: [String] = [], zones: [(Zone, Double)], run: StoredRun,
                      style: Style) throws -> SaveCounts {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var counts = SaveCounts()
-                // IMMEDIATE: take the write lock first, so two runs queue instead of deadlocking.
-                try db.inTransaction(.immediate) {
-                    // Counted from the ids and the per-day counts: count(*) would read a million-row index twice.
-                    let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?)")
-                    var known = Set<String>()
-                    for c in cases where try Bool.fetchOne(exists, arguments: [c.record.id]) == true { known.insert(c.record.id) }
-                    let delete = try db.cachedStatement(sql: "DELETE FROM cases WHERE id = ?")
-                    for id in removing {
-                        try delete.execute(arguments: [id])
-                        counts.removed += db.changesCount
-                    }
-                    let categories = try categoryIDs(db, texts: Set(cases.map(\.record.category)))
-                    try insert(db, cases: cases, categories: categories)
-                    try replaceZones(db, zones)
-                    try db.execute(sql: "INSERT INTO runs (as_of, window_days, boundaries, style, style_hash, cases, at) VALUES (?,?,?,?,?,?,?)",
-                                   arguments: [run.asOf.ordinal, run.windowDays, run.boundaries, style.file, style.contentHash,
-                                               cases.count, ISO8601DateFormatter().string(from: Date())])
-                    counts.stored = try Int.fetchOne(db, sql: "SELECT sum(cases) FROM zone_days") ?? 0
-                    counts.replaced = cases.filter { known.contains($0.record.id) }.count
-                    counts.added = cases.count - counts.replaced
-                    return .commit
-                }
-                return counts
+        try writeAtomically { db in
+            var counts = SaveCounts()
+            // Counted from the ids and the per-day counts: count(*) would read a million-row index twice.
+            let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM cases WHERE id = ?)")
+            var known = Set<String>()
+            for c in cases where try Bool.fetchOne(exists, arguments: [c.record.id]) == true { known.insert(c.record.id) }
+            let delete = try db.cachedStatement(sql: "DELETE FROM cases WHERE id = ?")
+            for id in removing {
+                try delete.execute(arguments: [id])
+                counts.removed += db.changesCount
             }
-        } catch let error as DatabaseError {
-            throw CaseStore.describe(error, path: url.path)
+            let categories = try categoryIDs(db, texts: Set(cases.map(\.record.category)))
+            try insert(db, cases: cases, categories: categories)
+            try replaceZones(db, zones)
+            try db.execute(sql: "INSERT INTO runs (as_of, window_days, boundaries, style, style_hash, cases, at) VALUES (?,?,?,?,?,?,?)",
+                           arguments: [run.asOf.ordinal, run.windowDays, run.boundaries, style.file, style.contentHash,
+                                       cases.count, ISO8601DateFormatter().string(from: Date())])
+            counts.stored = try Int.fetchOne(db, sql: "SELECT sum(cases) FROM zone_days") ?? 0
+            counts.replaced = cases.filter { known.contains($0.record.id) }.count
+            counts.added = cases.count - counts.replaced
+            return counts
         }
     }
 
@@ -268,8 +329,30 @@ extension CaseStore {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0 }
     }
 
+    /// Reads what is committed or, while a run's transaction is open, what the run has written too.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.read(body) } catch let error as DatabaseError { throw CaseStore.describe(error, path: url.path) }
+        do {
+            if runOpen.value { return try pool.writeWithoutTransaction(body) }
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw CaseStore.describe(error, path: url.path)
+        }
+    }
+
+    /// All of `body`'s writes or none: its own IMMEDIATE transaction (the write lock taken first, so two
+    /// writers queue instead of deadlocking) or, inside a run's transaction, a savepoint of it.
+    func writeAtomically<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                let work = { () throws -> Database.TransactionCompletion in result = try body(db); return .commit }
+                if db.isInsideTransaction { try db.inSavepoint(work) } else { try db.inTransaction(.immediate, work) }
+                guard let result else { throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "write produced no result") }
+                return result
+            }
+        } catch let error as DatabaseError {
+            throw CaseStore.describe(error, path: url.path)
+        }
     }
 }
 
@@ -304,7 +387,8 @@ extension CaseStore {
         // data), passes over the table are faster (0.16 s against 0.56 s for 720,000 of a million rows).
         let span = (bounds[3] as Int? ?? 0) - (bounds[2] as Int? ?? 0) + 1
         let scan = span <= 4 * (last.ordinal - first.ordinal + 1)
-        let n = scan ? max(1, parts) : 1
+        // Inside a run's transaction only the writer connection sees the run's cases: one reader then.
+        let n = scan && !runOpen.value ? max(1, parts) : 1
         let step = (highRow - lowRow + Int64(n)) / Int64(n)
         var results = [Result<Part, Error>?](repeating: nil, count: n)
         results.withUnsafeMutableBufferPointer { out in

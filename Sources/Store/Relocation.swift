@@ -81,22 +81,15 @@ extension CaseStore {
         }
     }
 
-    /// Writes the new zones of the stored cases and records `fingerprint`, in one transaction.
+    /// Writes the new zones of the stored cases and records `fingerprint`, all or nothing.
     public func relocate(_ cases: [Relocated], fingerprint: String) throws {
-        do {
-            try pool.writeWithoutTransaction { db in
-                try db.inTransaction(.immediate) {
-                    let update = try db.cachedStatement(sql: "UPDATE cases SET lon = ?, lat = ?, street = ?, community = ?, post = ? WHERE rowid = ?")
-                    for c in cases {
-                        try update.execute(arguments: [c.point?.x, c.point?.y, c.street, c.community, c.post, c.rowid])
-                    }
-                    try db.execute(sql: "DELETE FROM located_with")
-                    try db.execute(sql: "INSERT INTO located_with (fingerprint) VALUES (?)", arguments: [fingerprint])
-                    return .commit
-                }
+        try writeAtomically { db in
+            let update = try db.cachedStatement(sql: "UPDATE cases SET lon = ?, lat = ?, street = ?, community = ?, post = ? WHERE rowid = ?")
+            for c in cases {
+                try update.execute(arguments: [c.point?.x, c.point?.y, c.street, c.community, c.post, c.rowid])
             }
-        } catch let error as DatabaseError {
-            throw CaseStore.describe(error, path: url.path)
+            try db.execute(sql: "DELETE FROM located_with")
+            try db.execute(sql: "INSERT INTO located_with (fingerprint) VALUES (?)", arguments: [fingerprint])
         }
     }
 }
