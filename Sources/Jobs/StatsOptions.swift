@@ -23,7 +23,8 @@ public struct StatsOptions: Sendable {
     /// The case database; nil: read the zone GeoJSON of `out` instead.
     public var db: URL?
     public var out: URL
-    public var style: URL
+    /// `--style FILE`; nil: the style built into the binary.
+    public var style: URL?
     public var level: ZoneLevel = .community
     public var parent: String?
     public var category: String?
@@ -36,7 +37,7 @@ public struct StatsOptions: Sendable {
     public var format: StatsFormat = .table
     public var explain: String?
     public var hotspots = false
-    public init(db: URL?, out: URL, style: URL) { self.db = db; self.out = out; self.style = style }
+    public init(db: URL?, out: URL, style: URL? = nil) { self.db = db; self.out = out; self.style = style }
 
     /// The options that filter cases, which only the database can answer.
     var caseFilters: [String] {

@@ -40,8 +40,7 @@ extension ServerServices {
 
     /// `riskmap stats` itself, with the query's options; its usage errors are the client's (400).
     static func databaseStats(_ query: StatsQuery, db: URL, style: URL?, root: Snapshot) throws -> APIAnswer {
-        var options = StatsOptions(db: db, out: root.url,
-                                   style: style ?? URL(fileURLWithPath: "styles/default.toml"))
+        var options = StatsOptions(db: db, out: root.url, style: style)
         options.level = query.level
         options.parent = query.parent
         options.category = query.category
