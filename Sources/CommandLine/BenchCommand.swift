@@ -16,7 +16,8 @@ struct BenchCommand: ParsableCommand {
         With --geocode FILE it times the address geocoder instead: every address of FILE (a CSV with an address / 事发地址 / 地址 column) is geocoded on all cores, repeated until at least --min-addresses have been done; it reports addresses per second for all of them and for the gazetteer hits alone (addresses located to a gazetteer point by an exact name). Build with -c release.
 
         Examples:
-          riskmap bench --boundaries boundaries/demo --cases bench-data/demo1m/cases.csv --export-points bench-data/points.csv
+          riskmap bench --boundaries boundaries/demo --cases bench-data/demo1m/cases.csv \\
+                        --export-points bench-data/points.csv
           riskmap bench --boundaries boundaries/demo --geocode boundaries/demo/cases.csv
         """)
 

@@ -13,7 +13,8 @@ struct RiskMap: AsyncParsableCommand {
         Exit status: 0 success; 1 the run failed (the output folder is left as it was); 2 bad command line. Every command takes -q/--quiet; progress bars go to standard error, and only when it is a terminal. Without --style the style built into riskmap is used (`riskmap style --print` shows it).
 
         Example, the bundled demo district:
-          riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22 --out output
+          riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv \\
+                      --as-of 2026-11-22 --out output
         """,
         version: ToolVersion.current,
         subcommands: [RunCommand.self, CheckCommand.self, LocateCommand.self, StatsCommand.self, ServeCommand.self,

@@ -19,9 +19,10 @@ struct RunCommand: ParsableCommand {
         Progress bars go to standard error when it is a terminal; the one-line summary goes to standard output (both silenced by --quiet).
 
         Examples:
-          riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22
-          riskmap run --boundaries boundaries/demo --cases export-2026-11-23.csv --as-of 2026-11-23 \\
-                      --db cases.sqlite --keep 30 --out /srv/riskmap
+          riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv \\
+                      --as-of 2026-11-22
+          riskmap run --boundaries boundaries/demo --cases export-2026-11-23.csv \\
+                      --as-of 2026-11-23 --db cases.sqlite --keep 30 --out /srv/riskmap
         """)
 
     @OptionGroup(title: "Common options") var global: GlobalOptions

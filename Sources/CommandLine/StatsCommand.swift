@@ -15,7 +15,8 @@ struct StatsCommand: ParsableCommand {
         With --db the statistics are computed afresh from every case stored by `riskmap run --db`, with the style's rules (--style, else the built-in style), for any category and any days (default: the as-of day and window of the last run). Without --db they are read from the zone GeoJSON in --out (that run's window only).
 
         Examples:
-          riskmap stats --db cases.sqlite --level community --category 噪声 --since 2026-11-01 --until 2026-11-22 --top 10
+          riskmap stats --db cases.sqlite --level community --category 噪声 \\
+                        --since 2026-11-01 --until 2026-11-22 --top 10
           riskmap stats --db cases.sqlite --explain FT0101
           riskmap stats --out output --level street --format json
           riskmap stats --db cases.sqlite --hotspots --top 5

@@ -13,7 +13,8 @@ struct StyleCommand: ParsableCommand {
         Examples:
           riskmap style --print > my-style.toml
           riskmap style --write my-style.toml
-          riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --style my-style.toml
+          riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv \\
+                      --style my-style.toml
         """)
 
     @OptionGroup(title: "Common options") var global: GlobalOptions
