@@ -11,35 +11,34 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure locating speed: cases with coordinates → zones, or addresses → zones, on all cores.",
         discussion: """
-        Reads the cases, converts their coordinates to WGS84, then times only the point-in-polygon step
-        (the part geopandas.sjoin is compared with by scripts/bench.sh). Prints one JSON line.
+        Reads the cases, converts their coordinates to WGS84, then times only the point-in-polygon step (the part geopandas.sjoin is compared with by scripts/bench.sh). Prints one JSON line.
 
-        With --geocode FILE it times the address geocoder instead: every address of FILE (a CSV with an
-        address / 事发地址 / 地址 column) is geocoded on all cores, repeated until at least --min-addresses
-        have been done; it reports addresses per second for all of them and for the gazetteer hits alone
-        (addresses located to a gazetteer point by an exact name). Build with -c release.
+        With --geocode FILE it times the address geocoder instead: every address of FILE (a CSV with an address / 事发地址 / 地址 column) is geocoded on all cores, repeated until at least --min-addresses have been done; it reports addresses per second for all of them and for the gazetteer hits alone (addresses located to a gazetteer point by an exact name). Build with -c release.
 
         Examples:
-          riskmap bench --boundaries boundaries/demo --cases bench-data/demo1m/cases.csv --export-points bench-data/points.csv
+          riskmap bench --boundaries boundaries/demo --cases bench-data/demo1m/cases.csv \\
+                        --export-points bench-data/points.csv
           riskmap bench --boundaries boundaries/demo --geocode boundaries/demo/cases.csv
         """)
 
-    @Option(help: ArgumentHelp("Boundaries folder.", valueName: "dir"))
+    @OptionGroup(title: "Common options") var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The boundaries folder whose zones the cases are located in.", valueName: "dir"))
     var boundaries: String
 
-    @Option(help: ArgumentHelp("Cases CSV.", valueName: "file"))
+    @Option(help: ArgumentHelp("A cases CSV with coordinates, whose points are located (time the point-in-polygon step).", valueName: "file"))
     var cases: String?
 
     @Option(help: ArgumentHelp("Time the address geocoder on the addresses of this CSV instead.", valueName: "file"))
     var geocode: String?
 
-    @Option(name: .customLong("min-addresses"), help: "With --geocode: geocode at least this many addresses per timing.")
+    @Option(name: .customLong("min-addresses"), help: ArgumentHelp("With --geocode: geocode at least this many addresses per timing (the file's addresses repeated).", valueName: "n"))
     var minAddresses = 1_000_000
 
     @Option(name: .customLong("export-points"), help: ArgumentHelp("Write the WGS84 points (lon,lat) here for a peer to locate the same points.", valueName: "file"))
     var exportPoints: String?
 
-    @Option(help: "How many times to repeat the timed step (the best is reported).")
+    @Option(help: ArgumentHelp("How many times to repeat the timed step (the best time is reported).", valueName: "n"))
     var repeats = 3
 
     func validate() throws {

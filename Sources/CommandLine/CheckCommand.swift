@@ -7,21 +7,23 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Validate a boundaries folder: geometry, ids, nesting, gaps and overlaps between siblings.",
         discussion: """
-        Exits 1 when the folder would stop `riskmap run` (not JSON, missing or duplicate ids, unknown parents,
-        polygons MakeValid cannot repair); gaps, overlaps, repairs and poor nesting are reported with their
-        areas in m² and exit 0.
+        Exits 1 when the folder would stop `riskmap run` (not JSON, missing or duplicate ids, unknown parents, polygons MakeValid cannot repair); gaps, overlaps, repairs and poor nesting are reported with their areas in m² and exit 0.
+
+        Prints one line per finding, then a summary line (left out with --quiet); --json prints one JSON document instead.
 
         Example:
           riskmap check --boundaries boundaries/demo
         """)
 
-    @Option(help: ArgumentHelp("The boundaries folder.", valueName: "dir"))
+    @OptionGroup(title: "Common options") var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The boundaries folder to check: streets.geojson, communities.geojson and posts.geojson. Example: --boundaries boundaries/demo.", valueName: "dir"))
     var boundaries: String
 
-    @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of files without a crs member.", valueName: "crs"))
+    @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of files without a crs member: wgs84, cgcs2000, gcj02, bd09 or EPSG:NNNN. Example: --boundaries-crs EPSG:4547.", valueName: "crs"))
     var boundariesCRS: String = "wgs84"
 
-    @Flag(help: "Print the findings as JSON.")
+    @Flag(help: "Print the counts and findings as one JSON document, for programs.")
     var json = false
 
     func run() throws {
@@ -44,7 +46,7 @@ struct CheckCommand: ParsableCommand {
                 let at = f.where_.map { String(format: " near %.6f,%.6f", $0.x, $0.y) } ?? ""
                 print("\(f.kind.rawValue): \(f.message)\(at)")
             }
-            print("riskmap check: \(b.streets.count) streets, \(b.communities.count) communities, \(b.posts.count) posts; "
+            global.summary("riskmap check: \(b.streets.count) streets, \(b.communities.count) communities, \(b.posts.count) posts; "
                   + "\(findings.filter { $0.kind == .gap }.count) gaps, \(findings.filter { $0.kind == .overlap }.count) overlaps, "
                   + "\(findings.filter { $0.kind == .warning }.count) warnings")
         }

@@ -10,68 +10,69 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "The daily job: locate every case, score every zone, write tiles, GeoJSON, viewer and report.",
         discussion: """
-        Reads the boundaries folder and the cases files, locates every case into its street, community and
-        sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/
-        posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png,
-        tiles.json, legend.json and index.html. The folder is replaced only when everything is written.
+        Reads the boundaries folder and the cases files, locates every case into its street, community and sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png, tiles.json, legend.json and index.html. The folder is replaced only when everything is written.
 
-        With --db the run stores its cases in the case database first and draws the map from every stored
-        case of the window (the history of all runs): the daily job then needs only the day's export, and
-        publishes the map a full run on every case would. cases.geojson, rejects.csv and report.json's
-        input_rows/located/rejected describe this run's files; counted and levels the database's window.
+        Without --style the style built into riskmap is used (the one `riskmap style --print` shows), from whatever folder riskmap runs in; report.json records which style a run used.
+
+        With --db the run stores its cases in the case database first and draws the map from every stored case of the window (the history of all runs): the daily job then needs only the day's export, and publishes the map a full run on every case would. cases.geojson, rejects.csv and report.json's input_rows/located/rejected describe this run's files; counted and levels the database's window.
+
+        Progress bars go to standard error when it is a terminal; the one-line summary goes to standard output (both silenced by --quiet).
 
         Examples:
-          riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22
-          riskmap run --boundaries boundaries/demo --cases export-2026-11-23.csv --as-of 2026-11-23 \\
-                      --db cases.sqlite --keep 30 --out /srv/riskmap
+          riskmap run --boundaries boundaries/demo --cases boundaries/demo/cases.csv \\
+                      --as-of 2026-11-22
+          riskmap run --boundaries boundaries/demo --cases export-2026-11-23.csv \\
+                      --as-of 2026-11-23 --db cases.sqlite --keep 30 --out /srv/riskmap
         """)
 
-    @Option(help: ArgumentHelp("Folder with streets.geojson, communities.geojson, posts.geojson [, gazetteer.csv].",
+    @OptionGroup(title: "Common options") var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The boundaries folder: streets.geojson, communities.geojson and posts.geojson (GeoJSON FeatureCollections with id, name and parent properties), and optionally gazetteer.csv (name,kind,lon,lat) for addresses finer than a zone name. Example: --boundaries boundaries/demo.",
                                valueName: "dir"))
     var boundaries: String
 
-    @Option(help: ArgumentHelp("A cases CSV (UTF-8 or GB18030); repeat for several files.", valueName: "file"))
-    var cases: [String] = []
+    @Option(help: ArgumentHelp("A cases CSV export (UTF-8 or GB18030, with an id, a received date and coordinates or an address per row); repeat the option for several files, e.g. --cases 12345.csv --cases sentinel.csv.", valueName: "file"))
+    var cases: [String]
 
-    @Option(help: ArgumentHelp("Output folder.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The output folder, made when missing and replaced only when the run is complete. Example: --out /srv/riskmap.", valueName: "dir"))
     var out: String = "output"
 
-    @Option(help: ArgumentHelp("Risk rules and colours.", valueName: "file"))
-    var style: String = "styles/default.toml"
+    @Option(help: ArgumentHelp("A style file (TOML) with the risk rules and colours, instead of the built-in style; start from the output of `riskmap style --print`.", valueName: "file"))
+    var style: String?
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day the map is for, YYYY-MM-DD (default: today). Later cases are located, not counted.", valueName: "date"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day the map is for, YYYY-MM-DD (default: today). Cases received later are located but not counted.", valueName: "date"))
     var asOf: Day?
 
-    @Option(help: ArgumentHelp("Only cases received in (as-of − DAYS, as-of] count (default: the style's window_days).", valueName: "days"))
+    @Option(help: ArgumentHelp("Only cases received in (as-of − DAYS, as-of] count (default: the style's window_days, 30 in the built-in style). Example: --window 7.", valueName: "days"))
     var window: Int?
 
-    @Option(name: .customLong("min-zoom"), help: "Lowest tile zoom.")
+    @Option(name: .customLong("min-zoom"), help: ArgumentHelp("The lowest tile zoom drawn (0 to 18).", valueName: "z"))
     var minZoom = 10
 
-    @Option(name: .customLong("max-zoom"), help: "Highest tile zoom (at most 18).")
+    @Option(name: .customLong("max-zoom"), help: ArgumentHelp("The highest tile zoom drawn (0 to 18, at least --min-zoom); every zoom level up roughly quadruples the tiles.", valueName: "z"))
     var maxZoom = 17
 
-    @Option(name: .customLong("tile-size"), help: "Tile size in pixels: 256, or 512 for MapLibre's tileSize 512.")
+    @Option(name: .customLong("tile-size"), help: ArgumentHelp("Tile size in pixels: 256, or 512 for MapLibre's tileSize 512.", valueName: "pixels"))
     var tileSize = 256
 
-    @Option(name: .customLong("cases-crs"), help: ArgumentHelp("Coordinate system of case coordinates when a row does not say: wgs84, cgcs2000, gcj02, bd09 or EPSG:NNNN.", valueName: "crs"))
+    @Option(name: .customLong("cases-crs"), help: ArgumentHelp("Coordinate system of case coordinates when a row does not say: wgs84, cgcs2000, gcj02 (Amap, Tencent), bd09 (Baidu) or EPSG:NNNN. Example: --cases-crs gcj02.", valueName: "crs"))
     var casesCRS: String = "wgs84"
 
-    @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of boundary files without a crs member.", valueName: "crs"))
+    @Option(name: .customLong("boundaries-crs"), help: ArgumentHelp("Coordinate system of boundary files without a crs member, named as for --cases-crs. Example: --boundaries-crs EPSG:4547.", valueName: "crs"))
     var boundariesCRS: String = "wgs84"
 
-    @Option(help: ArgumentHelp("History: write OUT/YYYY-MM-DD/ for the as-of day, point the link OUT/current at it when complete, and keep the newest N day folders.", valueName: "n"))
+    @Option(help: ArgumentHelp("Keep a history: write OUT/YYYY-MM-DD/ for the as-of day, point the link OUT/current at it when complete, and keep the newest N day folders. Example: --keep 30.", valueName: "n"))
     var keep: Int?
-    @Option(help: ArgumentHelp("SQLite database of every case seen, kept across daily runs (made when missing): the run stores its cases, then scores and draws every stored case of the window; `riskmap stats --db` reads it.", valueName: "file"))
+    @Option(help: ArgumentHelp("SQLite database of every case seen, kept across daily runs (made when missing): the run stores its cases, then scores and draws every stored case of the window; `riskmap stats --db` reads it. Example: --db cases.sqlite.", valueName: "file"))
     var db: String?
 
-    @Option(help: ArgumentHelp("Also write the tiles as MBTiles 1.3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the tiles as MBTiles 1.3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers. Example: --mbtiles risk.mbtiles.", valueName: "file"))
     var mbtiles: String?
 
-    @Option(help: ArgumentHelp("Also write the tiles as PMTiles v3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the tiles as PMTiles v3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers. Example: --pmtiles risk.pmtiles.", valueName: "file"))
     var pmtiles: String?
 
-    @Option(help: ArgumentHelp("Render only part K of N of the tiles (1 ≤ K ≤ N), the same part on every machine; every shard writes all documents. Combine the shards with `riskmap merge`.", valueName: "k/n"))
+    @Option(help: ArgumentHelp("Render only part K of N of the tiles (1 ≤ K ≤ N), the same part on every machine; every shard writes all documents. Combine the shards with `riskmap merge`. Example: --shard 2/8.", valueName: "k/n"))
     var shard: String?
 
     func validate() throws {
@@ -79,7 +80,6 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 2/8 (got '\(shard)')")
         }
         if let keep, keep < 1 { throw ValidationError("--keep must be at least 1") }
-        if cases.isEmpty { throw ValidationError("give at least one --cases FILE") }
         if !(0...18).contains(minZoom) || !(0...18).contains(maxZoom) || minZoom > maxZoom {
             throw ValidationError("--min-zoom and --max-zoom must be 0...18 with min ≤ max")
         }
@@ -89,7 +89,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         var options = RunOptions(boundaries: URL(fileURLWithPath: boundaries), cases: cases.map { URL(fileURLWithPath: $0) },
-                                 out: URL(fileURLWithPath: out), style: URL(fileURLWithPath: style))
+                                 out: URL(fileURLWithPath: out), style: style.map { URL(fileURLWithPath: $0) })
         options.asOf = asOf
         options.window = window
         options.keep = keep
@@ -102,9 +102,10 @@ struct RunCommand: ParsableCommand {
         options.mbtiles = mbtiles.map { URL(fileURLWithPath: $0) }
         options.pmtiles = pmtiles.map { URL(fileURLWithPath: $0) }
         options.shard = shard.flatMap(TileShard.init(parsing:)) ?? .whole
+        options.progress = global.progress
         let s = try RunJob(options: options).run()
-        for w in s.warnings { FileHandle.standardError.write(Data("riskmap: warning: \(w)\n".utf8)) }
-        print("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "
+        for w in s.warnings { global.warn(w) }
+        global.summary("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "
               + "\(s.tiles) tiles in \(String(format: "%.1f", s.seconds)) s → \(out)")
     }
 }

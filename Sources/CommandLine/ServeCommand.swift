@@ -7,10 +7,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve an output folder over HTTP: the viewer, tiles, GeoJSON and the JSON API.",
         discussion: """
-        Endpoints: / (the viewer), /tiles.json, /tiles/{layer}/{z}/{x}/{y}.png (204 where a layer has no data),
-        /api/zones?level=L, /api/stats?level=L&parent=ID&sort=cases|score|trend|density&top=N&format=json|csv,
-        /api/locate?q=LON,LAT, /healthz, and the folder's other files. When DIR/current is a symlink (daily
-        history) the folder it points to is served, followed anew on every request.
+        Endpoints: / (the viewer), /tiles.json, /tiles/{layer}/{z}/{x}/{y}.png (204 where a layer has no data), /api/zones?level=L, /api/stats?level=L&parent=ID&sort=cases|score|trend|density&top=N&format=json|csv, /api/locate?q=LON,LAT or ADDRESS, /healthz, and the folder's other files. When DIR/current is a symlink (daily history) the folder it points to is served, followed anew on every request.
+
+        Prints one line, `riskmap: serving DIR on http://HOST:PORT/`, on standard output once listening (also with --quiet: it is the result scripts read the port from).
 
         Listens on loopback only unless --host says otherwise. Stop with Ctrl-C.
 
@@ -29,10 +28,12 @@ struct ServeCommand: AsyncParsableCommand {
           riskmap serve --out output --port 8080
         """)
 
-    @Option(help: ArgumentHelp("Output folder of `riskmap run` to serve.", valueName: "dir"))
+    @OptionGroup(title: "Common options") var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The output folder of `riskmap run` to serve.", valueName: "dir"))
     var out: String = "output"
 
-    @Option(help: ArgumentHelp("TCP port; 0 picks a free one (printed at start).", valueName: "n"))
+    @Option(help: ArgumentHelp("TCP port to listen on; 0 picks a free one (printed at start).", valueName: "n"))
     var port: Int = 8080
 
     @Option(help: ArgumentHelp("Address to listen on; 0.0.0.0 makes the maps reachable from other machines.", valueName: "addr"))
@@ -45,8 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Case database of `riskmap run --db`: /api/stats then answers every option of `riskmap stats` (category, dates); without it, from the served zone GeoJSON.", valueName: "file"))
     var db: String?
 
-    @Option(help: ArgumentHelp("Style for /api/stats with --db.", valueName: "file"))
-    var style: String = "styles/default.toml"
+    @Option(help: ArgumentHelp("With --db: a style file (TOML) for /api/stats, instead of the built-in style.", valueName: "file"))
+    var style: String?
 
     @Option(name: .customLong("cache-mib"),
             help: ArgumentHelp("Memory for cached files and API answers, in MiB (1...65536).", valueName: "n"))
@@ -69,13 +70,13 @@ struct ServeCommand: AsyncParsableCommand {
         let folder = ServedFolder(URL(fileURLWithPath: out))
         try folder.validate()
         if !["127.0.0.1", "localhost", "::1"].contains(host) {
-            FileHandle.standardError.write(Data("riskmap: warning: listening on \(host): reachable from other machines\n".utf8))
+            global.warn("listening on \(host): reachable from other machines")
         }
         let database = db.map { URL(fileURLWithPath: $0) }
         if let database { try ServerServices.verifyDatabase(database) }
         let limits = ServerLimits(cacheBytes: cacheMiB << 20, idleTimeout: .milliseconds(Int((idleTimeout * 1000).rounded())))
-        let server = RiskServer(folder: folder, services: .standard(db: database, style: URL(fileURLWithPath: style)),
-                                allowOrigin: allowOrigin, limits: limits)
+        let services = ServerServices.standard(db: database, style: style.map { URL(fileURLWithPath: $0) })
+        let server = RiskServer(folder: folder, services: services, allowOrigin: allowOrigin, limits: limits)
         do {
             try await server.run(host: host, port: port) { bound in
                 // One line on stdout with the real port, so scripts (and tests) using --port 0 can find it.

@@ -12,33 +12,34 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Zone statistics for analysts, filtered and sorted, as a table, CSV or JSON.",
         discussion: """
-        With --db the statistics are computed afresh from every case stored by `riskmap run --db`, with the
-        style's rules, for any category and any days (default: the as-of day and window of the last run).
-        Without --db they are read from the zone GeoJSON in --out (that run's window only).
+        With --db the statistics are computed afresh from every case stored by `riskmap run --db`, with the style's rules (--style, else the built-in style), for any category and any days (default: the as-of day and window of the last run). Without --db they are read from the zone GeoJSON in --out (that run's window only).
 
         Examples:
-          riskmap stats --db cases.sqlite --level community --category 噪声 --since 2026-11-01 --until 2026-11-22 --top 10
+          riskmap stats --db cases.sqlite --level community --category 噪声 \\
+                        --since 2026-11-01 --until 2026-11-22 --top 10
           riskmap stats --db cases.sqlite --explain FT0101
           riskmap stats --out output --level street --format json
           riskmap stats --db cases.sqlite --hotspots --top 5
         """)
 
-    @Option(help: ArgumentHelp("Case database written by `riskmap run --db`.", valueName: "file"))
+    @OptionGroup(title: "Common options") var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The case database written by `riskmap run --db`. Example: --db cases.sqlite.", valueName: "file"))
     var db: String?
 
-    @Option(help: ArgumentHelp("Without --db: the output folder whose zone GeoJSON is read.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Without --db: the output folder of a run, whose zone GeoJSON is read.", valueName: "dir"))
     var out: String = "output"
 
-    @Option(help: ArgumentHelp("Risk rules (with --db).", valueName: "file"))
-    var style: String = "styles/default.toml"
+    @Option(help: ArgumentHelp("With --db: a style file (TOML) whose rules score the zones, instead of the built-in style.", valueName: "file"))
+    var style: String?
 
     @Option(help: "Zone level: street, community or post.")
     var level: ZoneLevel = .community
 
-    @Option(help: ArgumentHelp("Only the zones inside this zone of the level above.", valueName: "id"))
+    @Option(help: ArgumentHelp("Only the zones inside this zone of the level above, by its id. Example: --level community --parent FT01.", valueName: "id"))
     var parent: String?
 
-    @Option(help: ArgumentHelp("Only cases of this category (a key of the style or one of its words; needs --db).", valueName: "name"))
+    @Option(help: ArgumentHelp("Only cases of this category: a key of the style or one of its words (needs --db). Example: --category 噪声.", valueName: "name"))
     var category: String?
 
     @Option(help: ArgumentHelp("First day counted, YYYY-MM-DD (needs --db).", valueName: "date"))
@@ -47,7 +48,7 @@ struct StatsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Last day counted, YYYY-MM-DD (needs --db).", valueName: "date"))
     var until: Day?
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Last day counted, with --window (needs --db).", valueName: "date"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Last day counted, YYYY-MM-DD, with --window (needs --db).", valueName: "date"))
     var asOf: Day?
 
     @Option(help: ArgumentHelp("Days counted up to --as-of (needs --db).", valueName: "days"))
@@ -62,7 +63,7 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "Output: table, csv or json (an array with one object per zone, as in the zone GeoJSON).")
     var format: StatsFormat = .table
 
-    @Option(help: ArgumentHelp("Show how this zone's score was built, category by category.", valueName: "zone-id"))
+    @Option(help: ArgumentHelp("Show how this zone's score was built, category by category (needs --db). Example: --explain FT0101.", valueName: "zone-id"))
     var explain: String?
 
     @Flag(help: "List the density peaks of the cases instead of zones.")
@@ -76,7 +77,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         var o = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
-                             style: URL(fileURLWithPath: style))
+                             style: style.map { URL(fileURLWithPath: $0) })
         o.level = level; o.parent = parent; o.category = category; o.since = since; o.until = until
         o.asOf = asOf; o.window = window; o.sort = sort; o.top = top; o.format = format
         o.explain = explain; o.hotspots = hotspots

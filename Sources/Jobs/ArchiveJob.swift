@@ -16,10 +16,13 @@ struct ArchiveJob {
     var maxZoom: Int
     var tileSize: Int
     var bounds: BoundingBox
+    /// One step per archive file written.
+    var progress: ProgressSink = .silent
 
     init(options: RunOptions, bounds: BoundingBox) {
         self.init(mbtiles: options.mbtiles, pmtiles: options.pmtiles, minZoom: options.minZoom,
                   maxZoom: options.maxZoom, tileSize: options.tileSize, bounds: bounds)
+        progress = options.progress
     }
 
     init(mbtiles: URL?, pmtiles: URL?, minZoom: Int, maxZoom: Int, tileSize: Int, bounds: BoundingBox) {
@@ -30,7 +33,11 @@ struct ArchiveJob {
     /// The archives written, for the summary.
     func write(_ layers: [String: [TileID: [UInt8]]]) throws -> [URL] {
         var written: [URL] = []
+        let bar = progress.bar("archives")
+        defer { bar.finish() }
+        let files = MapDocuments.layers.filter { layers[$0] != nil }.count * ((mbtiles == nil ? 0 : 1) + (pmtiles == nil ? 0 : 1))
         for name in MapDocuments.layers {
+            bar.update(written.count, of: files)
             guard let tiles = layers[name] else { continue }
             // Rounded as tiles.json rounds them (1 cm), so that `merge`, which knows only tiles.json,
             // writes the same archive as a single run.

@@ -22,6 +22,8 @@ public struct CaseLocator {
     /// The case database's geocode cache (`run --db`): when set, addresses already geocoded under the
     /// same boundaries, gazetteer and home district are not geocoded again. Nil: everything is geocoded.
     public var geocodeCache: GeocodeCache?
+    /// Bars for locating and geocoding (`run` on a terminal); silent by default.
+    public var progress: ProgressSink = .silent
 
     public init(boundaries: Boundaries, defaultCRS: CRS) {
         self.boundaries = boundaries
@@ -74,7 +76,7 @@ public struct CaseLocator {
         var outcome = LocateOutcome(located: located, rejected: rejected)
         if let geocoder {
             try AddressLocator(geocoder: geocoder.withHome(from: records.map(\.address)), gazetteerWarnings: gazetteerWarnings,
-                               gazetteerPath: gazetteerPath, cache: geocodeCache)
+                               gazetteerPath: gazetteerPath, cache: geocodeCache, progress: progress)
                 .run(addressOnly, checking: located.count, into: &outcome, reject: reject)
         }
         return outcome
@@ -100,8 +102,12 @@ public struct CaseLocator {
     public func zoneRefs(of points: [Coordinate]) throws -> [Int32] {
         var result = [Int32](repeating: -1, count: points.count)
         var pending = Array(points.indices)
-        for (_, zones, offset) in searchOrder {
+        // One step per level: each is a single parallel point-in-polygon pass over the points left.
+        let bar = progress.bar("locating")
+        defer { bar.finish() }
+        for (step, (_, zones, offset)) in searchOrder.enumerated() {
             guard !pending.isEmpty else { break }
+            bar.update(step, of: searchOrder.count)
             let all = pending.count == points.count
             let hits = try PointLocator.locateAll(all ? points : pending.map { points[$0] }, in: zones.map(\.geometry))
             var still: [Int] = []
@@ -240,6 +246,7 @@ struct AddressLocator {
     let gazetteerWarnings: [String]
     let gazetteerPath: String
     let cache: GeocodeCache?
+    let progress: ProgressSink
 
     func run(_ addressOnly: [CaseRecord], checking checked: Int, into outcome: inout LocateOutcome,
              reject: (CaseRecord, RejectReason, String) -> RejectedRow) throws {
@@ -277,9 +284,11 @@ struct AddressLocator {
 
     /// What the geocoder makes of each address: through the cache when there is one, else all geocoded.
     func geocode(_ addresses: [String], stats: inout GeocodeStats) throws -> [GeocodeAnswer] {
-        guard let cache else { return geocoder.geocodeAll(addresses).map(GeocodeAnswer.init) }
+        let bar = progress.bar("geocoding")
+        defer { bar.finish() }
+        guard let cache else { return geocoder.geocodeAll(addresses, bar: bar).map(GeocodeAnswer.init) }
         let (answers, hits, misses) = try cache.answers(addresses, geocoder: geocoder,
-                                                        fingerprint: cache.fingerprint(gazetteerPath: gazetteerPath))
+                                                        fingerprint: cache.fingerprint(gazetteerPath: gazetteerPath), bar: bar)
         stats.cache = (hits, misses)
         return answers
     }
@@ -298,5 +307,21 @@ struct AddressLocator {
             outcome.warnings[c.record.id] = "address points to \(byAddress.text) (\(r.best ?? "?")), "
                 + "coordinates to \(byCoordinates.text): coordinates used"
         }
+    }
+}
+
+extension Geocoder {
+    /// `geocodeAll` in blocks, so that a progress bar can move between them; each block still runs on
+    /// all cores (a block is far above the geocoder's 256 addresses per worker).
+    func geocodeAll(_ addresses: [String], bar: ProgressBar?) -> [GeocodeResult] {
+        guard let bar else { return geocodeAll(addresses) }
+        let block = 16_384
+        var results: [GeocodeResult] = []
+        results.reserveCapacity(addresses.count)
+        for start in stride(from: 0, to: addresses.count, by: block) {
+            results += geocodeAll(Array(addresses[start..<min(addresses.count, start + block)]))
+            bar.update(results.count, of: addresses.count)
+        }
+        return results
     }
 }

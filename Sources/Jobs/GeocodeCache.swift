@@ -46,7 +46,7 @@ public struct GeocodeCache: Sendable {
     /// looked up once; the ones not found (or whose stored bytes do not decode) are geocoded on all cores,
     /// one address standing for each, and stored. Hits and misses count distinct normalised addresses.
     func answers(_ addresses: [String], geocoder: Geocoder,
-                 fingerprint: String) throws -> (answers: [GeocodeAnswer], hits: Int, misses: Int) {
+                 fingerprint: String, bar: ProgressBar? = nil) throws -> (answers: [GeocodeAnswer], hits: Int, misses: Int) {
         // A daily export repeats addresses: each distinct text is normalised once, on all cores.
         let byAddress = distinctIndexes(addresses)
         let distinct = byAddress.first.map { addresses[$0] }
@@ -64,7 +64,7 @@ public struct GeocodeCache: Sendable {
         var fresh: [String: Data] = [:]
         // Any address of a key stands for it: the result depends on the normalised text alone.
         let sample = byKey.first.map { distinct[$0] }
-        for (slot, result) in zip(missing, geocoder.geocodeAll(missing.map { sample[$0] })) {
+        for (slot, result) in zip(missing, geocoder.geocodeAll(missing.map { sample[$0] }, bar: bar)) {
             let answer = GeocodeAnswer(result)
             found[slot] = answer
             fresh[keys[slot]] = answer.bytes

@@ -1,13 +1,30 @@
 import Foundation
 
-/// A progress bar on a terminal; silence otherwise (callers print one-line summaries instead).
+/// Where the long phases of a job report their progress: bars on standard error when it is a
+/// terminal, nothing otherwise. Standard output is kept for results (the summary, `stats` tables), so
+/// that `riskmap run > log` stays clean and a terminal still sees the bars.
+public struct ProgressSink: Sendable {
+    public var enabled: Bool
+    public init(enabled: Bool) { self.enabled = enabled }
+
+    /// No bars (`--quiet`, tests, library callers).
+    public static let silent = ProgressSink(enabled: false)
+
+    /// Bars when standard error is a terminal; silence when it is a file or a pipe.
+    public static var terminal: ProgressSink { ProgressSink(enabled: isatty(STDERR_FILENO) == 1) }
+
+    /// A bar for one phase, e.g. `bar("tiles heat")`.
+    public func bar(_ label: String) -> ProgressBar { ProgressBar(label, enabled: enabled) }
+}
+
+/// A progress bar on a terminal's standard error; silence otherwise (callers print one-line summaries).
 public final class ProgressBar: @unchecked Sendable {
     private let label: String
     private let enabled: Bool
     private let lock = NSLock()
     private var lastDrawn = -1
 
-    public init(_ label: String, enabled: Bool = isatty(STDOUT_FILENO) == 1) {
+    public init(_ label: String, enabled: Bool = isatty(STDERR_FILENO) == 1) {
         self.label = label
         self.enabled = enabled
     }
@@ -23,13 +40,13 @@ public final class ProgressBar: @unchecked Sendable {
         let width = 30
         let filled = percent * width / 100
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        FileHandle.standardOutput.write(Data("\r\(label) \(bar) \(percent)% (\(done)/\(total))\u{1B}[K".utf8))
+        FileHandle.standardError.write(Data("\r\(label) \(bar) \(percent)% (\(done)/\(total))\u{1B}[K".utf8))
     }
 
     public func finish() {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -12,7 +12,8 @@ public struct RunOptions: Sendable {
     public var boundaries: URL
     public var cases: [URL]
     public var out: URL
-    public var style: URL
+    /// `--style FILE`; nil: the style built into the binary.
+    public var style: URL?
     public var asOf: Day?
     public var window: Int?
     public var minZoom = 10
@@ -29,7 +30,9 @@ public struct RunOptions: Sendable {
     public var pmtiles: URL?
     /// `--shard K/N`: render only this part of the tiles; every document is written in full.
     public var shard: TileShard = .whole
-    public init(boundaries: URL, cases: [URL], out: URL, style: URL) {
+    /// Bars for the long phases (reading, locating, geocoding, tiles, archives); silent by default.
+    public var progress: ProgressSink = .silent
+    public init(boundaries: URL, cases: [URL], out: URL, style: URL? = nil) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
 }
@@ -53,7 +56,7 @@ public struct RunJob {
 
     public func run() throws -> RunSummary {
         var clock = StepClock()
-        let style = try Style(url: options.style)
+        let style = try Style.load(options.style)
         // One run per database at a time (see RunLock); held until this function returns.
         let lock = try options.db.map { try RunLock(database: $0) { message in
             FileHandle.standardError.write(Data("riskmap: \(message)\n".utf8))
@@ -82,6 +85,7 @@ public struct RunJob {
             }
         }
         var locator = CaseLocator(boundaries: boundaries, defaultCRS: options.casesCRS)
+        locator.progress = options.progress
         try locator.enableGeocoding()
         let boundaryFiles = BoundaryFiles(folder: options.boundaries)
         locator.geocodeCache = store.map { GeocodeCache(store: $0, boundaryFiles: boundaryFiles, crs: options.boundariesCRS) }
@@ -137,14 +141,16 @@ public struct RunJob {
                                                tileSize: options.tileSize), to: "tiles.json")
         try folder.write(MapDocuments.legend(style: style), to: "legend.json")
         try folder.write(MapDocuments.viewer(bounds: bounds), to: "index.html")
-        try MapDocuments.copyLeaflet(into: folder)
+        // Without Leaflet the run still publishes (the viewer names what is missing) and warns with the fix.
+        let viewerWarnings = try MapDocuments.copyLeaflet(into: folder) ? [] : [Leaflet.missingMessage()]
+        let warnings = boundaries.warnings + input.warnings + locator.gazetteerWarnings + viewerWarnings
 
         let counted = cases.counted
         clock.lap("documents")
         let report = Report(inputRows: input.rowCount, located: located, rejected: rejected, counted: counted,
                             stats: stats, style: style, window: window, files: options.cases.map(\.relativePath),
                             tiles: tileCounts, timings: clock.laps + [("total", clock.total)],
-                            warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings,
+                            warnings: warnings,
                             extra: outcome.geocode.reportFields.merging(shardField) { _, b in b }
                                 .merging(database.map { ["database": $0.reportField] } ?? [:]) { _, b in b }
                                 .merging(tiles.reportFields) { _, b in b })
@@ -154,7 +160,7 @@ public struct RunJob {
         try commitAfterPublish(writes)
         return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,
                           counted: counted, tiles: tileCounts.values.reduce(0, +), seconds: clock.total,
-                          warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings, out: options.out)
+                          warnings: warnings, out: options.out)
     }
 
     /// THE seam between the published map and the case database: called right after the output folder
@@ -223,7 +229,10 @@ public struct RunJob {
     func readCases() throws -> CaseInput {
         var input = CaseInput()
         var seen: [String: (file: String, line: Int)] = [:]
-        for url in options.cases {
+        let bar = options.progress.bar("reading cases")
+        defer { bar.finish() }
+        for (done, url) in options.cases.enumerated() {
+            bar.update(done, of: options.cases.count)
             let file = try CaseFileReader.read(url: url, displayName: url.relativePath, defaultCRS: options.casesCRS)
             input.rowCount += file.rowCount
             input.headers[url.relativePath] = file.header

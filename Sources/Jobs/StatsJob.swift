@@ -12,10 +12,12 @@ public struct StatsJob {
 
     /// The text to print.
     public func run() throws -> String {
-        let style = try Style(url: options.style)
-        if let db = options.db {
-            if options.verifyDatabase { try CaseStore.verifyIntegrity(at: db) }
-            return try DatabaseStats(options: options, style: style, store: try CaseStore(url: db, create: false)).run()
+        // The database first: a missing or damaged one is the problem to report, whatever the style.
+        if let db = options.db, options.verifyDatabase { try CaseStore.verifyIntegrity(at: db) }
+        let store = try options.db.map { try CaseStore(url: $0, create: false) }
+        let style = try Style.load(options.style)
+        if let store {
+            return try DatabaseStats(options: options, style: style, store: store).run()
         }
         if let first = options.caseFilters.first {
             throw UsageError(first, "needs --db FILE: the zone GeoJSON of --out holds only the window of its run")

@@ -26,7 +26,8 @@ public struct StatsOptions: Sendable {
     /// checks once at start-up and turns it off for the queries it answers.
     public var verifyDatabase = true
     public var out: URL
-    public var style: URL
+    /// `--style FILE`; nil: the style built into the binary.
+    public var style: URL?
     public var level: ZoneLevel = .community
     public var parent: String?
     public var category: String?
@@ -39,7 +40,7 @@ public struct StatsOptions: Sendable {
     public var format: StatsFormat = .table
     public var explain: String?
     public var hotspots = false
-    public init(db: URL?, out: URL, style: URL) { self.db = db; self.out = out; self.style = style }
+    public init(db: URL?, out: URL, style: URL? = nil) { self.db = db; self.out = out; self.style = style }
 
     /// The options that filter cases, which only the database can answer.
     var caseFilters: [String] {

@@ -119,7 +119,7 @@ struct TileJob {
             result.kept[name] = sink.count
             including = { [shardFilter] id in dirty.contains(id) && (shardFilter?(id) ?? true) }
         }
-        let bar = ProgressBar("tiles \(name)")
+        let bar = options.progress.bar("tiles \(name)")
         try render(including, { tile, png in
             let dir = root.appendingPathComponent("\(tile.z)/\(tile.x)")
             try sink.makeColumn(dir, of: tile)

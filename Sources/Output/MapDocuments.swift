@@ -83,12 +83,12 @@ public enum MapDocuments {
         ]
     }
 
-    /// Copies Leaflet from Debian's libjs-leaflet into the output folder, so the viewer needs nothing
-    /// from the internet. Without the package the viewer falls back to showing the report only.
-    public static func copyLeaflet(into folder: OutputFolder) throws {
-        let source = URL(fileURLWithPath: "/usr/share/javascript/leaflet")
+    /// Copies Leaflet (see `Leaflet` for where it is looked for) into the output folder, so the viewer
+    /// needs nothing from the internet. Returns false when there is none: the viewer then says so.
+    @discardableResult
+    public static func copyLeaflet(into folder: OutputFolder, from source: URL? = Leaflet.find()) throws -> Bool {
+        guard let source else { return false }
         let fm = FileManager.default
-        guard fm.fileExists(atPath: source.appendingPathComponent("leaflet.js").path) else { return }
         let target = folder.url("lib/leaflet")
         try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         // Debian's folder holds symlinks into other packages' trees: copy the files they point to.
@@ -106,6 +106,7 @@ public enum MapDocuments {
                                  to: target.appendingPathComponent("images/\(name)"))
             }
         }
+        return true
     }
 
     public static func viewer(bounds: BoundingBox) -> String {

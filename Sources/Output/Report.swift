@@ -40,12 +40,14 @@ public struct Report {
             "window_days": window.days,
             "window": ["from_exclusive": (window.asOf - window.days).description, "to": window.asOf.description],
             "files": files,
+            // `file` is the --style path, or "built-in" for the style the binary carries.
             "style": ["file": style.file, "hash": "fnv1a64:" + style.contentHash],
             "tiles": tiles,
             "timings_s": Dictionary(timings.map { ($0.0, ($0.1 * 1000).rounded() / 1000) }, uniquingKeysWith: +),
             "warnings": warnings,
             "generated_at": ISO8601DateFormatter().string(from: Date()),
             "tool": "riskmap",
+            "tool_version": ToolVersion.current,
         ]
         fields.merge(extra) { _, b in b }
     }

@@ -73,11 +73,36 @@ public struct Style: Sendable {
 
     public static let otherCategory = "其他"
 
+    /// What `file` says for the style built into the binary (report.json's `style.file`).
+    public static let builtInName = "built-in"
+
+    /// The text of the built-in style (styles/default.toml at build time), for `riskmap style --print`.
+    public static var builtInText: String { DefaultStyle.toml }
+
+    /// The built-in style: the one every command uses without `--style`.
+    public static func builtIn() throws -> Style {
+        try Style(data: Data(DefaultStyle.toml.utf8), file: builtInName)
+    }
+
+    /// The style of `--style FILE`, or the built-in one when no file is given.
+    public static func load(_ url: URL?) throws -> Style {
+        guard let url else { return try builtIn() }
+        return try Style(url: url)
+    }
+
     /// Reads a style; every missing or mistyped key is an `InputError` naming the file and the key.
     public init(url: URL) throws {
-        file = url.path
-        guard let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: file, "cannot read the style file")
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw InputError(file: url.path, "cannot read the style file")
+        }
+        try self.init(data: data, file: url.path)
+    }
+
+    /// A style from the bytes of a TOML file; `file` names it in errors and in the report.
+    public init(data: Data, file: String) throws {
+        self.file = file
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(file: file, "cannot read the style file: not UTF-8 text")
         }
         contentHash = fnv1a64Hex(data)
         let table: TOMLTable

@@ -42,8 +42,7 @@ extension ServerServices {
 
     /// `riskmap stats` itself, with the query's options; its usage errors are the client's (400).
     static func databaseStats(_ query: StatsQuery, db: URL, style: URL?, root: Snapshot) throws -> APIAnswer {
-        var options = StatsOptions(db: db, out: root.url,
-                                   style: style ?? URL(fileURLWithPath: "styles/default.toml"))
+        var options = StatsOptions(db: db, out: root.url, style: style)
         // Checked once when the server started (`ServerServices.verifyDatabase`, called by `serve`), not on every query.
         options.verifyDatabase = false
         options.level = query.level
