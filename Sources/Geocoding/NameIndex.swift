@@ -126,9 +126,10 @@ struct NameIndex: Sendable {
         var best: (Int, Int)?
         var i = start
         while i < text.count {
-            let s = text[i] == "-" ? " " : text[i]
-            // CB3 in the text walks the name's CB 3.
-            if i > start, Normalizer.lettersMeetDigits(text[i - 1], s) {
+            let s: Unicode.Scalar = text[i].value == 0x2D ? " " : text[i]
+            // CB3 in the text walks the name's CB 3 (checked in this order: most characters are no digits).
+            if i > start, Normalizer.isDigit(s) != Normalizer.isDigit(text[i - 1]), Normalizer.isWord(s),
+               Normalizer.isWord(text[i - 1]) {
                 guard let next = edges[UInt64(UInt32(node)) << 32 | 0x20] else { break }
                 node = next
             }

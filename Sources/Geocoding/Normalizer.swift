@@ -44,7 +44,7 @@ public enum Normalizer {
         /// Whitespace or punctuation was seen since the last character kept.
         var gap = false
 
-        mutating func add(_ s: Unicode.Scalar) {
+        @inline(__always) mutating func add(_ s: Unicode.Scalar) {
             let v = s.value
             if (0x4E00...0x9FFF).contains(v) {
                 let r = CharacterTables.unifiedSimplified[Int(v - 0x4E00)]
@@ -88,11 +88,15 @@ public enum Normalizer {
         /// Appends a kept character: after a gap, one space when both sides are words of a spaced
         /// script; a leading zero of a number is dropped once the next digit shows it is one.
         @inline(__always) mutating func keep(_ c: Unicode.Scalar) {
-            if gap, let last = text.last, isWord(last), isWord(c), !(chinese && isDigit(last) && isDigit(c)) {
-                text.append(" ")
+            if gap {
+                if let last = text.last, isWord(last), isWord(c), !(chinese && isDigit(last) && isDigit(c)) {
+                    text.append(" ")
+                }
+                gap = false
             }
-            gap = false
-            if isDigit(c), text.last == "0", text.count < 2 || !isDigit(text[text.count - 2]) { text.removeLast() }
+            if isDigit(c), let last = text.last, last.value == 0x30, text.count < 2 || !isDigit(text[text.count - 2]) {
+                text.removeLast()
+            }
             text.append(c)
         }
     }
