@@ -143,6 +143,15 @@ struct AddressParser {
     func closeSpan(_ p: inout ParsedAddress, _ start: Int, _ end: Int) {
         guard start < end else { return }
         let span = Array(p.text[start..<end])
+        // Words of a spaced script (APT 4 12 MAIN ST) hold no Chinese tail to take apart and are no
+        // fuzzy material: kept as written, for display.
+        guard span.contains(where: Normalizer.isCJK) else {
+            var words = span[...]
+            while let first = words.first, first == " " || first == "-" { words.removeFirst() }
+            while let last = words.last, last == " " || last == "-" { words.removeLast() }
+            if !words.isEmpty { p.components.rest.append(words.text) }
+            return
+        }
         var core = span
         var number: Int?
         if let cut = Tail.start(in: span) {

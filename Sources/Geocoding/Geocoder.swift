@@ -69,13 +69,20 @@ public struct Geocoder: Sendable {
     public func geocode(_ address: String) -> GeocodeResult {
         let text = Normalizer.normalize(address)
         var r = GeocodeResult(address: address, normalized: text.text, components: AddressComponents())
-        guard text.contains(where: Normalizer.isCJK) else {
+        guard !text.isEmpty else {
             r.rejectReason = .unparseableAddress
-            r.detail = text.isEmpty ? "empty address" : "no Chinese place name in '\(text.text)'"
+            r.detail = "empty address"
             return r
         }
         let parsed = AddressParser(index: index).parse(text)
         r.components = parsed.components
+        // Text of any script is an address when it names a known place; without a Chinese character or
+        // such a name (a phone number, a street abroad) it is no address at all.
+        guard !parsed.tokens.isEmpty || !parsed.admins.isEmpty || text.contains(where: Normalizer.isCJK) else {
+            r.rejectReason = .unparseableAddress
+            r.detail = "no Chinese text and no known place name in '\(text.text)'"
+            return r
+        }
         Matcher(index: index, home: home).resolve(parsed, into: &r)
         return r
     }
@@ -114,7 +121,7 @@ extension Geocoder {
     /// home. Bump it with every change here (normalising, parsing, matching, scores, details, the
     /// character and division tables) that can change a result: the geocode cache of `riskmap run --db`
     /// then drops what an older geocoder worked out.
-    public static let logicVersion = 1
+    public static let logicVersion = 2
 
     /// Geocodes many addresses on all cores, results in input order.
     public func geocodeAll(_ addresses: [String]) -> [GeocodeResult] {

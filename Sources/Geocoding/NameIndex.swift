@@ -4,6 +4,10 @@ import Input
 /// Every name an address can mention, normalised, for exact lookup (a trie: the longest name that
 /// starts at a position) and for fuzzy lookup (names sharing characters with a text).
 ///
+/// Names of spaced scripts match whole words only (`BK CB03` is not in `BK CB033` or `XBK CB03`), with
+/// `-` read as a space and a space read where letters meet digits, so `BK CB03`, `bk cb 3` and
+/// `BK-CB-03` are one name; Chinese names match anywhere, as Chinese writes no spaces.
+///
 /// Door rows are not names of their own: `彩田路3009号` is the road `彩田路` plus the number 3009,
 /// so that a number missing from the gazetteer still finds its nearest door on the same road.
 struct NameIndex: Sendable {
@@ -61,7 +65,7 @@ struct NameIndex: Sendable {
     mutating func finish() {
         for r in roads.indices { roads[r].doors.sort { $0.number < $1.number } }
         for (i, e) in entries.enumerated() {
-            for s in Set(e.text) { namesWithCharacter[s, default: []].append(Int32(i)) }
+            for s in Set(e.text) where s != " " { namesWithCharacter[s, default: []].append(Int32(i)) }
         }
     }
 
@@ -73,7 +77,25 @@ struct NameIndex: Sendable {
         return roads.count - 1
     }
 
-    private mutating func entry(for text: [Unicode.Scalar]) -> Int {
+    /// A normalised name as the trie holds it: `-` as a space, a space where letters meet digits
+    /// (CB3: CB 3), no space at either end.
+    static func key(_ name: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var key: [Unicode.Scalar] = []
+        key.reserveCapacity(name.count + 2)
+        for s in name {
+            if s == " " || s == "-" {
+                if let last = key.last, last != " " { key.append(" ") }
+                continue
+            }
+            if let last = key.last, Normalizer.lettersMeetDigits(last, s) { key.append(" ") }
+            key.append(s)
+        }
+        if key.last == " " { key.removeLast() }
+        return key
+    }
+
+    private mutating func entry(for name: [Unicode.Scalar]) -> Int {
+        let text = Self.key(name)
         let key = text.text
         if let e = entryByText[key] { return Int(e) }
         entries.append(Entry(text: text, places: []))
@@ -93,19 +115,29 @@ struct NameIndex: Sendable {
         return Int(e)
     }
 
-    /// The longest name starting at `start`, as (entry, end).
+    /// The longest name starting at `start`, as (entry, end). A name starting or ending with a letter or
+    /// digit of a spaced script must start and end on a word boundary there.
     @inline(__always) func longestName(in text: [Unicode.Scalar], from start: Int) -> (entry: Int, end: Int)? {
         guard start < text.count else { return nil }
         let first = text[start].value
         if (0x4E00...0x9FFF).contains(first), rootCJK[Int(first - 0x4E00)] == 0 { return nil }
+        if start > 0, Normalizer.isWord(text[start - 1]), Normalizer.isWord(text[start]) { return nil }
         var node: Int32 = 0
         var best: (Int, Int)?
         var i = start
-        while i < text.count, let next = edges[UInt64(UInt32(node)) << 32 | UInt64(text[i].value)] {
+        while i < text.count {
+            let s: Unicode.Scalar = text[i].value == 0x2D ? " " : text[i]
+            // CB3 in the text walks the name's CB 3 (checked in this order: most characters are no digits).
+            if i > start, Normalizer.isDigit(s) != Normalizer.isDigit(text[i - 1]), Normalizer.isWord(s),
+               Normalizer.isWord(text[i - 1]) {
+                guard let next = edges[UInt64(UInt32(node)) << 32 | 0x20] else { break }
+                node = next
+            }
+            guard let next = edges[UInt64(UInt32(node)) << 32 | UInt64(s.value)] else { break }
             node = next
             i += 1
             let t = terminal[Int(node)]
-            if t >= 0 { best = (Int(t), i) }
+            if t >= 0, i == text.count || !Normalizer.isWord(text[i - 1]) || !Normalizer.isWord(text[i]) { best = (Int(t), i) }
         }
         return best
     }
