@@ -12,7 +12,7 @@ import Testing
     /// `riskmap ARGS` with a fresh temporary folder as the working directory; `out` is relative to it.
     static func runFromElsewhere(_ name: String, _ arguments: [String]) throws -> (result: ProcessResult, out: URL) {
         let cwd = try Repo.temporaryFolder(name)
-        let result = try runProcess(Repo.binary, arguments + ["--out", "out"], cwd: cwd)
+        let result = try runProcess(Repo.installedBinary, arguments + ["--out", "out"], cwd: cwd)
         return (result, cwd.appendingPathComponent("out"))
     }
 
@@ -146,7 +146,7 @@ import Testing
     }
 
     @Test func nycBoundariesPassCheck() throws {
-        let r = try runProcess(Repo.binary, ["check", "--boundaries", Self.nyc.path], cwd: try Repo.temporaryFolder("check"))
+        let r = try runProcess(Repo.installedBinary, ["check", "--boundaries", Self.nyc.path], cwd: try Repo.temporaryFolder("check"))
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains("5 streets") && r.stdout.contains("0 gaps, 0 overlaps"), "\(r.stdout)")
     }
