@@ -47,7 +47,7 @@ def city(binary):
     located_off = [t for t in off if t["id"] in got]
     outside = [t for t in truth if t["expect"] == "outside"]
     wrong_name = [t for t in outside if t["id"] in rejected and rejected[t["id"]][0] == "outside" and
-                  f"{t['division']} (" not in rejected[t["id"]][1] and f": {t['division']} is" not in rejected[t["id"]][1]]
+                  not rejected[t["id"]][1].startswith(t["division"] + " ")]
     on = [t for t in truth if t["expect"] == "zones"]
     right = [t for t in on if got.get(t["id"]) == (t["street"] or None, t["community"] or None, t["post"] or None)]
     as_outside = [t for t in outside if rejected.get(t["id"], ("",))[0] == "outside"]

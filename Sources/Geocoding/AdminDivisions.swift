@@ -101,9 +101,9 @@ struct MapArea: Sendable {
         }.max() ?? 0
     }
 
-    /// The message of an `outside` reject.
+    /// The detail of an `outside` reject: `龙岗区 (深圳市) is not on the map of 广东省深圳市`.
     func outsideDetail(_ d: AdminDivision) -> String {
-        "outside: \(d.label) is not on the map" + (home.description.isEmpty ? "" : " of \(home.description)")
+        "\(d.label) is not on the map" + (home.description.isEmpty ? "" : " of \(home.description)")
     }
 }
 
