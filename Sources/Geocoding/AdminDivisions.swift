@@ -142,15 +142,27 @@ enum AdminDivisions {
         return ScalarTrie(ids.sorted { $0.key < $1.key }.map { (Array($0.key.unicodeScalars), $0.value) })
     }
 
+    /// Each division's parent (-1: none): walked for every division an address names, without
+    /// copying the divisions.
+    static let parents: [Int] = all.map { $0.parentID ?? -1 }
+
     /// The division itself, then its parent, up to the province.
     static func ancestors(of id: Int) -> [Int] {
         var chain = [id]
-        while let p = all[chain[chain.count - 1]].parentID, chain.count < 6 { chain.append(p) }
+        while parents[chain[chain.count - 1]] >= 0, chain.count < 6 { chain.append(parents[chain[chain.count - 1]]) }
         return chain
     }
 
     /// True when `a` is `d` or one of its ancestors.
-    static func isAncestor(_ a: Int, of d: Int) -> Bool { ancestors(of: d).contains(a) }
+    static func isAncestor(_ a: Int, of d: Int) -> Bool {
+        var current = d
+        for _ in 0..<6 {
+            if current == a { return true }
+            current = parents[current]
+            if current < 0 { return false }
+        }
+        return false
+    }
 
     /// The province a division lies in (nil for a municipality, which has none above it).
     static func province(of d: AdminDivision) -> String? {
