@@ -52,6 +52,9 @@ struct ParsedAddress {
 /// 梅林路 is a road and never the street 梅林街道's alias, and 莲花支路 is not 莲花路.
 struct AddressParser {
     let index: NameIndex
+    /// Where the map lies: picks among namesakes (南山区 of 深圳 or of 鹤岗) and lets the map's own
+    /// city stand alone in short form (深圳彩田路).
+    var area = MapArea()
 
     func parse(_ text: [Unicode.Scalar]) -> ParsedAddress {
         var p = ParsedAddress(text: text)
@@ -59,6 +62,8 @@ struct AddressParser {
         var spanStart = i
         while i < text.count {
             if let (entry, end) = index.longestName(in: text, from: i) {
+                // 沙头|角街道 is the street 沙头角街道, not the alias 沙头 of 沙头街道: another unit, unmatched.
+                if let unit = unitEnd(in: text, after: end) { i = unit; continue }
                 closeSpan(&p, spanStart, i)
                 var token = NameToken(entry: entry, range: i..<end)
                 var next = end
@@ -71,7 +76,7 @@ struct AddressParser {
                 p.components.names.append(index.entries[entry].text.text)
                 i = next
                 spanStart = i
-            } else if let (admin, length) = AdminDivisions.fullTrie.longest(in: text[i...]), length >= 3 {
+            } else if let (admin, length) = fullDivision(in: text, at: i, after: p.admins.last), length >= 3 {
                 // A division written in the middle (彩田路3009号福田区): wrong order, same meaning.
                 closeSpan(&p, spanStart, i)
                 record(admin, in: &p)
@@ -85,29 +90,79 @@ struct AddressParser {
         return p
     }
 
-    /// Province, city and district names at the start, in full or (after a higher one) short form.
+    /// Province, city and district names at the start, in full or short form. A short form is taken
+    /// after a division it lies in (深圳福田, 广东深圳), or alone when it is above the map (深圳 for a
+    /// map of 福田区) or a division below it follows (广州天河); `allowShort` (a `--home` text) takes
+    /// any. 福田 alone is as likely the street 福田街道 or an estate, 中山 a park, 江苏 a hotel.
     func stripAdmins(_ p: inout ParsedAddress, from start: Int, allowShort: Bool) -> Int {
         var i = start
-        var short = allowShort
         while i < p.text.count {
-            let rest = p.text[i...]
             let named = index.longestName(in: p.text, from: i).map { $0.end - i } ?? 0
-            // Divisions go down the hierarchy, once each: 深圳福田福田三路 strips one 福田, not two.
-            let last = p.admins.last?.level
-            let below = { (d: AdminDivision) in last.map { $0 < d.level } ?? true }
-            if let (d, n) = AdminDivisions.fullTrie.longest(in: rest), n > named, below(d) {
-                record(d, in: &p); i += n; short = true; continue
+            let last = p.admins.last
+            if let (d, n) = fullDivision(in: p.text, at: i, after: last), n > named, !d.isWeak || allowShort || last != nil {
+                record(d, in: &p); i += n; continue
             }
-            // Short forms: a province or city anywhere in the prefix (深圳福田), a district only after
-            // a higher division (福田 alone is as likely the street 福田街道 or an estate).
-            if let (d, n) = AdminDivisions.shortTrie.longest(in: rest), n > named, below(d), short || d.level < .district,
-               !Self.startsName(p.text, at: i + n) {
-                short = true
+            if let (d, n) = shortDivision(in: p.text, at: i, after: last, alone: allowShort), n > named {
                 record(d, in: &p); i += n; continue
             }
             break
         }
         return i
+    }
+
+    /// The division whose full name starts at `i`, below `last` (divisions go down the hierarchy, once
+    /// each); of namesakes, the one inside `last`, else the one nearest the map. A name ending in 市
+    /// followed by 场 is a market (东方市场), not the city 东方市.
+    func fullDivision(in text: [Unicode.Scalar], at i: Int, after last: AdminDivision?) -> (AdminDivision, Int)? {
+        guard let (ids, n) = AdminDivisions.fullTrie.longest(in: text[i...]) else { return nil }
+        if text[i + n - 1] == "市", i + n < text.count, "场民政".unicodeScalars.contains(text[i + n]) { return nil }
+        let below = ids.map { AdminDivisions.all[$0] }.filter { d in
+            last.map { AdminDivisions.isAncestor($0.id, of: d.id) && $0.id != d.id || $0.level < d.level } ?? true
+        }
+        return pick(below, after: last).map { ($0, n) }
+    }
+
+    /// The division whose short form starts at `i`, when the context vouches for it (see `stripAdmins`).
+    func shortDivision(in text: [Unicode.Scalar], at i: Int, after last: AdminDivision?, alone: Bool) -> (AdminDivision, Int)? {
+        guard let (ids, n) = AdminDivisions.shortTrie.longest(in: text[i...]), !Self.startsName(text, at: i + n) else { return nil }
+        let all = ids.map { AdminDivisions.all[$0] }
+        if let last {
+            return pick(all.filter { AdminDivisions.isAncestor(last.id, of: $0.id) && $0.id != last.id }, after: last).map { ($0, n) }
+        }
+        if alone { return pick(all, after: nil).map { ($0, n) } }
+        let vouched = all.filter { d in
+            d.level < .district && (area.isAbove(d) || divisionBelow(d, in: text, at: i + n))
+        }
+        return pick(vouched, after: nil).map { ($0, n) }
+    }
+
+    /// True when a division inside `d` is named at `i` (广州|天河, 广东|东莞市).
+    func divisionBelow(_ d: AdminDivision, in text: [Unicode.Scalar], at i: Int) -> Bool {
+        guard i < text.count else { return false }
+        let inside = { (ids: [Int]) in ids.contains { AdminDivisions.isAncestor(d.id, of: $0) && $0 != d.id } }
+        if let (ids, _) = AdminDivisions.fullTrie.longest(in: text[i...]), inside(ids) { return true }
+        if let (ids, n) = AdminDivisions.shortTrie.longest(in: text[i...]), !Self.startsName(text, at: i + n), inside(ids) {
+            return true
+        }
+        return false
+    }
+
+    /// Of namesakes, the one inside `last`, else the one nearest the map, else the first.
+    func pick(_ candidates: [AdminDivision], after last: AdminDivision?) -> AdminDivision? {
+        guard candidates.count > 1 else { return candidates.first }
+        let inside = candidates.filter { d in last.map { AdminDivisions.isAncestor($0.id, of: d.id) } ?? false }
+        return (inside.isEmpty ? candidates : inside).max { area.nearness($0) < area.nearness($1) || area.nearness($0) == area.nearness($1) && $0.id > $1.id }
+    }
+
+    /// Where a street's name ends when one or two more characters and 街道 follow a name at `end`
+    /// (沙头 + 角街道) and start no name of their own (福田区|福田街道): the name is then part of a
+    /// longer one, another street. (Not 镇 or 乡: 家乡, 小镇.)
+    func unitEnd(in text: [Unicode.Scalar], after end: Int) -> Int? {
+        guard end < text.count, index.longestName(in: text, from: end) == nil else { return nil }
+        for extra in 1...2 where end + extra + 1 < text.count && (end..<end + extra).allSatisfy({ Normalizer.isCJK(text[$0]) }) {
+            if text[end + extra] == "街", text[end + extra + 1] == "道" { return end + extra + 2 }
+        }
+        return nil
     }
 
     /// 深圳福田路 is a road, not 福田: a short form followed by a road or zone word is not a division.
@@ -121,7 +176,10 @@ struct AddressParser {
         switch d.level {
         case .province: p.components.province = d.name
         case .city: p.components.city = d.name
-        case .district: p.components.district = d.name
+        // A functional area inside a district (南山区前海) leaves the district named.
+        case .district where p.components.district == nil || d.parentID.map({ AdminDivisions.all[$0].level }) != .district:
+            p.components.district = d.name
+        case .district: break
         }
     }
 

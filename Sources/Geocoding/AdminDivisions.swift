@@ -1,20 +1,35 @@
-/// Administrative divisions above the streets: province (省), city (市), district (区/县).
+/// Administrative divisions of China above the streets: province (省), prefecture-level city (市,
+/// 自治州, 地区, 盟) and county-level district (区, 县, 县级市, 旗), from the generated
+/// `AdminDivisions.table` (scripts/make_divisions.py).
 ///
 /// Addresses start with them in full (广东省深圳市福田区) or short form (深圳福田), or not at all. They
-/// are stripped before matching; when they name a district or city other than the one the zones are
-/// in, the case lies outside the map and is rejected, never forced into the nearest zone.
+/// are stripped before matching; when they name a division that is neither on the map nor one of the
+/// map's ancestors, the case lies outside the map and is rejected, never forced into the nearest zone.
 public enum AdminLevel: String, Sendable, Codable, Comparable {
     case province, city, district
     public static func < (a: AdminLevel, b: AdminLevel) -> Bool { a.rank < b.rank }
     var rank: Int { self == .province ? 0 : self == .city ? 1 : 2 }
 }
 
-/// One known division: its full name, short form, and the division one level up (by full name).
+/// One division: its names, level and the division one level up.
 public struct AdminDivision: Sendable, Hashable {
+    /// Position in `AdminDivisions.all`.
+    public var id: Int
+    /// The national code (440304), or X01… for the areas the code list lacks (大鹏新区).
+    public var code: String
     public var name: String
-    public var short: String
+    /// Other full names: former names still written (光明新区).
+    public var otherNames: [String]
+    /// Names without the suffix (福田, 广西, 恩施州): trusted only in context, see `AddressParser`.
+    public var shorts: [String]
     public var level: AdminLevel
-    public var parent: String?
+    public var parentID: Int?
+
+    public var parent: String? { parentID.map { AdminDivisions.all[$0].name } }
+    /// `龙岗区 (深圳市)`: the name and its parent, which tells apart the 37 朝阳区-like namesakes.
+    public var label: String { parent.map { "\(name) (\($0))" } ?? name }
+    /// A name of two characters (东区, 沛县, 矿区) is too common inside other words to be trusted alone.
+    var isWeak: Bool { name.unicodeScalars.count <= 2 }
 }
 
 /// The district (and city, province) the zones lie in.
@@ -27,67 +42,149 @@ public struct HomeArea: Sendable, Hashable, Codable {
     }
     public var isKnown: Bool { district != nil || city != nil }
     public var description: String { [province, city, district].compactMap { $0 }.joined() }
+
+    /// The area of a division and its ancestors.
+    init(division id: Int) {
+        for a in AdminDivisions.ancestors(of: id) {
+            let d = AdminDivisions.all[a]
+            switch d.level {
+            case .province: province = d.name
+            case .city: city = d.name
+            case .district: district = d.name  // the county above a functional area (南山区 above 前海) wins
+            }
+        }
+    }
+
+    /// The division this area stands for: its finest named level, read under the coarser ones.
+    var division: Int? {
+        let levels: [(String?, AdminLevel)] = [(province, .province), (city, .city), (district, .district)]
+        var found: Int?
+        for case let (name?, _) in levels {
+            let ids = AdminDivisions.byName[name] ?? []
+            guard let pick = ids.first(where: { id in found.map { AdminDivisions.isAncestor($0, of: id) } ?? true }) ?? ids.first
+            else { continue }
+            found = pick
+        }
+        return found
+    }
+}
+
+/// Where the map lies among the divisions: the divisions whose names are zones of the map (a city
+/// bureau's map: 福田区 罗湖区 南山区), else the home area. An address may name these, their ancestors
+/// (深圳市, 广东省) and what lies inside them (前海 in 南山区); any other division is outside.
+struct MapArea: Sendable {
+    /// The divisions the map covers; empty when nothing is known (then nothing is outside).
+    private(set) var anchors: [Int] = []
+    private(set) var home = HomeArea()
+
+    init() {}
+
+    init(home: HomeArea, onMap: [Int]) {
+        self.home = home
+        anchors = onMap.isEmpty ? (home.division.map { [$0] } ?? []) : onMap
+    }
+
+    func allows(_ d: AdminDivision) -> Bool {
+        anchors.isEmpty || anchors.contains { AdminDivisions.isAncestor(d.id, of: $0) || AdminDivisions.isAncestor($0, of: d.id) }
+    }
+
+    /// An ancestor of the map (深圳 on a map of 福田区): a short form of it may stand alone.
+    func isAbove(_ d: AdminDivision) -> Bool { anchors.contains { AdminDivisions.isAncestor(d.id, of: $0) } }
+
+    /// How near a division is to the map, to pick among namesakes (南山区 of 深圳 or of 鹤岗): 3 on
+    /// the map's line, 2 in the same city, 1 in the same province, 0 elsewhere.
+    func nearness(_ d: AdminDivision) -> Int {
+        if allows(d) && !anchors.isEmpty { return 3 }
+        let mine = Set(AdminDivisions.ancestors(of: d.id))
+        return anchors.map { a in
+            AdminDivisions.ancestors(of: a).filter(mine.contains).map { AdminDivisions.all[$0].level == .province ? 1 : 2 }.max() ?? 0
+        }.max() ?? 0
+    }
+
+    /// The detail of an `outside` reject: `龙岗区 (深圳市) is not on the map of 广东省深圳市`.
+    func outsideDetail(_ d: AdminDivision) -> String {
+        "\(d.label) is not on the map" + (home.description.isEmpty ? "" : " of \(home.description)")
+    }
 }
 
 enum AdminDivisions {
+    /// Every division, parsed once from the generated table (`code|level|names|shorts|parent code`).
     static let all: [AdminDivision] = {
         var list: [AdminDivision] = []
-        let provinces = "广东 广西壮族自治区:广西 湖南 湖北 江西 福建 浙江 江苏 山东 河南 河北 四川 云南 贵州 海南 安徽 山西 "
-            + "陕西 甘肃 青海 辽宁 吉林 黑龙江 台湾 内蒙古自治区:内蒙古 宁夏回族自治区:宁夏 新疆维吾尔自治区:新疆 "
-            + "西藏自治区:西藏 香港特别行政区:香港 澳门特别行政区:澳门"
-        for p in provinces.split(separator: " ") {
-            let parts = p.split(separator: ":").map(String.init)
-            let full = parts.count == 2 ? parts[0] : parts[0] + "省"
-            list.append(AdminDivision(name: full, short: parts.last!, level: .province, parent: nil))
+        var idOfCode: [String: Int] = [:]
+        var parentCodes: [String] = []
+        for line in table.split(separator: "\n") {
+            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let names = f[2].split(separator: ";").map(String.init)
+            let level: AdminLevel = f[1] == "p" ? .province : f[1] == "c" ? .city : .district
+            idOfCode[f[0]] = list.count
+            list.append(AdminDivision(id: list.count, code: f[0], name: names[0], otherNames: Array(names.dropFirst()),
+                                      shorts: f[3].split(separator: ",").map(String.init), level: level, parentID: nil))
+            parentCodes.append(f[4])
         }
-        let cities: [(String, String)] = [
-            ("广东省", "广州 深圳 珠海 汕头 佛山 韶关 湛江 肇庆 江门 茂名 惠州 梅州 汕尾 河源 阳江 清远 东莞 中山 潮州 揭阳 云浮"),
-            ("", "北京 上海 天津 重庆"),
-            ("浙江省", "杭州 宁波 温州"), ("江苏省", "南京 苏州 无锡"), ("湖北省", "武汉"), ("四川省", "成都"),
-            ("陕西省", "西安"), ("湖南省", "长沙"), ("福建省", "厦门 福州 泉州"), ("广西壮族自治区", "南宁"),
-            ("海南省", "海口 三亚"), ("云南省", "昆明"), ("贵州省", "贵阳"), ("河南省", "郑州"), ("山东省", "济南 青岛"),
-            ("安徽省", "合肥"), ("江西省", "南昌"), ("辽宁省", "沈阳 大连"), ("黑龙江省", "哈尔滨"), ("吉林省", "长春"),
-            ("河北省", "石家庄"), ("山西省", "太原"), ("甘肃省", "兰州"),
-        ]
-        for (province, names) in cities {
-            for c in names.split(separator: " ") {
-                list.append(AdminDivision(name: c + "市", short: String(c), level: .city,
-                                          parent: province.isEmpty ? nil : province))
-            }
-        }
-        let districts: [(String, String)] = [
-            ("深圳市", "福田 罗湖 南山 盐田 宝安 龙岗 龙华 坪山 光明 大鹏新区:大鹏 前海"),
-            ("广州市", "越秀 海珠 荔湾 天河 白云 黄埔 番禺 花都 南沙 从化 增城"),
-            ("佛山市", "禅城 南海 顺德 三水 高明"), ("珠海市", "香洲 斗门 金湾"), ("惠州市", "惠城 惠阳"),
-            ("汕头市", "金平 龙湖 濠江 潮阳 潮南 澄海"), ("北京市", "东城 西城 朝阳 海淀 丰台 石景山"),
-            ("上海市", "黄浦 徐汇 长宁 静安 普陀 虹口 杨浦 浦东新区:浦东 闵行 宝山"),
-        ]
-        for (city, names) in districts {
-            for d in names.split(separator: " ") {
-                let parts = d.split(separator: ":").map(String.init)
-                let full = parts.count == 2 ? parts[0] : parts[0] + "区"
-                list.append(AdminDivision(name: full, short: parts.last!, level: .district, parent: city))
-            }
-        }
+        for (i, code) in parentCodes.enumerated() where !code.isEmpty { list[i].parentID = idOfCode[code] }
         return list
     }()
 
-    static let byFullName: [String: AdminDivision] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    /// Full names (and former names) → divisions, normalised as addresses are.
+    static let byName: [String: [Int]] = {
+        var map: [String: [Int]] = [:]
+        for d in all { for n in [d.name] + d.otherNames { map[Normalizer.normalizedString(n), default: []].append(d.id) } }
+        return map
+    }()
 
-    /// Full names (any position of the prefix) and short forms (only where a higher division came just
-    /// before, 深圳福田: alone, 福田 or 中山 are as likely a road or an estate as a district).
-    static let fullTrie = ScalarTrie(all.map { (Array($0.name.unicodeScalars), $0) })
-    static let shortTrie = ScalarTrie(all.map { (Array($0.short.unicodeScalars), $0) })
+    static let fullTrie = trie(all.flatMap { d in ([d.name] + d.otherNames).map { ($0, d.id) } })
+    static let shortTrie = trie(all.flatMap { d in d.shorts.map { ($0, d.id) } })
 
-    /// The province a division lies in, by following parents.
-    static func province(of d: AdminDivision) -> String? {
-        var current: AdminDivision? = d
-        while let c = current {
-            if c.level == .province { return c.name }
-            current = c.parent.flatMap { byFullName[$0] }
-        }
-        return nil
+    static func trie(_ names: [(String, Int)]) -> ScalarTrie<[Int]> {
+        var ids: [String: [Int]] = [:]
+        for (n, id) in names { ids[Normalizer.normalizedString(n), default: []].append(id) }
+        return ScalarTrie(ids.sorted { $0.key < $1.key }.map { (Array($0.key.unicodeScalars), $0.value) })
     }
+
+    /// Each division's parent (-1: none): walked for every division an address names, without
+    /// copying the divisions.
+    static let parents: [Int] = all.map { $0.parentID ?? -1 }
+
+    /// The division itself, then its parent, up to the province.
+    static func ancestors(of id: Int) -> [Int] {
+        var chain = [id]
+        while parents[chain[chain.count - 1]] >= 0, chain.count < 6 { chain.append(parents[chain[chain.count - 1]]) }
+        return chain
+    }
+
+    /// True when `a` is `d` or one of its ancestors.
+    static func isAncestor(_ a: Int, of d: Int) -> Bool {
+        var current = d
+        for _ in 0..<6 {
+            if current == a { return true }
+            current = parents[current]
+            if current < 0 { return false }
+        }
+        return false
+    }
+
+    /// The province a division lies in (nil for a municipality, which has none above it).
+    static func province(of d: AdminDivision) -> String? {
+        ancestors(of: d.id).map { all[$0] }.first { $0.level == .province }?.name
+    }
+
+    /// The parent of the division with this full name (the first of namesakes).
+    static func parent(of name: String) -> String? { byName[name]?.first.flatMap { all[$0].parent } }
+
+    /// Names with a suffix of an administrative unit (坂田街道, 福永镇, 龙岗区, 东莞市) or a division's
+    /// name: a one-character slip there makes another unit (坂田街道 is not 福田街道), so such names
+    /// only match exactly or by alias. 小区, 园区, 超市 and the like are places, not units.
+    static func isAdministrative(_ name: [Unicode.Scalar]) -> Bool {
+        let ends = { (suffix: [Unicode.Scalar]) in name.count > suffix.count && name.suffix(suffix.count).elementsEqual(suffix) }
+        if adminEndings.contains(where: ends) { return !placeEndings.contains(where: ends) }
+        // Every full name ends in one of `adminEndings`; short forms do not (石景山, 黔东南).
+        return shortTrie.exact(name) != nil
+    }
+    static let adminEndings = ["街道", "镇", "乡", "区", "县", "市", "旗", "盟", "州"].map { Array($0.unicodeScalars) }
+    static let placeEndings = ["小区", "园区", "工业区", "片区", "景区", "校区", "厂区", "商业区", "住宅区", "生活区",
+                               "开发区", "保税区", "超市", "城市", "都市", "门市", "街市", "夜市", "菜市", "花市",
+                               "股市"].map { Array($0.unicodeScalars) }
 }
 
 /// A small exact-match trie over Unicode scalars: the longest entry starting at a position.
@@ -122,5 +219,10 @@ struct ScalarTrie<Value: Sendable>: Sendable {
             if let v = values[node] { best = (v, length) }
         }
         return best
+    }
+
+    /// The value of exactly this key.
+    func exact(_ key: [Unicode.Scalar]) -> Value? {
+        longest(in: key[...]).flatMap { $0.length == key.count ? $0.value : nil }
     }
 }

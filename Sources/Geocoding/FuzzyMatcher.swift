@@ -3,7 +3,8 @@
 ///
 /// Each name may match any part of a stretch (semi-global edit distance). Short names allow fewer
 /// edits: a three-character road allows one, so 彩天路 finds 彩田路 but 东门中路 finds nothing; a
-/// two-character name must match exactly. Only the best distance is kept per stretch; ties stay
+/// two-character name must match exactly, and so must an administrative name (坂田街道 is not a slip
+/// for 福田街道, but another street). Only the best distance is kept per stretch; ties stay
 /// ties, for the matcher to resolve or reject as ambiguous.
 struct FuzzyMatcher {
     let index: NameIndex
@@ -16,7 +17,7 @@ struct FuzzyMatcher {
         var found = Found()
         for (span, number) in zip(p.spans, p.spanNumbers) {
             let hits = bestNames(in: span, roadBeforeNumber: number != nil)
-            let matcher = Matcher(index: index, home: HomeArea())
+            let matcher = Matcher(index: index)
             var zones: [Candidate] = []
             for (entry, edits) in hits {
                 let e = index.entries[entry]
@@ -43,7 +44,7 @@ struct FuzzyMatcher {
 
     /// Doors with this number on roads one or two edits from `road` (福中路 written for 福中一路).
     func doorsOnSimilarRoads(_ entry: Int, number: Int) -> [Candidate] {
-        let matcher = Matcher(index: index, home: HomeArea())
+        let matcher = Matcher(index: index)
         return bestNames(in: index.entries[entry].text, roadBeforeNumber: true, excluding: entry).compactMap { hit in
             let e = index.entries[hit.entry]
             guard e.road >= 0 else { return nil }
@@ -62,7 +63,8 @@ struct FuzzyMatcher {
         for (e, count) in shared {
             let name = index.entries[Int(e)].text
             let k = Self.allowedEdits(name.count)
-            guard k > 0, Int(e) != excluding, count >= max(2, Set(name).count - k) else { continue }
+            guard k > 0, Int(e) != excluding, count >= max(2, Set(name).count - k),
+                  !AdminDivisions.isAdministrative(name) else { continue }
             // Before a door number the road must end where the number starts (彩天路|3009号). A short
             // name must match the whole stretch: 燕南路 is one edit from part of 宝安南路, not from it.
             let anchored = roadBeforeNumber && index.entries[Int(e)].road >= 0

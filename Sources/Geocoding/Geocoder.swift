@@ -9,7 +9,10 @@ import Input
 public struct Geocoder: Sendable {
     let index: NameIndex
     /// The district the zones are in; addresses naming another are outside.
-    public var home: HomeArea
+    public var home: HomeArea { didSet { area = MapArea(home: home, onMap: onMap) } }
+    /// The divisions that are zones of the map (a city bureau's map: 福田区 罗湖区 南山区).
+    let onMap: [Int]
+    private(set) var area: MapArea
     public let gazetteerSize: Int
 
     /// - Parameter zonesOf: the zones each gazetteer point falls in (point-in-polygon, done by the
@@ -47,8 +50,28 @@ public struct Geocoder: Sendable {
         }
         index.finish()
         self.index = index
-        self.home = home
+        let (onMap, mapHome) = Self.divisionsOnMap(streets + communities + posts)
+        self.onMap = onMap
+        self.home = home.isKnown ? home : mapHome ?? home
+        area = MapArea(home: self.home, onMap: onMap)
         gazetteerSize = gazetteer.count
+    }
+
+    /// The divisions whose full names are zone names or aliases (a map whose zones are districts), and
+    /// the area they share: the finest division that holds at least half of them (a stray namesake
+    /// elsewhere in China does not widen it). Empty for zones that are no divisions (街道, 社区).
+    static func divisionsOnMap(_ zones: [Zone]) -> (onMap: [Int], home: HomeArea?) {
+        let named = zones.flatMap { names($0).map(\.0) }.compactMap { AdminDivisions.byName[Normalizer.normalizedString($0)] }
+        guard !named.isEmpty else { return ([], nil) }
+        var holding: [Int: Int] = [:]
+        for ids in named {
+            for a in Set(ids.flatMap(AdminDivisions.ancestors)) { holding[a, default: 0] += 1 }
+        }
+        let depth = { (id: Int) in AdminDivisions.ancestors(of: id).count }
+        guard let area = holding.filter({ $0.value * 2 >= named.count })
+            .max(by: { (depth($0.key), $0.value, -$0.key) < (depth($1.key), $1.value, -$1.key) })?.key else { return ([], nil) }
+        let onMap = named.compactMap { ids in ids.first { AdminDivisions.isAncestor(area, of: $0) } }
+        return (Array(Set(onMap)).sorted(), HomeArea(division: area))
     }
 
     static func names(_ z: Zone) -> [(String, alias: Bool)] {
@@ -74,7 +97,7 @@ public struct Geocoder: Sendable {
             r.detail = "empty address"
             return r
         }
-        let parsed = AddressParser(index: index).parse(text)
+        let parsed = AddressParser(index: index, area: area).parse(text)
         r.components = parsed.components
         // Text of any script is an address when it names a known place; without a Chinese character or
         // such a name (a phone number, a street abroad) it is no address at all.
@@ -83,7 +106,7 @@ public struct Geocoder: Sendable {
             r.detail = "no Chinese text and no known place name in '\(text.text)'"
             return r
         }
-        Matcher(index: index, home: home).resolve(parsed, into: &r)
+        Matcher(index: index, area: area).resolve(parsed, into: &r)
         return r
     }
 
@@ -98,12 +121,9 @@ public struct Geocoder: Sendable {
             if let d = p.components.district { districts[d, default: 0] += 1 }
             if let c = p.components.city { cities[c, default: 0] += 1 }
         }
-        var home = HomeArea()
-        home.district = Self.majority(districts)
-        let districtCity = home.district.flatMap { AdminDivisions.byFullName[$0]?.parent }
-        home.city = districtCity ?? Self.majority(cities)
-        home.province = home.city.flatMap { AdminDivisions.byFullName[$0] }.flatMap(AdminDivisions.province)
-        return home
+        // The district read inside the city most addresses name (南山区 of 深圳, not of 鹤岗).
+        let named = HomeArea(city: Self.majority(cities), district: Self.majority(districts))
+        return named.division.map(HomeArea.init(division:)) ?? HomeArea()
     }
 
     static func majority(_ counts: [String: Int]) -> String? {
@@ -151,8 +171,7 @@ extension HomeArea {
     public init(parsing text: String) {
         var p = ParsedAddress(text: Normalizer.normalize(text))
         _ = AddressParser(index: NameIndex()).stripAdmins(&p, from: 0, allowShort: true)
-        self.init(province: p.components.province, city: p.components.city, district: p.components.district)
-        if city == nil { city = district.flatMap { AdminDivisions.byFullName[$0]?.parent } }
-        if province == nil { province = city.flatMap { AdminDivisions.byFullName[$0] }.flatMap(AdminDivisions.province) }
+        // Divisions are read down the hierarchy: the last one is the finest, and knows its ancestors.
+        self = p.admins.last.map { HomeArea(division: $0.id) } ?? HomeArea()
     }
 }

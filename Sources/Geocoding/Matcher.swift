@@ -2,7 +2,8 @@ import Geometry
 import Input
 
 /// Decides what an address means from its parsed parts. The rules, in order:
-/// - a division other than the home one (罗湖区, 广州市) puts the address outside the map;
+/// - a division that is neither on the map nor above it (罗湖区 on a map of 福田区, 龙岗区 on a map of
+///   福田区 罗湖区 南山区, 广州市) puts the address outside the map;
 /// - a gazetteer point (door, estate, building, POI) beats zone names, which only pick among
 ///   points when several fit; a point never moves because a zone name disagrees with it;
 /// - exact names beat fuzzy ones; fuzzy matching only runs when no exact point was found;
@@ -10,12 +11,12 @@ import Input
 ///   share nothing, reject it as ambiguous.
 struct Matcher {
     let index: NameIndex
-    let home: HomeArea
+    var area = MapArea()
 
     func resolve(_ p: ParsedAddress, into r: inout GeocodeResult) {
-        if let other = p.admins.first(where: { !isHome($0) }) {
+        if let other = p.admins.first(where: { !area.allows($0) }) {
             r.rejectReason = .outside
-            r.detail = "names \(other.name), outside \(home.description)"
+            r.detail = area.outsideDetail(other)
             return
         }
         var zoneSets = p.tokens.compactMap { zoneCandidates($0.entry) }
@@ -41,14 +42,6 @@ struct Matcher {
         } else {
             r.rejectReason = .notFound
             r.detail = p.tokens.isEmpty ? "no known place name" : "no known place name besides roads"
-        }
-    }
-
-    func isHome(_ d: AdminDivision) -> Bool {
-        switch d.level {
-        case .district: home.district == nil || home.district == d.name
-        case .city: home.city == nil || home.city == d.name
-        case .province: home.province == nil || home.province == d.name
         }
     }
 
