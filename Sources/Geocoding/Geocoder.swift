@@ -141,7 +141,7 @@ extension Geocoder {
     /// home. Bump it with every change here (normalising, parsing, matching, scores, details, the
     /// character and division tables) that can change a result: the geocode cache of `riskmap run --db`
     /// then drops what an older geocoder worked out.
-    public static let logicVersion = 2
+    public static let logicVersion = 3
 
     /// Geocodes many addresses on all cores, results in input order.
     public func geocodeAll(_ addresses: [String]) -> [GeocodeResult] {
