@@ -145,10 +145,10 @@ struct StyleKeys {
         return i
     }
     func color(_ key: String) throws -> String {
-        guard let s = try value(key).string, s.count == 7, s.hasPrefix("#"), UInt32(s.dropFirst(), radix: 16) != nil else {
+        guard let s = try value(key).string, let colour = hexColour(s) else {
             throw InputError(file: file, location: "key '\(key)'", "must be a colour \"#RRGGBB\"")
         }
-        return s.uppercased()
+        return colour
     }
     func categories() throws -> [CategoryRule] {
         guard let t = try value("categories").table else {
@@ -177,6 +177,18 @@ struct StyleKeys {
         }
         return t
     }
+}
+
+/// `s` upper-cased when it is exactly `#` and six ASCII hex digits, else nil. Checked on bytes: a sign
+/// (`#+E7D32`, which `UInt32(_:radix:)` accepts) or full-width digits (`#２E7D32`, hex digits to
+/// `Character.isHexDigit`) are not colours the renderer can read.
+func hexColour(_ s: String) -> String? {
+    let bytes = Array(s.utf8)
+    guard bytes.count == 7, bytes[0] == UInt8(ascii: "#"), bytes.dropFirst().allSatisfy({ b in
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(b)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(b)
+    }) else { return nil }
+    return s.uppercased()
 }
 
 /// FNV-1a, 64 bit: a stable fingerprint of the style file for the report (not for security).
