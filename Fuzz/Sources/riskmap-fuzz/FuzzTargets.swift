@@ -11,6 +11,21 @@ import Geometry
 @testable import Risk
 @testable import Server
 
+/// libFuzzer's driver (in libclang_rt.fuzzer, linked by -sanitize=fuzzer). On Linux SwiftPM links an
+/// executable target with `main` defined as `<module>_main`, which libFuzzer's own `main` cannot be:
+/// this is that function, and it hands the command line to the driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+@_cdecl("riskmap_fuzz_main")
+public func riskmapFuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    var count = argc
+    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+    return LLVMFuzzerRunDriver(&count, &arguments, riskmapFuzzTestOneInput)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func riskmapFuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
