@@ -81,7 +81,7 @@ import Testing
         #expect(message.contains("exterior ring is not closed"), "\(message)")
         let hole = "[[114.06,22.51],[114.07,22.51],[114.07,22.52],[114.06,22.52]]"
         let closed = "[[114.05,22.5],[114.1,22.5],[114.1,22.55],[114.05,22.55],[114.05,22.5]]"
-        let withHole = Self.failure(try Self.folder(streets: Self.streets(secondRing: "\(closed)],[\(hole)")))
+        let withHole = Self.failure(try Self.folder(streets: Self.streets(secondRing: "\(closed),\(hole)")))
         #expect(withHole.contains("hole 1 is not closed"), "\(withHole)")
     }
 

@@ -5,11 +5,11 @@ import Testing
 /// Inputs that crashed (SIGILL) or stalled `riskmap run` in the issue-12 probe: each now stops the run
 /// with exit 1 and one line naming the file and the setting or feature, the previous output untouched.
 extension BadInputTests {
-    /// The default style with `line` (a `key = value` line of it) replaced, written next to the district.
+    /// The default style with its last `key = ...` line replaced by `line` (`red`: the colour, after the thresholds), written next to the district.
     static func style(_ d: TinyDistrict, replacing key: String, with line: String) throws -> [String] {
         let text = try String(contentsOf: Repo.style, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let i = lines.firstIndex(where: { $0.hasPrefix("\(key) =") }) else { throw CocoaError(.fileReadUnknown) }
+        guard let i = lines.lastIndex(where: { $0.hasPrefix("\(key) =") }) else { throw CocoaError(.fileReadUnknown) }
         let url = d.folder.deletingLastPathComponent().appendingPathComponent("style.toml")
         try Data((lines[..<i] + [Substring(line)] + lines[(i + 1)...]).joined(separator: "\n").utf8).write(to: url)
         return ["--style", url.path]
