@@ -23,6 +23,15 @@ extension BadInputTests {
         }
     }
 
+    /// `isHexDigit` took full-width digits: the heat ramp's colours trapped in every run.
+    @Test(arguments: ["#２E7D32", "#+E7D32"])
+    func heatColourThatTrapped(colour: String) throws {
+        try expectFailure("heatColour\(colour.unicodeScalars.map { String($0.value) }.joined())",
+                          mentions: ["style.toml", "key 'heatmap.colors'", "entry 1"]) { d in
+            try Self.style(d, replacing: "colors", with: "colors = [\"\(colour)\", \"#F9A825\", \"#C62828\"]")
+        }
+    }
+
     @Test(arguments: ["1e-300", "0", "-1", "nan", "1e308"])
     func heatBandwidthThatTrapped(bandwidth: String) throws {
         try expectFailure("heatBandwidth\(bandwidth)", mentions: ["style.toml", "heatmap.bandwidth_m"]) { d in
