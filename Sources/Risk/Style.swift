@@ -80,6 +80,9 @@ public struct Style: Sendable {
             throw InputError(file: file, "cannot read the style file")
         }
         contentHash = fnv1a64Hex(data)
+        if let line = malformedTableHeader(text) {
+            throw InputError(file: file, location: "line \(line)", "not valid TOML: a table header must start with a key")
+        }
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw InputError(file: file, location: "line \(e.source.begin.line)", "not valid TOML: \(e.description)")
@@ -177,6 +180,27 @@ struct StyleKeys {
         }
         return t
     }
+}
+
+/// The line of the first table header whose key does not start with a key character or a quote
+/// (`[=x]`, `[.a]`, `[é]`, `[` then a line break), or nil. toml++ (inside TOMLKit) asserts on such a
+/// header — the process aborts — instead of reporting it; found by the style fuzz target. Such a
+/// header is never valid TOML, so refusing it here changes no valid style. (A line of a multi-line
+/// array that starts with a nested array is checked too; no style key holds nested arrays.)
+func malformedTableHeader(_ text: String) -> Int? {
+    for (i, line) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var rest = line.drop { $0 == " " || $0 == "\t" }
+        guard rest.first == "[" else { continue }
+        rest = rest.dropFirst()
+        if rest.first == "[" { rest = rest.dropFirst() }
+        rest = rest.drop { $0 == " " || $0 == "\t" }
+        guard let c = rest.first else { return i + 1 }
+        switch c {
+        case "a"..."z", "A"..."Z", "0"..."9", "_", "-", "\"", "'", "]": continue
+        default: return i + 1
+        }
+    }
+    return nil
 }
 
 /// `s` upper-cased when it is exactly `#` and six ASCII hex digits, else nil. Checked on bytes: a sign

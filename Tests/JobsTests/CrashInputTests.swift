@@ -136,4 +136,13 @@ extension BadInputTests {
         }
         #expect(!rejects.contains(",A4,"))
     }
+
+    /// `--as-of` with a 19-digit year trapped in the day arithmetic; now a bad command line.
+    @Test func hugeYearIsABadCommandLine() throws {
+        let d = try TinyDistrict()
+        let cases = try d.writeCases(TinyDistrict.goodCases)
+        let r = try riskmap("run", "--boundaries", d.folder.path, "--cases", cases.path, "--as-of", "9223372036854775807-01-01",
+                            "--out", d.folder.deletingLastPathComponent().appendingPathComponent("out").path)
+        #expect(r.status == 2, "\(r.status): \(r.stderr)")
+    }
 }

@@ -94,4 +94,14 @@ import Testing
             expectError(StyleFixture.small() + "\n[heatmap]\nbreakpoints = \(bad)\n", mentions: ["heatmap.breakpoints"])
         }
     }
+
+    /// Found by the style fuzz target: toml++ aborted the process (an assertion) on a table header
+    /// that does not start with a key. Now an error naming the line; valid headers still read.
+    @Test func tableHeaderWithoutAKey() throws {
+        let good = StyleFixture.small()
+        for bad in ["[=epeat]", "[ =x]", "[[=x]]", "[#]", "[.a]", "[é]", "[{]", "[+]", "[\nx]", "[\t=x]", "[\r\nx]"] {
+            expectError(good.replacingOccurrences(of: "[repeat]", with: bad), mentions: ["line 5", "not valid TOML"])
+        }
+        #expect(malformedTableHeader("[ \"quoted\" ]\n[[a-b]]\n[_x.y]\n  [ 'x' ]\na = [\n  [1, 2],\n]") == nil)
+    }
 }
