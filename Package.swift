@@ -70,3 +70,11 @@ let package = Package(
                     path: "Tests/ServerTests"),
     ]
 )
+
+// Coverage-guided fuzzing (scripts/fuzz.sh): one libFuzzer binary, built only with RISKMAP_FUZZ=1 and
+// -sanitize=fuzzer, so that the ordinary `swift build` and `swift test` never see it.
+if Context.environment["RISKMAP_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "riskmap-fuzz", dependencies: ["Input", "Geocoding", "Risk", "Jobs", "Server"], path: "Fuzz/Sources/riskmap-fuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}

@@ -26,9 +26,13 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Print the counts and findings as one JSON document, for programs.")
     var json = false
 
+    @OptionGroup var limits: LimitOptions
+
     func run() throws {
         let crs = try parseCRS(boundariesCRS, option: "--boundaries-crs")
-        let (b, findings) = try CheckJob(folder: URL(fileURLWithPath: boundaries), crs: crs).run()
+        var job = CheckJob(folder: URL(fileURLWithPath: boundaries), crs: crs)
+        job.limits = limits.boundaryLimits
+        let (b, findings) = try job.run()
         if json {
             let list: [[String: Any]] = findings.map { f in
                 var d: [String: Any] = ["kind": f.kind.rawValue, "zones": f.zones, "area_m2": (f.areaM2 * 10).rounded() / 10,

@@ -62,7 +62,8 @@ struct LocateCommand: ParsableCommand {
             zones = try BoundaryReader(folder: URL(fileURLWithPath: boundaries),
                                        defaultCRS: try parseCRS(boundariesCRS, option: "--boundaries-crs")).read()
         } else {
-            zones = try BoundaryReader(folder: URL(fileURLWithPath: out), defaultCRS: .wgs84).read()
+            // The run's own output, already checked against the limits the run was given.
+            zones = try BoundaryReader(folder: URL(fileURLWithPath: out), defaultCRS: .wgs84, limits: .unlimited).read()
         }
         if let at {
             let result = try PointLookup(boundaries: zones).locate(Coordinate(at.x, at.y), crs: try parseCRS(crs, option: "--crs"))

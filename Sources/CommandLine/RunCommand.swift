@@ -75,7 +75,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Render only part K of N of the tiles (1 ≤ K ≤ N), the same part on every machine; every shard writes all documents. Combine the shards with `riskmap merge`. Example: --shard 2/8.", valueName: "k/n"))
     var shard: String?
 
+    @OptionGroup var limits: LimitOptions
+
+    @Option(name: .customLong("max-tiles"), help: ArgumentHelp("Refuse a run whose zone layer would draw more tiles than this (of this shard), counted before drawing.", valueName: "n"))
+    var maxTiles = 2_000_000
+
     func validate() throws {
+        if maxTiles < 1 { throw ValidationError("--max-tiles must be at least 1") }
         if let shard, TileShard(parsing: shard) == nil {
             throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 2/8 (got '\(shard)')")
         }
@@ -103,6 +109,8 @@ struct RunCommand: ParsableCommand {
         options.pmtiles = pmtiles.map { URL(fileURLWithPath: $0) }
         options.shard = shard.flatMap(TileShard.init(parsing:)) ?? .whole
         options.progress = global.progress
+        options.maxTiles = maxTiles
+        options.boundaryLimits = limits.boundaryLimits
         let s = try RunJob(options: options).run()
         for w in s.warnings { global.warn(w) }
         global.summary("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "
@@ -119,5 +127,39 @@ func parseCRS(_ text: String, option: String) throws -> CRS {
         return crs
     } catch {
         throw InputError(file: option, "\(error)")
+    }
+}
+
+/// `--max-vertices`, `--max-posts`, `--max-zone-span`, `--max-zone-ratio`: the bounds a boundaries
+/// folder must keep (see `BoundaryLimits`), for the commands that read one.
+struct LimitOptions: ParsableArguments {
+    static let defaults = BoundaryLimits()
+
+    @Option(name: .customLong("max-vertices"), help: ArgumentHelp("Refuse a zone with more vertices than this.", valueName: "n"))
+    var maxVertices = defaults.maxVertices
+
+    @Option(name: .customLong("max-posts"), help: ArgumentHelp("Refuse a community with more point posts than this.", valueName: "n"))
+    var maxPosts = defaults.maxPostsPerCommunity
+
+    @Option(name: .customLong("max-zone-span"), help: ArgumentHelp("Refuse a zone whose box is wider or higher than this many degrees.", valueName: "degrees"))
+    var maxZoneSpan = defaults.maxZoneSpanDegrees
+
+    @Option(name: .customLong("max-zone-ratio"), help: ArgumentHelp("Refuse a street or community whose box area is more than this many times the median of its level.", valueName: "factor"))
+    var maxZoneRatio = defaults.maxZoneAreaRatio
+
+    func validate() throws {
+        if maxVertices < 4 { throw ValidationError("--max-vertices must be at least 4") }
+        if maxPosts < 1 { throw ValidationError("--max-posts must be at least 1") }
+        if !(maxZoneSpan > 0 && maxZoneSpan <= 360) { throw ValidationError("--max-zone-span must be a number of degrees in (0, 360]") }
+        if !(maxZoneRatio >= 1 && maxZoneRatio.isFinite) { throw ValidationError("--max-zone-ratio must be a finite number ≥ 1") }
+    }
+
+    var boundaryLimits: BoundaryLimits {
+        var l = BoundaryLimits()
+        l.maxVertices = maxVertices
+        l.maxPostsPerCommunity = maxPosts
+        l.maxZoneSpanDegrees = maxZoneSpan
+        l.maxZoneAreaRatio = maxZoneRatio
+        return l
     }
 }

@@ -91,7 +91,7 @@ public struct Gazetteer: Sendable {
                     if transformers[crsText] == nil {
                         transformers[crsText] = try CoordinateTransformer(from: try CRS(parsing: crsText))
                     }
-                    guard let p = transformers[crsText]!.transform(point), p.isFinite else {
+                    guard let p = transformers[crsText]?.transform(point), p.isFinite, abs(p.x) <= 180, abs(p.y) <= 90 else {
                         return .failure(Problem(text: "bad coordinate '\(x),\(y)' in \(crsText) for '\(name)'"))
                     }
                     point = p

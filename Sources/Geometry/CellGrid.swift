@@ -25,7 +25,8 @@ public struct CellGrid: Sendable {
         guard let box = polygons.compactMap(\.boundingBox).reduce(nil, { $0?.union($1) ?? $1 }),
               box.width > 0, box.height > 0 else { return nil }
         let aspect = box.width / box.height
-        columns = max(1, Int((Double(targetCells) * aspect).squareRoot()))
+        // Clamped as a Double: a box a billion times wider than high must not overflow Int().
+        columns = Int(min(max((Double(targetCells) * aspect).squareRoot(), 1), Double(targetCells)))
         rows = max(1, targetCells / columns)
         minX = box.minX
         minY = box.minY

@@ -30,9 +30,12 @@ public struct BoundaryReader {
     public var folder: URL
     /// The CRS of files that carry no legacy `crs` member.
     public var defaultCRS: CRS
-    public init(folder: URL, defaultCRS: CRS = .wgs84) {
+    /// Bounds on vertices, point posts and zone extents (see `BoundaryLimits`).
+    public var limits: BoundaryLimits
+    public init(folder: URL, defaultCRS: CRS = .wgs84, limits: BoundaryLimits = BoundaryLimits()) {
         self.folder = folder
         self.defaultCRS = defaultCRS
+        self.limits = limits
     }
 
     public func read() throws -> Boundaries {
@@ -62,12 +65,15 @@ public struct BoundaryReader {
         let file = path(level)
         let features = try GeoJSONFeatureFile(url: file, defaultCRS: defaultCRS)
         var zones: [Zone] = []
+        var drawn: [GeoJSONFeature] = []
         for f in features.features {
-            guard let geometry = try f.polygons(allowPoints: false) else { continue }
+            guard let geometry = try checkedPolygons(f, allowPoints: false, file: file.path) else { continue }
             let repaired = try repair(geometry, feature: f, file: file.path, warnings: &warnings)
             zones.append(Zone(id: f.id, name: f.name, parent: f.parent, aliases: f.aliases, level: level,
                               geometry: repaired))
+            drawn.append(f)
         }
+        try checkExtents(zones, features: drawn, level: level, file: file.path)
         try checkIDs(zones.map { ($0.id, $0.parent) }, features: features.features, level: level, parents: parents,
                      file: file.path)
         return zones.sorted { $0.id < $1.id }
@@ -83,20 +89,25 @@ public struct BoundaryReader {
         var zones: [Zone] = []
         var pointsByCommunity: [String: [GeoJSONFeature]] = [:]
         var locations: [String: Coordinate] = [:]
+        var drawn: [GeoJSONFeature] = []
         for f in features.features {
-            if let point = f.point {
+            if f.geometryType == "Point" {
+                let point = try checkedPoint(f, file: file.path)
                 pointsByCommunity[f.parent ?? "", default: []].append(f)
                 locations[f.id] = point
-            } else if let geometry = try f.polygons(allowPoints: true) {
+            } else if let geometry = try checkedPolygons(f, allowPoints: true, file: file.path) {
                 let repaired = try repair(geometry, feature: f, file: file.path, warnings: &warnings)
                 zones.append(Zone(id: f.id, name: f.name, parent: f.parent, aliases: f.aliases, level: .post,
                                   geometry: repaired))
+                drawn.append(f)
             }
         }
+        try checkExtents(zones, features: drawn, level: .post, file: file.path)
+        try checkPostCounts(pointsByCommunity, file: file.path)
         let communityByID = Dictionary(uniqueKeysWithValues: communities.map { ($0.id, $0) })
         for (communityID, posts) in pointsByCommunity.sorted(by: { $0.key < $1.key }) {
             guard let community = communityByID[communityID] else { continue }
-            let sites = posts.map { $0.point! }
+            let sites = posts.compactMap(\.point)   // all checked by checkedPoint
             let latitude = community.geometry.boundingBox?.center.y ?? 0
             let cells = try voronoiPartition(of: community.geometry, sites: sites, xScale: cos(latitude * .pi / 180))
             for (post, cell) in zip(posts, cells) {
@@ -112,6 +123,50 @@ public struct BoundaryReader {
     }
 
     // MARK: checks
+
+    /// The feature's polygons, checked (`GeometryChecks.validate`); every error names the file.
+    private func checkedPolygons(_ f: GeoJSONFeature, allowPoints: Bool, file: String) throws -> MultiPolygon? {
+        do {
+            guard let geometry = try f.polygons(allowPoints: allowPoints) else { return nil }
+            try GeometryChecks.validate(geometry, maxVertices: limits.maxVertices)
+            return geometry
+        } catch var e as InputError {
+            // Features parse lazily, after the file reader has returned: the file is named here.
+            if e.file.isEmpty { e.file = file }
+            if e.location.isEmpty { e.location = f.label }
+            throw e
+        } catch let e as CheckFailure {
+            throw InputError(file: file, location: f.label, e.message)
+        }
+    }
+
+    /// A point post's place, on the globe.
+    private func checkedPoint(_ f: GeoJSONFeature, file: String) throws -> Coordinate {
+        guard let point = f.point else {
+            throw InputError(file: file, location: f.label, "a Point whose coordinates are not [lon, lat]")
+        }
+        do { try GeometryChecks.validate(point: point) } catch {
+            throw InputError(file: file, location: f.label, error.message)
+        }
+        return point
+    }
+
+    /// No zone out of proportion with the district (see `GeometryChecks.extentProblem`); posts are
+    /// compared by span only, as a post may be a doorway or a park.
+    private func checkExtents(_ zones: [Zone], features: [GeoJSONFeature], level: ZoneLevel, file: String) throws {
+        guard let (i, message) = GeometryChecks.extentProblem(zones.map(\.geometry), limits: limits,
+                                                             relative: level != .post) else { return }
+        throw InputError(file: file, location: features[i].label, message)
+    }
+
+    /// Point posts per community within the limit: each community's posts make one Voronoi partition.
+    private func checkPostCounts(_ posts: [String: [GeoJSONFeature]], file: String) throws {
+        for (community, list) in posts.sorted(by: { $0.key < $1.key }) where list.count > limits.maxPostsPerCommunity {
+            throw InputError(file: file, location: "community '\(community)'",
+                             "\(list.count) point posts, more than the limit of \(limits.maxPostsPerCommunity) per "
+                             + "community (raise it with --max-posts)")
+        }
+    }
 
     /// Unique ids within the level, and every parent present one level up.
     private func checkIDs(_ ids: [(id: String, parent: String?)], features: [GeoJSONFeature], level: ZoneLevel,

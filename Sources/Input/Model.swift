@@ -57,7 +57,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
     public init(ordinal: Int) { self.ordinal = ordinal }
     /// nil when the date does not exist (2026-02-30).
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), day >= 1, day <= Day.daysIn(month: month, year: year) else { return nil }
+        // Years 1...9999, as ISO dates are written: a 19-digit year (`--as-of`, `?since=`) overflowed the
+        // day arithmetic below.
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+              day <= Day.daysIn(month: month, year: year) else { return nil }
         // Howard Hinnant's days_from_civil.
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400

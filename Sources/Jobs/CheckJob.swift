@@ -24,10 +24,12 @@ public struct CheckJob {
     /// arithmetic and coordinate rounding leave along shared borders), are noise, not findings.
     public var minimumAreaM2 = 1.0
     public var minimumWidthM = 0.05
+    /// The bounds `riskmap run` applies (see `BoundaryLimits`): a folder that passes `check` passes `run`.
+    public var limits = BoundaryLimits()
     public init(folder: URL, crs: CRS) { self.folder = folder; self.crs = crs }
 
     public func run() throws -> (boundaries: Boundaries, findings: [BoundaryFinding]) {
-        let b = try BoundaryReader(folder: folder, defaultCRS: crs).read()
+        let b = try BoundaryReader(folder: folder, defaultCRS: crs, limits: limits).read()
         var findings = b.warnings.map { BoundaryFinding(kind: .warning, level: nil, zones: [], areaM2: 0, where_: nil, message: $0) }
         for level in ZoneLevel.allCases {
             let zones = b.zones(level).filter { !$0.geometry.isEmpty }

@@ -32,6 +32,10 @@ public struct RunOptions: Sendable {
     public var shard: TileShard = .whole
     /// Bars for the long phases (reading, locating, geocoding, tiles, archives); silent by default.
     public var progress: ProgressSink = .silent
+    /// Tiles one zone layer may draw in this run (`--max-tiles`; see `TileBudget`).
+    public var maxTiles = 2_000_000
+    /// Bounds on vertices, point posts and zone extents (`--max-vertices`, `--max-posts`, ...).
+    public var boundaryLimits = BoundaryLimits()
     public init(boundaries: URL, cases: [URL], out: URL, style: URL? = nil) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
@@ -67,7 +71,9 @@ public struct RunJob {
         // and written, only after that.
         try options.db.map { try CaseStore.checkHeader($0.path) }
         let integrity = options.db.map { url in BackgroundTask { try CaseStore.verifyIntegrity(at: url) } }
-        let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS).read()
+        let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS,
+                                            limits: options.boundaryLimits).read()
+        try checkTileBudget(boundaries)
         clock.lap("read_boundaries")
 
         let input = try readCases()
@@ -110,7 +116,7 @@ public struct RunJob {
         let cases = try store.map { try MapCases(store: $0, window: window, style: style) }
             ?? MapCases(located: located, window: window, style: style)
         clock.lap("map_cases")
-        let (stats, hotspots, heat) = scoreAndDraw(cases, style: style, window: window, boundaries: boundaries,
+        let (stats, hotspots, heat) = try scoreAndDraw(cases, style: style, window: window, boundaries: boundaries,
                                                    areas: areas, previous: previousTiles.usable?.state)
         clock.lap("score")
 
@@ -186,7 +192,8 @@ public struct RunJob {
     /// would run their inner loops one by one).
     func scoreAndDraw(_ cases: MapCases, style: Style, window: Window, boundaries: Boundaries,
                       areas: [ZoneLevel: [String: Double]], previous: TileState?)
-        -> (stats: [ZoneLevel: [ZoneStats]], hotspots: [Hotspot], heat: HeatmapRenderer) {
+        throws -> (stats: [ZoneLevel: [ZoneStats]], hotspots: [Hotspot], heat: HeatmapRenderer) {
+        let ramp = try TileJob.heatRamp(style)
         let scorer = Scorer(style: style, window: window)
         let repeats = scorer.repeatedAddresses(cases.scoring)
         let levels = ZoneLevel.allCases
@@ -197,7 +204,8 @@ public struct RunJob {
             case levels.count:
                 found[0] = HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases.hotspots, top: style.hotspots.count)
             case levels.count + 1:
-                drawn[0] = TileJob.heatRenderer(points: cases.heat, style: style, options: runOptions, previous: previous)
+                drawn[0] = TileJob.heatRenderer(points: cases.heat, style: style, ramp: ramp, options: runOptions,
+                                                 previous: previous)
             default:
                 let level = levels[task]
                 scored[task] = scorer.score(level: level, zones: boundaries.zones(level), cases: cases.scoring,
@@ -337,4 +345,29 @@ struct StepClock {
     var total: Double { Date().timeIntervalSince(start) }
     /// Adds sub-step timings measured elsewhere (they are part of the last lap, not added to the total).
     mutating func record(_ parts: [(String, Double)]) { laps += parts }
+}
+
+extension RunJob {
+    /// Every zone layer within `maxTiles` (this shard's part of it), checked before anything is drawn or
+    /// stored. The heat layer is drawn where the located cases are, inside the streets: the street
+    /// layer's count bounds it too.
+    func checkTileBudget(_ boundaries: Boundaries) throws {
+        let tileOptions = TileOptions(minZoom: options.minZoom, maxZoom: options.maxZoom, tileSize: options.tileSize)
+        for level in ZoneLevel.allCases {
+            let zones = boundaries.zones(level)
+            let budget = TileBudget(boxes: zones.map(\.geometry.boundingBox), options: tileOptions)
+            let tiles = budget.tiles / Double(options.shard.count)
+            guard tiles > Double(options.maxTiles) else { continue }
+            var message = "the \(level.rawValue) layer would draw up to \(Self.count(tiles)) tiles at zoom "
+                + "\(options.minZoom)...\(options.maxZoom)\(options.shard.count > 1 ? " in shard \(options.shard)" : ""), "
+                + "more than the limit of \(options.maxTiles) per layer"
+            if let (i, alone) = budget.largest {
+                message += "; \(level.rawValue) '\(zones[i].id)' alone covers \(Self.count(alone))"
+            }
+            throw InputError(file: options.boundaries.appendingPathComponent(level.fileName).path,
+                             message + " (lower --max-zoom, split the run with --shard, or raise --max-tiles)")
+        }
+    }
+
+    static func count(_ n: Double) -> String { n < 1e15 ? String(Int64(n)) : String(format: "%.3g", n) }
 }

@@ -60,7 +60,7 @@ struct TileJob {
         }
         var fills: [String: [String]] = [:]
         for level in ZoneLevel.allCases {
-            let (renderer, colours) = choroplethRenderer(level)
+            let (renderer, colours) = try choroplethRenderer(level)
             fills[level.rawValue] = colours
             let dirty = usable.map { renderer.tiles(drawing: changedZones($0.1.fills[level.rawValue], colours)) }
             try layer(level.rawValue, into: folder, base: usable?.0, dirty: dirty, result: &result) { including, onTile, progress in
@@ -80,23 +80,38 @@ struct TileJob {
     /// The renderer of the heat layer for `points` (in canonical order, see `MapCases`): building it
     /// computes the density field, the layer's heaviest step — from the previous run's field when
     /// there is one to build on.
-    static func heatRenderer(points: [HeatPoint], style: Style, options: RunOptions, previous: TileState?) -> HeatmapRenderer {
+    static func heatRenderer(points: [HeatPoint], style: Style, ramp: HeatRamp, options: RunOptions,
+                             previous: TileState?) -> HeatmapRenderer {
         let heat = style.heatmap
-        let ramp = HeatRamp(breakpoints: heat.breakpoints, colors: heat.colors.map { RGBA8(hex: $0)! },
-                            steps: heat.steps, opacity: heat.opacity)
         return HeatmapRenderer(points: points, bandwidthMetres: heat.bandwidthMetres, ramp: ramp,
                                options: TileOptions(minZoom: options.minZoom, maxZoom: options.maxZoom, tileSize: options.tileSize),
                                updating: previous.map { ($0.heat, $0.density) })
     }
 
+    /// The heat layer's colour ramp from the style's `[heatmap]`.
+    static func heatRamp(_ style: Style) throws -> HeatRamp {
+        let heat = style.heatmap
+        let colours = try heat.colors.map { try colour($0, style: style, key: "heatmap.colors") }
+        return HeatRamp(breakpoints: heat.breakpoints, colors: colours, steps: heat.steps, opacity: heat.opacity)
+    }
+
+    /// A style colour. The style reader admits only `#RRGGBB`; this keeps a slip there an error, not a trap.
+    static func colour(_ hex: String, style: Style, key: String) throws -> RGBA8 {
+        guard let c = RGBA8(hex: hex) else {
+            throw InputError(file: style.file, location: "key '\(key)'", "'\(hex)' is not a colour \"#RRGGBB\"")
+        }
+        return c
+    }
+
     /// The renderer of a zone layer and the fill colour of each of its zones (for the tile state).
-    func choroplethRenderer(_ level: ZoneLevel) -> (ChoroplethRenderer, [String]) {
-        let alpha = UInt8((style.fillOpacity * 255).rounded())
-        let outline = RGBA8(hex: style.outline)!
+    func choroplethRenderer(_ level: ZoneLevel) throws -> (ChoroplethRenderer, [String]) {
+        let alpha = UInt8((style.fillOpacity * 255).rounded())   // the style admits 0...1 only
+        let outline = try Self.colour(style.outline, style: style, key: "colors.outline")
+        var fills: [RiskLevel: RGBA8] = [:]
+        for (risk, hex) in style.colors { fills[risk] = try Self.colour(hex, style: style, key: "colors.\(risk.rawValue)") }
         let zones = (stats[level] ?? []).filter { !$0.zone.geometry.isEmpty }
         let features = zones.map { s -> ChoroplethFeature in
-            ChoroplethFeature(geometry: s.zone.geometry, fill: RGBA8(hex: style.colors[s.level]!)!.withAlpha(alpha),
-                              stroke: outline)
+            ChoroplethFeature(geometry: s.zone.geometry, fill: (fills[s.level] ?? outline).withAlpha(alpha), stroke: outline)
         }
         return (ChoroplethRenderer(features: features, options: tileOptions), features.map(\.fill.hexString))
     }

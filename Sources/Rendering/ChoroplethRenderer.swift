@@ -107,7 +107,8 @@ public final class ChoroplethRenderer: Sendable {
         for z in options.minZoom...options.maxZoom {
             let n = 1 << z
             let scale = Double(n), margin = 2.0 / Double(options.tileSize)
-            func clampIndex(_ v: Double) -> Int { min(max(Int(v.rounded(.down)), 0), n - 1) }
+            // Clamped as a Double: a vertex far off the world must not overflow Int().
+            func clampIndex(_ v: Double) -> Int { Int(min(max(v.rounded(.down), 0), Double(n - 1)).nanToZero) }
             let x0 = clampIndex(f.minX * scale - margin), x1 = clampIndex(f.maxX * scale + margin)
             let y0 = clampIndex(f.minY * scale - margin), y1 = clampIndex(f.maxY * scale + margin)
             for x in x0...x1 { for y in y0...y1 { result.append(TileID(z: z, x: x, y: y)) } }

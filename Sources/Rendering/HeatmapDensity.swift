@@ -131,7 +131,8 @@ public final class DensityField: Sendable {
         let heaviest = points.reduce(0) { $1.weight.isFinite ? max($0, $1.weight) : $0 }
         guard heaviest > 0 else { return 1 }
         let peak = 1.05 * 3e6 * heaviest / (Double.pi * h * h) / Double(1 << (2 * shift))
-        let exponent = min(max(Int(log2(4_194_304 / peak).rounded(.down)), -120), 120)
+        // Clamped as a Double first: a peak of 0 or ∞ (a degenerate bandwidth) must not reach Int().
+        let exponent = Int(min(max(log2(4_194_304 / peak).rounded(.down), -120), 120).nanToZero)
         return Float(sign: .plus, exponent: exponent, significand: 1)
     }
 
@@ -222,6 +223,11 @@ public final class DensityField: Sendable {
         }
         return Dictionary(uniqueKeysWithValues: zip(keys, coarse))
     }
+}
+
+extension Double {
+    /// 0 for NaN, else the value: for clamps before an integer conversion (min/max keep a NaN).
+    var nanToZero: Double { isNaN ? 0 : self }
 }
 
 /// One case's quartic kernel on the sample grid: K(r) ∝ (1 − r²/R²)² for r < R.

@@ -65,7 +65,7 @@ public func tile(containing lonLat: Coordinate, zoom: Int) -> TileID {
     let (x, y) = WebMercator.world(lon: lonLat.x, lat: lonLat.y)
     let z2 = pow(2.0, Double(zoom))
     func index(_ v: Double) -> Int {
-        if v <= 0 { return 0 }
+        if !(v > 0) { return 0 }   // NaN included
         if v >= 1 { return Int(z2 - 1) }
         return Int(((v + 1e-14) * z2).rounded(.down))
     }

@@ -117,7 +117,7 @@ outline = "#37474F"
 # means one density everywhere: at every zoom, in every tile, on every day. Every key is optional.
 [heatmap]
 # Quartic (biweight) kernel radius in metres on the ground: a case counts fully at its own spot and
-# fades to nothing at this distance. Must be positive.
+# fades to nothing at this distance: 1 to 100000 metres.
 bandwidth_m = 150.0
 # Densities (weighted cases per km²) where the ramp reaches each colour, strictly increasing. Below
 # the first nothing is drawn; above the last the last colour is used. Calibrated on the demo district

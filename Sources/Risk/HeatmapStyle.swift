@@ -34,8 +34,10 @@ public struct HeatmapStyle: Sendable, Equatable {
         }
         let keys = HeatKeys(table: heat, file: file)
         if let h = try keys.number("bandwidth_m") {
-            guard h > 0, h <= 100_000 else {
-                throw keys.error("bandwidth_m", "must be a positive number of metres (at most 100000), got \(h)")
+            // A bandwidth under a metre is no density map (the kernel would be finer than any tile's
+            // pixel) and, near zero, overflows the density arithmetic; NaN fails both comparisons.
+            guard h >= 1, h <= 100_000 else {
+                throw keys.error("bandwidth_m", "must be a number of metres in 1...100000, got \(h)")
             }
             bandwidthMetres = h
         }
@@ -57,7 +59,11 @@ public struct HeatmapStyle: Sendable, Equatable {
     private func validateRamp(_ keys: HeatKeys) throws {
         guard !breakpoints.isEmpty else { throw keys.error("breakpoints", "must list at least one density") }
         for (i, b) in breakpoints.enumerated() {
-            guard b.isFinite, b > 0 else { throw keys.error("breakpoints", "entry \(i + 1) (\(b)) must be a positive density") }
+            // Bounded so that the renderer's single-precision ramp stays finite (a denormal interval
+            // would make its inverse width infinite).
+            guard (1e-6...1e12).contains(b) else {
+                throw keys.error("breakpoints", "entry \(i + 1) (\(b)) must be a positive density in 0.000001...1e12")
+            }
             if i > 0, b <= breakpoints[i - 1] {
                 throw keys.error("breakpoints", "out of order: \(b) follows \(breakpoints[i - 1]); they must increase")
             }
@@ -102,11 +108,10 @@ private struct HeatKeys {
         guard let v = table[key] else { return nil }
         guard let array = v.array else { throw error(key, "must be a list of colours \"#RRGGBB\"") }
         return try array.enumerated().map { i, item in
-            guard let s = item.string, s.count == 7, s.hasPrefix("#"),
-                  s.dropFirst().allSatisfy(\.isHexDigit) else {
+            guard let s = item.string, let colour = hexColour(s) else {
                 throw error(key, "entry \(i + 1) (\(item.string.map { "\"\($0)\"" } ?? "not text")) is not a colour \"#RRGGBB\"")
             }
-            return s.uppercased()
+            return colour
         }
     }
 }

@@ -105,6 +105,9 @@ public struct Style: Sendable {
             throw InputError(file: file, "cannot read the style file: not UTF-8 text")
         }
         contentHash = fnv1a64Hex(data)
+        if let line = malformedTableHeader(text) {
+            throw InputError(file: file, location: "line \(line)", "not valid TOML: a table header must start with a key")
+        }
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw InputError(file: file, location: "line \(e.source.begin.line)", "not valid TOML: \(e.description)")
@@ -170,10 +173,10 @@ struct StyleKeys {
         return i
     }
     func color(_ key: String) throws -> String {
-        guard let s = try value(key).string, s.count == 7, s.hasPrefix("#"), UInt32(s.dropFirst(), radix: 16) != nil else {
+        guard let s = try value(key).string, let colour = hexColour(s) else {
             throw InputError(file: file, location: "key '\(key)'", "must be a colour \"#RRGGBB\"")
         }
-        return s.uppercased()
+        return colour
     }
     func categories() throws -> [CategoryRule] {
         guard let t = try value("categories").table else {
@@ -202,6 +205,39 @@ struct StyleKeys {
         }
         return t
     }
+}
+
+/// The line of the first table header whose key does not start with a key character or a quote
+/// (`[=x]`, `[.a]`, `[é]`, `[` then a line break), or nil. toml++ (inside TOMLKit) asserts on such a
+/// header — the process aborts — instead of reporting it; found by the style fuzz target. Such a
+/// header is never valid TOML, so refusing it here changes no valid style. (A line of a multi-line
+/// array that starts with a nested array is checked too; no style key holds nested arrays.)
+func malformedTableHeader(_ text: String) -> Int? {
+    for (i, line) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var rest = line.drop { $0 == " " || $0 == "\t" }
+        guard rest.first == "[" else { continue }
+        rest = rest.dropFirst()
+        if rest.first == "[" { rest = rest.dropFirst() }
+        rest = rest.drop { $0 == " " || $0 == "\t" }
+        guard let c = rest.first else { return i + 1 }
+        switch c {
+        case "a"..."z", "A"..."Z", "0"..."9", "_", "-", "\"", "'", "]": continue
+        default: return i + 1
+        }
+    }
+    return nil
+}
+
+/// `s` upper-cased when it is exactly `#` and six ASCII hex digits, else nil. Checked on bytes: a sign
+/// (`#+E7D32`, which `UInt32(_:radix:)` accepts) or full-width digits (`#２E7D32`, hex digits to
+/// `Character.isHexDigit`) are not colours the renderer can read.
+func hexColour(_ s: String) -> String? {
+    let bytes = Array(s.utf8)
+    guard bytes.count == 7, bytes[0] == UInt8(ascii: "#"), bytes.dropFirst().allSatisfy({ b in
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(b)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(b)
+    }) else { return nil }
+    return s.uppercased()
 }
 
 /// FNV-1a, 64 bit: a stable fingerprint of the style file for the report (not for security).

@@ -14,7 +14,7 @@ import Projection
 extension ServerServices {
     public static func standard(db: URL? = nil, style: URL? = nil) -> ServerServices {
         // Zones and the geocoder, built once per folder version (reading and indexing take a while).
-        let boundaries = SnapshotMemo { try BoundaryReader(folder: $0.url, defaultCRS: .wgs84).read() }
+        let boundaries = SnapshotMemo { try BoundaryReader(folder: $0.url, defaultCRS: .wgs84, limits: .unlimited).read() }
         let addresses = SnapshotMemo { root -> AddressLookup in
             let geocode = lastGeocode(root.url)
             let gazetteer = (geocode["gazetteer"] as? String).flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }

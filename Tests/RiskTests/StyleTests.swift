@@ -66,4 +66,42 @@ import Testing
         expectError(good.replacingOccurrences(of: "red = \"#C62828\"", with: "red = \"crimson\""), mentions: ["colors.red", "#RRGGBB"])
         expectError(good + "\n[[oops", mentions: ["not valid TOML"])
     }
+
+    /// Colours that passed the old check (`UInt32(_:radix:)` takes a sign, `isHexDigit` full-width
+    /// digits) and then trapped in the renderer's force-unwrap: exactly `#` + six ASCII hex digits.
+    @Test func coloursAreSixASCIIHexDigits() {
+        let good = StyleFixture.small()
+        for bad in ["#+E7D32", "#-00000", "#２E7D32", "#2E7D3", "#2E7D32F", "2E7D32", "#2E 7D3"] {
+            expectError(good.replacingOccurrences(of: "red = \"#C62828\"", with: "red = \"\(bad)\""),
+                        mentions: ["colors.red", "#RRGGBB"])
+            expectError(good + "\n[heatmap]\ncolors = [\"#2E7D32\", \"\(bad)\", \"#C62828\"]\n",
+                        mentions: ["heatmap.colors", "entry 2"])
+        }
+        #expect(hexColour("#c62828") == "#C62828")
+    }
+
+    /// `bandwidth_m = 1e-300` trapped in the density field (∞ → Int); every value outside 1...100000 m is
+    /// refused with the key named.
+    @Test func heatBandwidthWithinRange() throws {
+        for bad in ["1e-300", "0", "-5", "nan", "inf", "-inf", "1e308", "0.5"] {
+            expectError(StyleFixture.small() + "\n[heatmap]\nbandwidth_m = \(bad)\n", mentions: ["heatmap.bandwidth_m", "1...100000"])
+        }
+        #expect(try StyleFixture.load(StyleFixture.small() + "\n[heatmap]\nbandwidth_m = 1\n").heatmap.bandwidthMetres == 1)
+    }
+
+    @Test func heatBreakpointsWithinRange() {
+        for bad in ["[1e-320, 2e-320, 3e-320]", "[100, 400, 1e300]", "[0, 1, 2]"] {
+            expectError(StyleFixture.small() + "\n[heatmap]\nbreakpoints = \(bad)\n", mentions: ["heatmap.breakpoints"])
+        }
+    }
+
+    /// Found by the style fuzz target: toml++ aborted the process (an assertion) on a table header
+    /// that does not start with a key. Now an error naming the line; valid headers still read.
+    @Test func tableHeaderWithoutAKey() throws {
+        let good = StyleFixture.small()
+        for bad in ["[=epeat]", "[ =x]", "[[=x]]", "[#]", "[.a]", "[é]", "[{]", "[+]", "[\nx]", "[\t=x]", "[\r\nx]"] {
+            expectError(good.replacingOccurrences(of: "[repeat]", with: bad), mentions: ["line 5", "not valid TOML"])
+        }
+        #expect(malformedTableHeader("[ \"quoted\" ]\n[[a-b]]\n[_x.y]\n  [ 'x' ]\na = [\n  [1, 2],\n]") == nil)
+    }
 }
