@@ -4,6 +4,7 @@ import Input
 import Jobs
 import Projection
 import Rendering
+import Store
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,9 @@ struct RunCommand: ParsableCommand {
         Reads the boundaries folder and the cases files, locates every case into its street, community and
         sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/
         posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png,
-        tiles.json, legend.json and index.html. The folder is replaced only when everything is written.
+        tiles.json, legend.json and index.html. The folder is replaced only when everything is written, in one
+        rename, and only when riskmap wrote it (its .riskmap-output marker) or it is empty or absent; a second
+        run on the same --out waits for the first.
 
         With --db the run stores its cases in the case database first and draws the map from every stored
         case of the window (the history of all runs): the daily job then needs only the day's export, and
@@ -74,6 +77,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Render only part K of N of the tiles (1 ≤ K ≤ N), the same part on every machine; every shard writes all documents. Combine the shards with `riskmap merge`.", valueName: "k/n"))
     var shard: String?
 
+    @Flag(help: "Replace --out, the day folder of --keep and the archive files even when riskmap did not write them (a folder without the .riskmap-output marker, a file, a link). Without it such a path stops the run (exit 1) untouched.")
+    var force = false
+
     func validate() throws {
         if let shard, TileShard(parsing: shard) == nil {
             throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, e.g. 2/8 (got '\(shard)')")
@@ -99,9 +105,12 @@ struct RunCommand: ParsableCommand {
         options.casesCRS = try parseCRS(casesCRS, option: "--cases-crs")
         options.boundariesCRS = try parseCRS(boundariesCRS, option: "--boundaries-crs")
         options.db = db.map { URL(fileURLWithPath: $0) }
+        // Someone else's SQLite file is refused before anything opens it (opening would change it).
+        try options.db.map(DatabaseOwnership.check)
         options.mbtiles = mbtiles.map { URL(fileURLWithPath: $0) }
         options.pmtiles = pmtiles.map { URL(fileURLWithPath: $0) }
         options.shard = shard.flatMap(TileShard.init(parsing:)) ?? .whole
+        options.force = force
         let s = try RunJob(options: options).run()
         for w in s.warnings { FileHandle.standardError.write(Data("riskmap: warning: \(w)\n".utf8)) }
         print("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "

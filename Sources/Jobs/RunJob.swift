@@ -29,6 +29,8 @@ public struct RunOptions: Sendable {
     public var pmtiles: URL?
     /// `--shard K/N`: render only this part of the tiles; every document is written in full.
     public var shard: TileShard = .whole
+    /// `--force`: replace `out` (and the archives) even when riskmap did not write them.
+    public var force = false
     public init(boundaries: URL, cases: [URL], out: URL, style: URL) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
@@ -54,11 +56,14 @@ public struct RunJob {
     public func run() throws -> RunSummary {
         var clock = StepClock()
         let style = try Style(url: options.style)
-        // One run per database at a time (see RunLock); held until this function returns.
-        let lock = try options.db.map { try RunLock(database: $0) { message in
-            FileHandle.standardError.write(Data("riskmap: \(message)\n".utf8))
-        } }
-        defer { withExtendedLifetime(lock) {} }
+        let asOf = options.asOf ?? Day.today()
+        // One writer per output folder, then one run per database (see RunLock), always in this order;
+        // both held until this function returns. The output is checked first: a path riskmap may not
+        // replace stops the run before the database is opened.
+        let (outputLock, folder) = try claimOutput(options.out, history: options.keep.map { (day: asOf.description, keep: $0) },
+                                                   archives: (options.mbtiles, options.pmtiles), force: options.force)
+        let lock = try options.db.map { try RunLock(database: $0, waiting: sayWaiting) }
+        defer { withExtendedLifetime((outputLock, lock)) {} }
         // Opened first: a damaged database stops the run before the heavy work.
         let store = try options.db.map { try CaseStore(url: $0, create: true) }
         let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS).read()
@@ -76,7 +81,7 @@ public struct RunJob {
         located.sort { ($0.record.file, $0.record.line) < ($1.record.file, $1.record.line) }
         clock.lap("locate")
 
-        let window = Window(asOf: options.asOf ?? Day.today(), days: options.window ?? style.windowDays)
+        let window = Window(asOf: asOf, days: options.window ?? style.windowDays)
         let areas = zoneAreas(boundaries)
         // With --db the map is drawn from the database's history, this run's cases stored first.
         let relocated = try store.map { try relocateStored(in: $0, locator: locator) } ?? nil
@@ -97,8 +102,6 @@ public struct RunJob {
                                                    areas: areas, previous: previousTiles.usable?.state)
         clock.lap("score")
 
-        let folder = try OutputFolder(destination: options.out,
-                                      history: options.keep.map { (day: window.asOf.description, keep: $0) })
         for level in ZoneLevel.allCases {
             try folder.write(GeoJSONWriter.zones(stats[level]!, style: style), to: level.fileName)
         }
@@ -173,9 +176,10 @@ public struct RunJob {
         return (Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, scored[$0]!) }), found[0]!, drawn[0]!)
     }
 
-    /// The published folder of the previous run: OUT, or what OUT/current names with `--keep`.
+    /// The published folder of the previous run: OUT, or what OUT/current names with `--keep` (followed
+    /// once, when `PreviousTiles` opens it).
     var previousFolder: URL {
-        options.keep == nil ? options.out : options.out.appendingPathComponent("current").resolvingSymlinksInPath()
+        options.keep == nil ? options.out : options.out.appendingPathComponent("current")
     }
 
     /// Everything every tile depends on at once: a difference from the previous run's means a full render.
@@ -299,4 +303,22 @@ struct StepClock {
     var total: Double { Date().timeIntervalSince(start) }
     /// Adds sub-step timings measured elsewhere (they are part of the last lap, not added to the total).
     mutating func record(_ parts: [(String, Double)]) { laps += parts }
+}
+
+/// Checks that `out` (and the archive paths) may be written, takes the output's lock — waiting, and
+/// saying so, while another run writes it — and opens the staging folder, which recovers what a
+/// killed run left. Used by `run` and `merge`.
+func claimOutput(_ out: URL, history: (day: String, keep: Int)?, archives: (mbtiles: URL?, pmtiles: URL?),
+                 force: Bool) throws -> (RunLock, OutputFolder) {
+    try OutputFolder.check(destination: out, history: history, force: force)
+    try ArchiveJob.checkPaths(mbtiles: archives.mbtiles, pmtiles: archives.pmtiles, force: force)
+    try FileManager.default.createDirectory(at: out.standardizedFileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let lock = try RunLock(lockFile: OutputFolder.lockFile(for: out), guarding: "the output folder \(out.path)",
+                           waiting: sayWaiting)
+    return (lock, try OutputFolder(destination: out, history: history, force: force))
+}
+
+/// A lock's message that the run waits for another.
+func sayWaiting(_ message: String) {
+    FileHandle.standardError.write(Data("riskmap: \(message)\n".utf8))
 }
