@@ -57,7 +57,7 @@ import Testing
     func expectSameOutput(_ a: URL, _ b: URL) throws {
         let files = try relativeFiles(a)
         #expect(try relativeFiles(b) == files)
-        #expect(files.filter { $0.hasPrefix("tiles/") }.count > 50)
+        #expect(files.filter { $0.hasPrefix("tiles/") }.count > 20)
         for file in files where file != "report.json" {
             #expect(FileManager.default.contentsEqual(atPath: a.appendingPathComponent(file).path,
                                                       andPath: b.appendingPathComponent(file).path), "\(file)")

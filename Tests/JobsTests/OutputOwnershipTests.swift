@@ -16,12 +16,14 @@ import Testing
     /// A run on `path` fails with exit 1 naming it and saying what to do; nothing there changes.
     func expectRefused(_ d: TinyDistrict, out: URL, watching: URL? = nil, mentions: [String] = [], _ extra: [String] = []) throws {
         let watched = watching ?? out
+        _ = try d.writeCases(TinyDistrict.goodCases)
         let before = try contents(watched)
         let r = try run(d, out: out, extra)
         #expect(r.status == 1, "status \(r.status): \(r.stderr)")
         #expect(r.stderr.contains(out.path) || mentions.contains { r.stderr.contains($0) }, "\(r.stderr)")
         for m in mentions { #expect(r.stderr.contains(m), "should mention \(m): \(r.stderr)") }
-        #expect(try contents(watched) == before)
+        let after = try contents(watched)
+        #expect(after == before, "changed: \(Set(after.keys).symmetricDifference(before.keys).sorted()) \(after.filter { before[$0.key] != $0.value }.keys.sorted())")
         #expect(leftovers(out.deletingLastPathComponent()).isEmpty)
     }
 
@@ -125,6 +127,24 @@ import Testing
         #expect(try run(d, out: out, archives).status == 0)
         let again = try run(d, out: out, day: "2026-11-23", archives)
         #expect(again.status == 0, "\(again.stderr)")
+    }
+
+    /// Someone's SQLite file as --db: refused before SQLite opens it for writing (which would switch it
+    /// to WAL mode, rewriting its header), byte for byte as it was, no -wal or -shm beside it.
+    @Test func aDatabaseThatIsNotRiskmapsIsRefusedUnchanged() throws {
+        let d = try TinyDistrict()
+        let tmp = d.folder.deletingLastPathComponent()
+        let survey = tmp.appendingPathComponent("survey.sqlite")
+        let made = try python(["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('CREATE TABLE answers (q, a)'); "
+                               + "c.execute(\"INSERT INTO answers VALUES (1, 'yes')\"); c.commit()", survey.path])
+        try #require(made.status == 0, "\(made.stderr)")
+        let before = try Data(contentsOf: survey)
+        let r = try run(d, out: tmp.appendingPathComponent("out"), ["--db", survey.path])
+        #expect(r.status == 1 && r.stderr.contains(survey.path) && r.stderr.contains("not riskmap's"), "\(r.status) \(r.stderr)")
+        let stats = try riskmap("stats", "--db", survey.path, "--style", Repo.style.path)
+        #expect(stats.status == 1 && stats.stderr.contains("not riskmap's"), "\(stats.status) \(stats.stderr)")
+        #expect(try Data(contentsOf: survey) == before)
+        for suffix in ["-wal", "-shm"] { #expect(!FileManager.default.fileExists(atPath: survey.path + suffix)) }
     }
 
     @Test func mergeOutIsRiskmapsAlone() throws {
