@@ -37,21 +37,6 @@ import Testing
         try expectSameOutput(out, full)
     }
 
-    @Test func twoRunsStartedTogetherPublishOneRunsOutput() throws {
-        let tmp = try Repo.temporaryFolder()
-        let out = tmp.appendingPathComponent("out"), full = tmp.appendingPathComponent("full")
-        let day1 = Repo.demo.appendingPathComponent("cases.csv")
-        try #require(try runProcess(Repo.binary, arguments(day1, day: "2026-11-21", out: out)).status == 0)
-        let a = try RiskmapProcess(arguments(day1, day: "2026-11-22", out: out))
-        let b = try RiskmapProcess(arguments(IncrementalTests.day2, day: "2026-11-23", out: out))
-        #expect(a.wait().status == 0, "\(a.stderr)")
-        #expect(b.wait().status == 0, "\(b.stderr)")
-        let day = try #require(report(out)?["as_of"] as? String)
-        let cases = day == "2026-11-23" ? IncrementalTests.day2 : day1
-        try #require(try runProcess(Repo.binary, arguments(cases, day: day, out: full)).status == 0)
-        try expectSameOutput(out, full)
-    }
-
     /// Every file of `a` is in `b` with the same bytes and the other way round; report.json but for
     /// the fields that measure time and how the tiles were made.
     func expectSameOutput(_ a: URL, _ b: URL) throws {
