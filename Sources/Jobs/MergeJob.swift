@@ -34,8 +34,10 @@ public struct MergeJob {
         try checkDocuments(roots)
         let day = try report(roots[0])["as_of"] as? String ?? ""
         // As `run`: out checked, one writer at a time (held until the merge returns), leftovers recovered.
+        // No marker: the merged folder holds exactly the files of a single run's map (ShardTests), and
+        // its report.json (written last, with every report's fields) proves it riskmap's and complete.
         let (lock, folder) = try claimOutput(out, history: keep.map { (day: day, keep: $0) }, archives: (mbtiles, pmtiles),
-                                             force: force)
+                                             force: force, marked: false)
         defer { withExtendedLifetime(lock) {} }
         try copyTree(roots[0], into: folder.staging, skipping: ["tiles", "report.json"])
         var counts: [String: Int] = [:]

@@ -309,13 +309,13 @@ struct StepClock {
 /// saying so, while another run writes it — and opens the staging folder, which recovers what a
 /// killed run left. Used by `run` and `merge`.
 func claimOutput(_ out: URL, history: (day: String, keep: Int)?, archives: (mbtiles: URL?, pmtiles: URL?),
-                 force: Bool) throws -> (RunLock, OutputFolder) {
+                 force: Bool, marked: Bool = true) throws -> (RunLock, OutputFolder) {
     try OutputFolder.check(destination: out, history: history, force: force)
     try ArchiveJob.checkPaths(mbtiles: archives.mbtiles, pmtiles: archives.pmtiles, force: force)
     try FileManager.default.createDirectory(at: out.standardizedFileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
     let lock = try RunLock(lockFile: OutputFolder.lockFile(for: out), guarding: "the output folder \(out.path)",
                            waiting: sayWaiting)
-    return (lock, try OutputFolder(destination: out, history: history, force: force))
+    return (lock, try OutputFolder(destination: out, history: history, force: force, marked: marked))
 }
 
 /// A lock's message that the run waits for another.

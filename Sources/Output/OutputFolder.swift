@@ -19,15 +19,19 @@ public final class OutputFolder {
     public let destination: URL
     public let staging: URL
     private let history: (day: String, keep: Int)?
+    /// Whether the `.riskmap-output` marker is written (`merge` leaves it out, see MergeJob).
+    private let marked: Bool
     private var published = false
 
     /// Recovers what a killed run left at `destination`, checks that the run may replace what is there
     /// (see `check`; `force` allows a folder, file or link riskmap did not write) and makes the
     /// staging folder. Call it holding the output's lock.
     /// - Parameter history: the as-of day (`YYYY-MM-DD`) and how many day folders to keep.
-    public init(destination: URL, history: (day: String, keep: Int)? = nil, force: Bool = false) throws {
+    /// - Parameter marked: write the marker; without it the folder is riskmap's by its report.json.
+    public init(destination: URL, history: (day: String, keep: Int)? = nil, force: Bool = false, marked: Bool = true) throws {
         self.destination = destination.standardizedFileURL
         self.history = history
+        self.marked = marked
         try Self.check(destination: self.destination, history: history, force: force)
         if history == nil { Self.recoverPlain(self.destination) } else { Self.recoverHistory(self.destination) }
         try Self.check(destination: self.destination, history: history, force: force)
@@ -76,6 +80,7 @@ public final class OutputFolder {
 
     /// The marker, written and flushed after everything else: a folder with it is complete.
     private func writeMarker() throws {
+        guard marked else { return try Durability.sync(staging.path) }
         let state = try? Data(contentsOf: url(OutputMarker.tileStateFile), options: .alwaysMapped)
         try write(OutputMarker.text(tileState: state.map(OutputMarker.digest)), to: OutputMarker.fileName)
         try Durability.sync(url(OutputMarker.fileName).path)
