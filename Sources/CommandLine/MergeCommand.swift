@@ -27,6 +27,9 @@ struct MergeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("History, as `run --keep`: write OUT/YYYY-MM-DD/ (the shards' as-of day), point OUT/current at it, keep the newest N days.", valueName: "n"))
     var keep: Int?
 
+    @Flag(help: "Replace --out and the archive files even when riskmap did not write them, as `run --force`.")
+    var force = false
+
     @Argument(help: ArgumentHelp("The shards' output folders, one for every K of 1...N. Example: shards/1 shards/2 shards/3.", valueName: "shard-dir"))
     var shards: [String]
 
@@ -37,7 +40,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let r = try MergeJob(shards: shards.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
-                         mbtiles: mbtiles.map { URL(fileURLWithPath: $0) }, pmtiles: pmtiles.map { URL(fileURLWithPath: $0) }, keep: keep).run()
+                         mbtiles: mbtiles.map { URL(fileURLWithPath: $0) }, pmtiles: pmtiles.map { URL(fileURLWithPath: $0) }, keep: keep, force: force).run()
         global.summary("riskmap merge: \(shards.count) shards, \(r.tiles) tiles in \(String(format: "%.1f", r.seconds)) s → \(out)")
     }
 }

@@ -4,13 +4,14 @@ import Input
 import Jobs
 import Projection
 import Rendering
+import Store
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "The daily job: locate every case, score every zone, write tiles, GeoJSON, viewer and report.",
         discussion: """
-        Reads the boundaries folder and the cases files, locates every case into its street, community and sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png, tiles.json, legend.json and index.html. The folder is replaced only when everything is written.
+        Reads the boundaries folder and the cases files, locates every case into its street, community and sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png, tiles.json, legend.json and index.html. The folder is replaced only when everything is written, in one rename, and only when riskmap wrote it (its .riskmap-output marker) or it is empty or absent (--force overrides); a second run on the same --out waits for the first.
 
         Without --style the style built into riskmap is used (the one `riskmap style --print` shows), from whatever folder riskmap runs in; report.json records which style a run used.
 
@@ -80,6 +81,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("max-tiles"), help: ArgumentHelp("Refuse a run whose zone layer would draw more tiles than this (of this shard), counted before drawing.", valueName: "n"))
     var maxTiles = 2_000_000
 
+    @Flag(help: "Replace --out, the day folder of --keep and the archive files even when riskmap did not write them (a folder without the .riskmap-output marker, a file, a link). Without it such a path stops the run (exit 1) untouched.")
+    var force = false
+
     func validate() throws {
         if maxTiles < 1 { throw ValidationError("--max-tiles must be at least 1") }
         if let shard, TileShard(parsing: shard) == nil {
@@ -105,12 +109,15 @@ struct RunCommand: ParsableCommand {
         options.casesCRS = try parseCRS(casesCRS, option: "--cases-crs")
         options.boundariesCRS = try parseCRS(boundariesCRS, option: "--boundaries-crs")
         options.db = db.map { URL(fileURLWithPath: $0) }
+        // Someone else's SQLite file is refused before anything opens it (opening would change it).
+        try options.db.map(DatabaseOwnership.check)
         options.mbtiles = mbtiles.map { URL(fileURLWithPath: $0) }
         options.pmtiles = pmtiles.map { URL(fileURLWithPath: $0) }
         options.shard = shard.flatMap(TileShard.init(parsing:)) ?? .whole
         options.progress = global.progress
         options.maxTiles = maxTiles
         options.boundaryLimits = limits.boundaryLimits
+        options.force = force
         let s = try RunJob(options: options).run()
         for w in s.warnings { global.warn(w) }
         global.summary("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "

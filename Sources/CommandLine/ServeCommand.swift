@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Server
+import Store
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -67,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try db.map { try DatabaseOwnership.check(URL(fileURLWithPath: $0)) }
         let folder = ServedFolder(URL(fileURLWithPath: out))
         try folder.validate()
         if !["127.0.0.1", "localhost", "::1"].contains(host) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Input
 import Jobs
+import Store
 
 extension ZoneLevel: ExpressibleByArgument {}
 extension StatsSort: ExpressibleByArgument {}
@@ -76,6 +77,7 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
+        try db.map { try DatabaseOwnership.check(URL(fileURLWithPath: $0)) }
         var o = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
                              style: style.map { URL(fileURLWithPath: $0) })
         o.level = level; o.parent = parent; o.category = category; o.since = since; o.until = until

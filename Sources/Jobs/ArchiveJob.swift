@@ -58,6 +58,19 @@ struct ArchiveJob {
         return written
     }
 
+    /// Every file the archives will be written to is absent or an archive riskmap wrote (else an error
+    /// naming it, unless `force`): checked before the run does any work.
+    static func checkPaths(mbtiles: URL?, pmtiles: URL?, force: Bool) throws {
+        for name in MapDocuments.layers {
+            if let base = mbtiles {
+                try ArchiveIdentity.checkReplaceable(Self.url(base, layer: name), kind: .mbtiles, option: "--mbtiles", force: force)
+            }
+            if let base = pmtiles {
+                try ArchiveIdentity.checkReplaceable(Self.url(base, layer: name), kind: .pmtiles, option: "--pmtiles", force: force)
+            }
+        }
+    }
+
     /// FILE for the heat layer, FILE with `-LAYER` before its extension for the others.
     static func url(_ base: URL, layer: String) -> URL {
         guard layer != "heat" else { return base }

@@ -15,8 +15,11 @@ public struct MergeJob {
     public var pmtiles: URL?
     /// History as in `run --keep N`: publish OUT/YYYY-MM-DD (the shards' as-of day) and move OUT/current.
     public var keep: Int?
-    public init(shards: [URL], out: URL, mbtiles: URL? = nil, pmtiles: URL? = nil, keep: Int? = nil) {
+    /// Replace `out` (and the archives) even when riskmap did not write them, as `run --force`.
+    public var force: Bool
+    public init(shards: [URL], out: URL, mbtiles: URL? = nil, pmtiles: URL? = nil, keep: Int? = nil, force: Bool = false) {
         self.shards = shards; self.out = out; self.mbtiles = mbtiles; self.pmtiles = pmtiles; self.keep = keep
+        self.force = force
     }
 
     /// Files every shard writes with the same content; a difference means the shards did not run on
@@ -30,7 +33,12 @@ public struct MergeJob {
         try checkShards(roots)
         try checkDocuments(roots)
         let day = try report(roots[0])["as_of"] as? String ?? ""
-        let folder = try OutputFolder(destination: out, history: keep.map { (day: day, keep: $0) })
+        // As `run`: out checked, one writer at a time (held until the merge returns), leftovers recovered.
+        // No marker: the merged folder holds exactly the files of a single run's map (ShardTests), and
+        // its report.json (written last, with every report's fields) proves it riskmap's and complete.
+        let (lock, folder) = try claimOutput(out, history: keep.map { (day: day, keep: $0) }, archives: (mbtiles, pmtiles),
+                                             force: force, marked: false)
+        defer { withExtendedLifetime(lock) {} }
         try copyTree(roots[0], into: folder.staging, skipping: ["tiles", "report.json"])
         var counts: [String: Int] = [:]
         for root in roots {

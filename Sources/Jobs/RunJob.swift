@@ -36,6 +36,8 @@ public struct RunOptions: Sendable {
     public var maxTiles = 2_000_000
     /// Bounds on vertices, point posts and zone extents (`--max-vertices`, `--max-posts`, ...).
     public var boundaryLimits = BoundaryLimits()
+    /// `--force`: replace `out` (and the archives) even when riskmap did not write them.
+    public var force = false
     public init(boundaries: URL, cases: [URL], out: URL, style: URL? = nil) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
@@ -61,11 +63,14 @@ public struct RunJob {
     public func run() throws -> RunSummary {
         var clock = StepClock()
         let style = try Style.load(options.style)
-        // One run per database at a time (see RunLock); held until this function returns.
-        let lock = try options.db.map { try RunLock(database: $0) { message in
-            FileHandle.standardError.write(Data("riskmap: \(message)\n".utf8))
-        } }
-        defer { withExtendedLifetime(lock) {} }
+        let asOf = options.asOf ?? Day.today()
+        // One writer per output folder, then one run per database (see RunLock), always in this order;
+        // both held until this function returns. The output is checked first: a path riskmap may not
+        // replace stops the run before the database is opened.
+        let (outputLock, folder) = try claimOutput(options.out, history: options.keep.map { (day: asOf.description, keep: $0) },
+                                                   archives: (options.mbtiles, options.pmtiles), force: options.force)
+        let lock = try options.db.map { try RunLock(database: $0, waiting: sayWaiting) }
+        defer { withExtendedLifetime((outputLock, lock)) {} }
         // An empty, foreign or damaged database stops the run before the heavy work: its header is read
         // now, its pages checked (quick_check, read-only) while the input is read; the store is opened,
         // and written, only after that.
@@ -101,7 +106,7 @@ public struct RunJob {
         located.sort { ($0.record.file, $0.record.line) < ($1.record.file, $1.record.line) }
         clock.lap("locate")
 
-        let window = Window(asOf: options.asOf ?? Day.today(), days: options.window ?? style.windowDays)
+        let window = Window(asOf: asOf, days: options.window ?? style.windowDays)
         let areas = zoneAreas(boundaries)
         // With --db the map is drawn from the database's history, this run's cases stored first.
         let relocated = try store.map { try relocateStored(in: $0, locator: locator) } ?? nil
@@ -120,8 +125,6 @@ public struct RunJob {
                                                    areas: areas, previous: previousTiles.usable?.state)
         clock.lap("score")
 
-        let folder = try OutputFolder(destination: options.out,
-                                      history: options.keep.map { (day: window.asOf.description, keep: $0) })
         for level in ZoneLevel.allCases {
             try folder.write(GeoJSONWriter.zones(stats[level]!, style: style), to: level.fileName)
         }
@@ -216,9 +219,10 @@ public struct RunJob {
         return (Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, scored[$0]!) }), found[0]!, drawn[0]!)
     }
 
-    /// The published folder of the previous run: OUT, or what OUT/current names with `--keep`.
+    /// The published folder of the previous run: OUT, or what OUT/current names with `--keep` (followed
+    /// once, when `PreviousTiles` opens it).
     var previousFolder: URL {
-        options.keep == nil ? options.out : options.out.appendingPathComponent("current").resolvingSymlinksInPath()
+        options.keep == nil ? options.out : options.out.appendingPathComponent("current")
     }
 
     /// Everything every tile depends on at once: a difference from the previous run's means a full render.
@@ -370,4 +374,22 @@ extension RunJob {
     }
 
     static func count(_ n: Double) -> String { n < 1e15 ? String(Int64(n)) : String(format: "%.3g", n) }
+}
+
+/// Checks that `out` (and the archive paths) may be written, takes the output's lock — waiting, and
+/// saying so, while another run writes it — and opens the staging folder, which recovers what a
+/// killed run left. Used by `run` and `merge`.
+func claimOutput(_ out: URL, history: (day: String, keep: Int)?, archives: (mbtiles: URL?, pmtiles: URL?),
+                 force: Bool, marked: Bool = true) throws -> (RunLock, OutputFolder) {
+    try OutputFolder.check(destination: out, history: history, force: force)
+    try ArchiveJob.checkPaths(mbtiles: archives.mbtiles, pmtiles: archives.pmtiles, force: force)
+    try FileManager.default.createDirectory(at: out.standardizedFileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let lock = try RunLock(lockFile: OutputFolder.lockFile(for: out), guarding: "the output folder \(out.path)",
+                           waiting: sayWaiting)
+    return (lock, try OutputFolder(destination: out, history: history, force: force, marked: marked))
+}
+
+/// A lock's message that the run waits for another.
+func sayWaiting(_ message: String) {
+    FileHandle.standardError.write(Data("riskmap: \(message)\n".utf8))
 }

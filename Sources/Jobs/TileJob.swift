@@ -173,17 +173,41 @@ struct TileJob {
 }
 
 /// The previous run's published folder and its tile state, and whether this run can build on them.
-struct PreviousTiles {
+///
+/// The folder is opened once and then read only through that descriptor (`/proc/self/fd/N`): the
+/// tiles kept are those of the very folder whose state was read, even if its path (`--out`, or what
+/// `current` names) came to name another folder meanwhile. And the state counts only when the
+/// folder's `.riskmap-output` marker records its digest, i.e. it is the state that folder was
+/// published with.
+final class PreviousTiles {
     /// The folder and its state when the state's fingerprint is this run's: only changed tiles are drawn.
-    var usable: (folder: URL, state: TileState)?
+    let usable: (folder: URL, state: TileState)?
     /// "incremental", or "full" with the reason, for report.json.
-    var mode: String
+    let mode: String
+    private let descriptor: Int32
 
     init(folder: URL, fingerprint: String) {
-        let state = TileState.read(folder: folder)
-        usable = state.flatMap { $0.fingerprint == fingerprint ? (folder, $0) : nil }
+        descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let pinned = descriptor >= 0 ? Self.path(of: descriptor, else: folder) : folder
+        let data = descriptor >= 0
+            ? try? Data(contentsOf: pinned.appendingPathComponent(TileState.fileName), options: .alwaysMapped) : nil
+        let state = data.flatMap(TileState.init(data:))
+        let published = data != nil && OutputMarker.read(pinned)?.tileState == data.map(OutputMarker.digest)
+        usable = state.flatMap { $0.fingerprint == fingerprint && published ? (pinned, $0) : nil }
         mode = usable != nil ? "incremental" : state == nil ? "full (no previous tile state)"
+            : !published ? "full (the previous tile state is not the one its folder was published with)"
             : "full (style, boundaries, zooms, tile size or shard changed)"
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// A path that names the folder open at `descriptor` whatever becomes of its own path.
+    private static func path(of descriptor: Int32, else folder: URL) -> URL {
+        #if os(Linux)
+        URL(fileURLWithPath: "/proc/self/fd/\(descriptor)", isDirectory: true)
+        #else
+        folder
+        #endif
     }
 }
 

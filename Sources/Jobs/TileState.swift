@@ -1,4 +1,5 @@
 import Foundation
+import Output
 import Projection
 import Rendering
 
@@ -13,7 +14,7 @@ import Rendering
 /// - `density`: the heat layer's density in fixed point (`FixedDensity`), from which the next run
 ///   makes its own by drawing only the kernels of the points that changed.
 struct TileState: Equatable {
-    static let fileName = ".riskmap-tiles.state"
+    static let fileName = OutputMarker.tileStateFile
     /// Bump when a renderer changes its pixels: old states then force a full render.
     static let version = "riskmap-tiles-2"
 

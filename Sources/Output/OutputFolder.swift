@@ -1,28 +1,45 @@
 import Foundation
 
 /// An output folder that is written aside and published in one step, so that a failed or killed run
-/// leaves the previous output as it was.
+/// leaves the previous output as it was, and that replaces only what riskmap wrote.
 ///
-/// Plain mode: the run writes into a staging folder next to `--out` and swaps it in when complete.
+/// Plain mode: the run writes into a staging folder next to `--out`; when it is complete (every file
+/// flushed to disk, then the `.riskmap-output` marker) it is exchanged with `--out` in one rename
+/// (renameat2 RENAME_EXCHANGE), so that `--out` is a complete output at every instant, and the old
+/// one is removed. Where the file system cannot exchange, the old folder is moved aside first; a kill
+/// between those two renames leaves it aside, and the next run restores it (see `recoverPlain`).
 /// History mode (`--keep N`): the run writes `OUT/YYYY-MM-DD/` for its as-of day (staged inside
-/// OUT), then moves the symlink `OUT/current` to it with an atomic rename and keeps the newest N
-/// day folders. Readers that follow `current` never see a half-written day.
+/// OUT, exchanged with an existing day folder of the same day), then moves the symlink `OUT/current`
+/// to it with an atomic rename and keeps the newest N day folders of riskmap's. Readers that follow
+/// `current` never see a half-written day.
+///
+/// Every run holds the output's lock (`lockFile(for:)`) while it reads the previous output and
+/// publishes the next: one writer per output.
 public final class OutputFolder {
     public let destination: URL
     public let staging: URL
     private let history: (day: String, keep: Int)?
+    /// Whether the `.riskmap-output` marker is written (`merge` leaves it out, see MergeJob).
+    private let marked: Bool
     private var published = false
 
+    /// Recovers what a killed run left at `destination`, checks that the run may replace what is there
+    /// (see `check`; `force` allows a folder, file or link riskmap did not write) and makes the
+    /// staging folder. Call it holding the output's lock.
     /// - Parameter history: the as-of day (`YYYY-MM-DD`) and how many day folders to keep.
-    public init(destination: URL, history: (day: String, keep: Int)? = nil) throws {
+    /// - Parameter marked: write the marker; without it the folder is riskmap's by its report.json.
+    public init(destination: URL, history: (day: String, keep: Int)? = nil, force: Bool = false, marked: Bool = true) throws {
         self.destination = destination.standardizedFileURL
         self.history = history
+        self.marked = marked
+        try Self.check(destination: self.destination, history: history, force: force)
+        if history == nil { Self.recoverPlain(self.destination) } else { Self.recoverHistory(self.destination) }
+        try Self.check(destination: self.destination, history: history, force: force)
         let fm = FileManager.default
         let stagingParent = history == nil ? self.destination.deletingLastPathComponent() : self.destination
         try fm.createDirectory(at: stagingParent, withIntermediateDirectories: true)
-        Self.removeAbandonedStaging(in: stagingParent)
         staging = stagingParent.appendingPathComponent(
-            ".\(history?.day ?? self.destination.lastPathComponent).staging-\(getpid())-\(UUID().uuidString.prefix(8))")
+            Leftover.name(for: history?.day ?? self.destination.lastPathComponent, old: false))
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
     }
 
@@ -47,65 +64,72 @@ public final class OutputFolder {
         history.map { destination.appendingPathComponent($0.day) } ?? destination
     }
 
+    /// Flushes the staging folder to disk, marks it complete and puts it in place; with history, then
+    /// moves `current` and prunes old days.
     public func publish() throws {
+        try Durability.syncTree(staging)
+        try writeMarker()
+        PublishStep.reached("after-build")
         try replace(publishedFolder, with: staging)
-        published = true
         if let history {
-            try pointCurrent(at: history.day)
+            try Self.pointLink(destination.appendingPathComponent("current"), at: history.day)
             pruneDays(keeping: history.keep)
+            PublishStep.reached("after-prune")
         }
     }
 
-    /// Swaps `staging` in for `target`: the old one is moved aside, the new one renamed into place,
-    /// then the old one removed.
+    /// The marker, written and flushed after everything else: a folder with it is complete.
+    private func writeMarker() throws {
+        guard marked else { return try Durability.sync(staging.path) }
+        let state = try? Data(contentsOf: url(OutputMarker.tileStateFile), options: .alwaysMapped)
+        try write(OutputMarker.text(tileState: state.map(OutputMarker.digest)), to: OutputMarker.fileName)
+        try Durability.sync(url(OutputMarker.fileName).path)
+        try Durability.sync(staging.path)
+    }
+
+    /// Puts `staging` in the place of `target`: one rename when nothing is there, else the two names
+    /// exchanged in one step, or (a file system that cannot) the old one moved aside and the new one
+    /// renamed in. The parent folder is flushed, then the replaced folder removed.
     private func replace(_ target: URL, with staging: URL) throws {
-        let fm = FileManager.default
-        let old = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).old-\(getpid())-\(UUID().uuidString.prefix(8))")
-        let hadOld = fm.fileExists(atPath: target.path)
-        if hadOld { try fm.moveItem(at: target, to: old) }
-        do { try fm.moveItem(at: staging, to: target) } catch {
-            if hadOld { try? fm.moveItem(at: old, to: target) }
-            throw error
+        let parent = target.deletingLastPathComponent()
+        var replaced: URL?
+        if PathContent.at(target) == .absent {
+            try Self.move(staging, to: target)
+        } else if try Durability.exchange(staging, target) {
+            replaced = staging
+        } else {
+            let aside = parent.appendingPathComponent(Leftover.name(for: target.lastPathComponent, old: true))
+            try Self.move(target, to: aside)
+            PublishStep.reached("after-aside-rename")
+            do { try Self.move(staging, to: target) } catch {
+                _ = rename(aside.path, target.path)
+                throw error
+            }
+            replaced = aside
         }
-        if hadOld { try? fm.removeItem(at: old) }
+        published = true
+        try Durability.sync(parent.path)
+        PublishStep.reached("after-swap")
+        if let replaced { Self.removeFolder(replaced) }
+        PublishStep.reached("after-cleanup")
     }
 
-    /// `current` → `day`, switched by rename(2), which replaces the old link atomically.
-    private func pointCurrent(at day: String) throws {
-        let link = destination.appendingPathComponent("current")
-        let temporary = destination.appendingPathComponent(".current-\(getpid())-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createSymbolicLink(atPath: temporary.path, withDestinationPath: day)
-        guard rename(temporary.path, link.path) == 0 else {
-            let message = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(link.path): cannot switch the link: \(message)"])
+    private static func move(_ from: URL, to: URL) throws {
+        guard rename(from.path, to.path) == 0 else {
+            throw OutputError(file: to.path, "cannot rename \(from.lastPathComponent) to it: \(String(cString: strerror(errno)))")
         }
     }
 
-    /// Keeps the newest `keep` day folders (by name, which sorts by date) and never the one `current` names.
+    /// Keeps the newest `keep` day folders of riskmap's (by name, which sorts by date) and never the one
+    /// `current` names; a YYYY-MM-DD folder without the marker is not riskmap's and is left alone.
     private func pruneDays(keeping keep: Int) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: destination.path) else { return }
         let current = try? fm.destinationOfSymbolicLink(atPath: destination.appendingPathComponent("current").path)
-        let days = names.filter(Self.isDayName).sorted(by: >)
+        let days = names.filter { Self.isDayName($0) && isCompleteOutput(destination.appendingPathComponent($0)) }
+            .sorted(by: >)
         for day in days.dropFirst(max(keep, 1)) where day != current {
-            try? fm.removeItem(at: destination.appendingPathComponent(day))
-        }
-    }
-
-    /// Staging folders of runs that were killed (their process is gone) are removed; those of a run
-    /// still going are left alone.
-    static func removeAbandonedStaging(in folder: URL) {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
-        for name in names where name.hasPrefix(".") && (name.contains(".staging-") || name.contains(".old-")) {
-            let parts = name.components(separatedBy: "-")
-            guard let marker = parts.firstIndex(where: { $0.hasSuffix(".staging") || $0.hasSuffix(".old") }),
-                  marker + 1 < parts.count, let pid = Int32(parts[marker + 1]) else { continue }
-            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
-                try? fm.removeItem(at: folder.appendingPathComponent(name))
-            }
+            Self.removeFolder(destination.appendingPathComponent(day))
         }
     }
 

@@ -131,7 +131,8 @@ public final class RiskServer: Sendable {
     /// Static files and tiles. A path that could leave the folder is 404 whatever it names.
     func file(_ path: String, root: Snapshot, request: Request) throws -> Response {
         guard let segments = path == "/" ? ["index.html"] : RequestPath.segments(path) else { throw APIError.notFound() }
-        if segments.count == 1 && Self.private_.contains(segments[0]) { throw APIError.notFound() }
+        // At any depth: a day folder's rejects.csv must not be reachable whatever folder is served.
+        if let last = segments.last, Self.private_.contains(last) { throw APIError.notFound() }
         if segments.first == "tiles" { return try tile(segments, root: root, request: request) }
         let cache = segments.first == "lib" ? Self.libCacheControl : Self.fileCacheControl
         guard case .found(let entry) = files.file(segments.joined(separator: "/"), in: root, cacheControl: cache) else {

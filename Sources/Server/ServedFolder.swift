@@ -11,6 +11,8 @@ public final class ServedFolder: @unchecked Sendable {
     public let base: URL
     private let lock = NSLock()
     private var resolved: (id: FileID, path: String)?
+    /// `current` was seen: the base folder is a history root, never to be served itself.
+    private var history = false
 
     public init(_ base: URL) { self.base = base.standardizedFileURL }
 
@@ -31,14 +33,33 @@ public final class ServedFolder: @unchecked Sendable {
 
     /// The folder to answer this request from. One or two `stat` calls; the real path is only
     /// recomputed when the folder's identity changes (a new day folder or a replaced output folder).
+    ///
+    /// A `current` link that names nothing (a run publishing on a file system that cannot exchange two
+    /// folders in one step, or killed while it did) is a 503: the history folder above the days is
+    /// never served in its place — it would answer every day's files, `rejects.csv` included. Nor is
+    /// it once `current` has been seen and is gone.
     public func snapshot() throws(APIError) -> Snapshot {
         let current = base.path + "/current"
-        let target = FileID.of(current).map { (current, $0) } ?? FileID.of(base.path).map { (base.path, $0) }
-        guard let (path, id) = target, id.isDirectory else {
+        var target: (String, FileID)?
+        if isSymlink(current) {
+            guard let id = FileID.of(current), id.isDirectory else {
+                lock.withLock { history = true }
+                throw APIError(.serviceUnavailable, "\(current) names a day folder that is not there (a run is publishing, "
+                               + "or was killed while publishing: the next `riskmap run --keep` repairs it); try again shortly")
+            }
+            target = (current, id)
+        } else {
+            target = FileID.of(current).map { (current, $0) }
+        }
+        if target == nil, lock.withLock({ history }) {
+            throw APIError(.serviceUnavailable, "\(current) is gone: \(base.path) holds daily history and is not served itself")
+        }
+        guard let (path, id) = target ?? FileID.of(base.path).map({ (base.path, $0) }), id.isDirectory else {
             throw APIError(.serviceUnavailable, "output folder \(base.path) does not exist (or is being replaced)")
         }
         lock.lock()
         defer { lock.unlock() }
+        if path == current { history = true }
         if let r = resolved, r.id == id { return Snapshot(path: r.path, id: id) }
         guard let real = realPath(path) else {
             throw APIError(.serviceUnavailable, "output folder \(path) cannot be resolved")
@@ -73,6 +94,12 @@ public struct FileID: Sendable, Hashable {
                       mtime: Int64(st.st_mtim.tv_sec), mtimeNanos: Int64(st.st_mtim.tv_nsec),
                       isDirectory: (st.st_mode & S_IFMT) == S_IFDIR, isRegular: (st.st_mode & S_IFMT) == S_IFREG)
     }
+}
+
+/// Whether `path` itself (not what it names) is a symbolic link.
+func isSymlink(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
 }
 
 /// `realpath(3)`: every symlink followed.
