@@ -116,8 +116,12 @@ struct AddressParser {
     func fullDivision(in text: [Unicode.Scalar], at i: Int, after last: AdminDivision?) -> (AdminDivision, Int)? {
         guard let (ids, n) = AdminDivisions.fullTrie.longest(in: text[i...]) else { return nil }
         if text[i + n - 1] == "市", i + n < text.count, "场民政".unicodeScalars.contains(text[i + n]) { return nil }
-        let below = ids.map { AdminDivisions.all[$0] }.filter { d in
-            last.map { AdminDivisions.isAncestor($0.id, of: d.id) && $0.id != d.id || $0.level < d.level } ?? true
+        // A plain loop: this runs at every unmatched position of every address.
+        var below: [AdminDivision] = []
+        for id in ids {
+            let d = AdminDivisions.all[id]
+            if let last, !(AdminDivisions.isAncestor(last.id, of: id) && last.id != id || last.level < d.level) { continue }
+            below.append(d)
         }
         return pick(below, after: last).map { ($0, n) }
     }
