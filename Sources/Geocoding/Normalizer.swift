@@ -47,8 +47,10 @@ public enum Normalizer {
         @inline(__always) mutating func add(_ s: Unicode.Scalar) {
             let v = s.value
             if (0x4E00...0x9FFF).contains(v) {
+                // `keep` shortened: no space goes next to a Chinese character, which is no digit.
                 let r = CharacterTables.unifiedSimplified[Int(v - 0x4E00)]
-                keep(r == 0 ? s : Unicode.Scalar(r) ?? s)
+                gap = false
+                text.append(r == 0 ? s : Unicode.Scalar(r) ?? s)
             } else if (0x30...0x39).contains(v) || (0x41...0x5A).contains(v) {
                 keep(s)
             } else if (0x61...0x7A).contains(v) {
