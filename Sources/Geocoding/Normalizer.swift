@@ -148,13 +148,8 @@ public enum Normalizer {
         return s.properties.isAlphabetic || s.properties.numericType != nil
     }
 
-    /// `b` continues the word `a` ends (letters after letters, digits after digits). Where letters
-    /// and digits meet, a word may end: CB03 reads as CB 3.
-    @inline(__always) static func continuesWord(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
-        isWord(a) && isWord(b) && isDigit(a) == isDigit(b)
-    }
-
-    /// Letters and digits meet between `a` and `b` (CB|3): a word boundary without a space.
+    /// Letters and digits meet between `a` and `b` (CB|3): a word boundary without a space, so CB03
+    /// reads as CB 3.
     @inline(__always) static func lettersMeetDigits(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
         isDigit(a) != isDigit(b) && isWord(a) && isWord(b)
     }
