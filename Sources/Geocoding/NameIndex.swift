@@ -137,9 +137,33 @@ struct NameIndex: Sendable {
             node = next
             i += 1
             let t = terminal[Int(node)]
-            if t >= 0, i == text.count || !Normalizer.isWord(text[i - 1]) || !Normalizer.isWord(text[i]) { best = (Int(t), i) }
+            if t >= 0, i == text.count || !Normalizer.isWord(text[i - 1]) || !Normalizer.isWord(text[i]),
+               !Self.namesARoad(text, after: i) {
+                best = (Int(t), i)
+            }
         }
         return best
+    }
+
+    /// Words that make the spaced-script name before them part of a road's name: `QUEENS BLVD` is a road
+    /// in any borough, not the borough Queens, as 福田路 is a road and not 福田区.
+    static let thoroughfares: Set<String> = [
+        "ST", "STREET", "AVE", "AV", "AVENUE", "BLVD", "BOULEVARD", "RD", "ROAD", "DR", "DRIVE", "LN", "LANE",
+        "PL", "PLACE", "CT", "COURT", "TER", "TERRACE", "PKWY", "PARKWAY", "HWY", "HIGHWAY", "EXPY",
+        "EXPRESSWAY", "TPKE", "TURNPIKE", "WAY", "CIR", "CIRCLE", "SQ", "BRIDGE", "TUNNEL",
+    ]
+
+    /// Whether the word after the name ending at `end` (past one space) is a thoroughfare word. Only for
+    /// names ending in a letter of a spaced script; Chinese names are read by the parser's own rules.
+    static func namesARoad(_ text: [Unicode.Scalar], after end: Int) -> Bool {
+        guard end > 0, end + 1 < text.count, text[end] == " ", Normalizer.isWord(text[end - 1]),
+              !Normalizer.isDigit(text[end - 1]) else { return false }
+        var word = ""
+        var i = end + 1
+        while i < text.count, Normalizer.isWord(text[i]), word.unicodeScalars.count < 12 {
+            word.unicodeScalars.append(text[i]); i += 1
+        }
+        return thoroughfares.contains(word)
     }
 
     /// The door with this number on a road, else the nearest one (same side of the road first:

@@ -70,6 +70,15 @@ import Testing
         #expect(geocode("zurich nord").zones == ZonePath(street: "BK", community: "B03", post: "P1"))
     }
 
+    /// A zone name followed by a thoroughfare word is part of a road's name (Manhattan Ave runs through
+    /// Brooklyn): the address is placed by the zone it names, not by the road.
+    @Test func aZoneNameInARoadNameIsTheRoad() {
+        #expect(geocode("117 Manhattan Ave, Brooklyn").zones == ZonePath(street: "BK"))
+        #expect(geocode("46 Manhattan Blvd, Brooklyn Community 03").zones == ZonePath(street: "BK", community: "B03"))
+        #expect(geocode("12 Brooklyn Street").rejectReason == .unparseableAddress)
+        #expect(geocode("Manhattan, 5 Main St").zones == ZonePath(street: "MN"))
+    }
+
     /// Whole words only: a longer number, another board, a name inside a longer word.
     @Test func wordBoundaries() {
         #expect(geocode("Brooklyn Community 031").zones.community == nil)
