@@ -110,7 +110,7 @@ import Testing
         let day1 = try run(try d.writeCases(TinyDistrict.goodCases), out: out)
         try #require(day1.status == 0, "\(day1.stderr)")
         let (rows, report) = (try dump(db), try Data(contentsOf: out.appendingPathComponent("report.json")))
-        #expect(rows.contains("A1") && !rows.contains("B7"))
+        #expect(rows.contains("'A1'") && !rows.contains("'B7'"))
 
         let day2 = try d.writeCases(TinyDistrict.goodCases + "\nB7,2026-11-22 11:00,噪声,某路7号,114.03,22.51,wgs84,12345\n",
                                     name: "day2.csv")
@@ -132,6 +132,6 @@ import Testing
         // The same run without the failure stores day 2 and publishes it.
         let again = try run(day2, out: out)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try dump(db).contains("B7"))
+        #expect(try dump(db).contains("'B7'"))
     }
 }
