@@ -109,8 +109,6 @@ struct RunCommand: ParsableCommand {
         options.casesCRS = try parseCRS(casesCRS, option: "--cases-crs")
         options.boundariesCRS = try parseCRS(boundariesCRS, option: "--boundaries-crs")
         options.db = db.map { URL(fileURLWithPath: $0) }
-        // Someone else's SQLite file is refused before anything opens it (opening would change it).
-        try options.db.map(DatabaseOwnership.check)
         options.mbtiles = mbtiles.map { URL(fileURLWithPath: $0) }
         options.pmtiles = pmtiles.map { URL(fileURLWithPath: $0) }
         options.shard = shard.flatMap(TileShard.init(parsing:)) ?? .whole

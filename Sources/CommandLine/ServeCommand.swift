@@ -68,7 +68,6 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try db.map { try DatabaseOwnership.check(URL(fileURLWithPath: $0)) }
         let folder = ServedFolder(URL(fileURLWithPath: out))
         try folder.validate()
         if !["127.0.0.1", "localhost", "::1"].contains(host) {

@@ -77,7 +77,6 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        try db.map { try DatabaseOwnership.check(URL(fileURLWithPath: $0)) }
         var o = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
                              style: style.map { URL(fileURLWithPath: $0) })
         o.level = level; o.parent = parent; o.category = category; o.since = since; o.until = until

@@ -64,6 +64,8 @@ public struct RunJob {
         var clock = StepClock()
         let style = try Style.load(options.style)
         let asOf = options.asOf ?? Day.today()
+        // An empty, foreign (not riskmap's) or non-SQLite --db stops the run before anything is touched.
+        try options.db.map { try CaseStore.checkHeader($0.path) }
         // One writer per output folder, then one run per database (see RunLock), always in this order;
         // both held until this function returns. The output is checked first: a path riskmap may not
         // replace stops the run before the database is opened.
@@ -71,10 +73,8 @@ public struct RunJob {
                                                    archives: (options.mbtiles, options.pmtiles), force: options.force)
         let lock = try options.db.map { try RunLock(database: $0, waiting: sayWaiting) }
         defer { withExtendedLifetime((outputLock, lock)) {} }
-        // An empty, foreign or damaged database stops the run before the heavy work: its header is read
-        // now, its pages checked (quick_check, read-only) while the input is read; the store is opened,
-        // and written, only after that.
-        try options.db.map { try CaseStore.checkHeader($0.path) }
+        // A damaged database stops the run before the heavy work: its pages are checked (quick_check,
+        // read-only) while the input is read; the store is opened, and written, only after that.
         let integrity = options.db.map { url in BackgroundTask { try CaseStore.verifyIntegrity(at: url) } }
         let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS,
                                             limits: options.boundaryLimits).read()
@@ -114,7 +114,7 @@ public struct RunJob {
                                                  window: window, style: style) }
         database?.relocated = relocated
         clock.lap("database")
-        try FailurePoint.reached("after_database")
+        try TestPoint.reached("after_database")
         let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles)
         let previousTiles = PreviousTiles(folder: previousFolder, fingerprint: fingerprint)
         clock.lap("read_tile_state")
@@ -164,7 +164,7 @@ public struct RunJob {
                                 .merging(database.map { ["database": $0.reportField] } ?? [:]) { _, b in b }
                                 .merging(tiles.reportFields) { _, b in b })
         try folder.write(report.json(), to: "report.json")
-        try FailurePoint.reached("publish")
+        try TestPoint.reached("publish")
         try folder.publish()
         try commitAfterPublish(writes)
         return RunSummary(inputRows: input.rowCount, located: located.count, rejected: rejected.count,

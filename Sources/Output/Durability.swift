@@ -79,19 +79,30 @@ private final class LockedFirstError: @unchecked Sendable {
     var first: Error? { lock.withLock { error } }
 }
 
-/// Named points of the publication, for the kill test (Tests/JobsTests/PublishKillTests.swift).
-///
-/// Test-only hooks, read from the environment: `RISKMAP_TEST_KILL_AT=STEP` makes the process SIGKILL
-/// itself when it reaches STEP; `RISKMAP_TEST_PAUSE_AT=STEP` makes it SIGSTOP itself there (a test
-/// resumes it with SIGCONT). Nothing else reads them; unset, a step costs one environment lookup.
-/// Steps: `after-build` (the new folder complete and on disk, nothing renamed), `after-aside-rename`
-/// (two-rename path only: the old folder moved aside), `after-swap` (the new folder in place),
-/// `after-cleanup` (the old one removed); with `--keep` also `before-link` (the new `current` link
-/// made under a temporary name), `after-link` (renamed over `current`) and `after-prune`.
-public enum PublishStep {
-    public static func reached(_ step: String) {
+/// Named points of a run where a test can make it fail, be killed or pause: the proof that a run
+/// stopped at any of them leaves the output and the case database as they were. Test-only hooks, read
+/// from the environment; unset, a point costs one environment lookup.
+/// - `RISKMAP_FAIL_AT=NAME` throws at NAME, `RISKMAP_FAIL_AT=NAME:kill` SIGKILLs the process there
+///   (Tests/JobsTests/DatabaseHonestyTests.swift);
+/// - `RISKMAP_TEST_KILL_AT=NAME` SIGKILLs, `RISKMAP_TEST_PAUSE_AT=NAME` SIGSTOPs it there (a test resumes
+///   it with SIGCONT; Tests/JobsTests/PublishKillTests.swift).
+/// Points: `after_database` (the run's cases stored, uncommitted), `publish` (every file written, nothing
+/// published); the publication's steps `after-build` (the new folder complete and on disk, nothing
+/// renamed), `after-aside-rename` (two-rename path only: the old folder moved aside), `after-swap` (the
+/// new folder in place), `after-cleanup` (the old one removed); with `--keep` also `before-link` (the
+/// new `current` link made under a temporary name), `after-link` (renamed over `current`) and `after-prune`.
+public enum TestPoint {
+    public static func reached(_ name: String) throws {
         let environment = ProcessInfo.processInfo.environment
-        if environment["RISKMAP_TEST_KILL_AT"] == step { kill(getpid(), SIGKILL) }
-        if environment["RISKMAP_TEST_PAUSE_AT"] == step { kill(getpid(), SIGSTOP) }
+        if environment["RISKMAP_TEST_KILL_AT"] == name || environment["RISKMAP_FAIL_AT"] == name + ":kill" {
+            kill(getpid(), SIGKILL)
+        }
+        if environment["RISKMAP_TEST_PAUSE_AT"] == name { kill(getpid(), SIGSTOP) }
+        if environment["RISKMAP_FAIL_AT"] == name { throw InjectedFailure(point: name) }
+    }
+
+    struct InjectedFailure: Error, CustomStringConvertible {
+        var point: String
+        var description: String { "failure injected at '\(point)' (RISKMAP_FAIL_AT)" }
     }
 }

@@ -255,14 +255,14 @@ extension OutputFolder {
         let folder = link.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".current-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createSymbolicLink(atPath: temporary.path, withDestinationPath: target)
-        PublishStep.reached("before-link")
+        try TestPoint.reached("before-link")
         guard rename(temporary.path, link.path) == 0 else {
             let message = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
             throw OutputError(file: link.path, "cannot switch the link: \(message)")
         }
         try Durability.sync(folder.path)
-        PublishStep.reached("after-link")
+        try TestPoint.reached("after-link")
     }
 
     static func warn(_ message: String) {

@@ -69,12 +69,12 @@ public final class OutputFolder {
     public func publish() throws {
         try Durability.syncTree(staging)
         try writeMarker()
-        PublishStep.reached("after-build")
+        try TestPoint.reached("after-build")
         try replace(publishedFolder, with: staging)
         if let history {
             try Self.pointLink(destination.appendingPathComponent("current"), at: history.day)
             pruneDays(keeping: history.keep)
-            PublishStep.reached("after-prune")
+            try TestPoint.reached("after-prune")
         }
     }
 
@@ -100,7 +100,7 @@ public final class OutputFolder {
         } else {
             let aside = parent.appendingPathComponent(Leftover.name(for: target.lastPathComponent, old: true))
             try Self.move(target, to: aside)
-            PublishStep.reached("after-aside-rename")
+            try TestPoint.reached("after-aside-rename")
             do { try Self.move(staging, to: target) } catch {
                 _ = rename(aside.path, target.path)
                 throw error
@@ -109,9 +109,9 @@ public final class OutputFolder {
         }
         published = true
         try Durability.sync(parent.path)
-        PublishStep.reached("after-swap")
+        try TestPoint.reached("after-swap")
         if let replaced { Self.removeFolder(replaced) }
-        PublishStep.reached("after-cleanup")
+        try TestPoint.reached("after-cleanup")
     }
 
     private static func move(_ from: URL, to: URL) throws {

@@ -43,7 +43,6 @@ public final class CaseStore: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try CaseStore.checkOwnership(pool, path: path)
             try CaseStore.migrator.migrate(pool)
         } catch let error as DatabaseError {
             throw CaseStore.describe(error, path: path)
@@ -66,6 +65,13 @@ public final class CaseStore: Sendable {
         if head.isEmpty { throw InputError(file: path, "an empty file (0 bytes), not a case database; \(leaveIt)") }
         if head != Data("SQLite format 3\0".utf8) {
             throw InputError(file: path, "not a SQLite database (the file does not start with SQLite's header); \(leaveIt)")
+        }
+        // Someone else's SQLite file is recognised here, read-only, before anything opens it: opening it
+        // for real switches it to WAL mode, which writes its header. Unreadable tables are a damaged
+        // file, for `quickCheck` to report.
+        if let tables = tableNames(path), !tables.isEmpty, !tables.contains("grdb_migrations") {
+            throw InputError(file: path, "a SQLite database, but not riskmap's (tables: \(tables.prefix(5).joined(separator: ", "))); "
+                             + "it was left untouched: give another --db path")
         }
     }
 
@@ -121,14 +127,6 @@ public final class CaseStore: Sendable {
     }
 
     /// A SQLite file with tables of its own but none of ours belongs to someone else: refuse it.
-    static func checkOwnership(_ pool: DatabasePool, path: String) throws {
-        let tables = try pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
-        if !tables.isEmpty && !tables.contains("grdb_migrations") {
-            throw InputError(file: path, "a SQLite database, but not riskmap's (tables: \(tables.prefix(5).joined(separator: ", "))); "
-                             + "it was left untouched")
-        }
-    }
-
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
