@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 // riskmap: environmental complaint cases → zone risk maps (tiles, GeoJSON, report).
-// Layers, lowest first: C bridges → Geometry → Projection → Input → Risk → Rendering → Output → Jobs → riskmap (CLI).
+// Layers, lowest first (docs/architecture.md draws them; docs/layers.txt lists what each may import and
+// scripts/check_layers.py checks it): Support → Geometry (CGEOS) → Projection (CPROJ) → Model → Input →
+// Geocoding, Risk, Rendering (CPNG) → Output, Store → Location, Tiles, Stats, Publishing → Pipeline →
+// Server, riskmap (CLI).
 import PackageDescription
 
 let package = Package(
@@ -24,49 +27,69 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16",
                        providers: [.apt(["libpng-dev"])]),
 
+        // Small building blocks of every layer: parallel loops (the one concurrency helper), progress bars, a byte reader.
+        .target(name: "Support", path: "Sources/Support"),
         // Plain geometry value types and the GEOS bridge.
-        .target(name: "Geometry", dependencies: ["CGEOS"], path: "Sources/Geometry"),
+        .target(name: "Geometry", dependencies: ["CGEOS", "Support"], path: "Sources/Geometry"),
         // Coordinate systems: PROJ, GCJ-02/BD-09, Web Mercator.
         .target(name: "Projection", dependencies: ["Geometry", "CPROJ"], path: "Sources/Projection"),
-        // Domain model and readers: boundaries (GeoJSON), cases (CSV).
-        .target(name: "Input", dependencies: ["Geometry", "Projection"], path: "Sources/Input"),
+        // The domain model every layer shares: zones, levels, days, cases, zone references, rejects.
+        .target(name: "Model", dependencies: ["Geometry", "Projection"], path: "Sources/Model"),
+        // Readers of foreign input: boundaries (GeoJSON), cases (CSV).
+        .target(name: "Input", dependencies: ["Model", "Geometry", "Projection", "Support"], path: "Sources/Input"),
         // The offline address geocoder: normalisation, parsing, matching against zone names and the gazetteer.
-        .target(name: "Geocoding", dependencies: ["Input"], path: "Sources/Geocoding"),
+        .target(name: "Geocoding", dependencies: ["Model", "Input", "Geometry", "Projection", "Support"], path: "Sources/Geocoding"),
         // Styles (TOML) and zone scoring.
-        .target(name: "Risk", dependencies: ["Input", .product(name: "TOMLKit", package: "TOMLKit")],
+        .target(name: "Risk", dependencies: ["Model", "Geometry", "Support", .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Sources/Risk"),
         // Tile math, rasterising, PNG encoding.
-        .target(name: "Rendering", dependencies: ["Geometry", "Projection", "CPNG"], path: "Sources/Rendering"),
-        // GeoJSON, CSV and JSON writers; atomic publication of the output folder.
-        .target(name: "Output", dependencies: ["Input", "Risk", "Rendering", .product(name: "GRDB", package: "GRDB.swift")],
-                path: "Sources/Output"),
+        .target(name: "Rendering", dependencies: ["Model", "Geometry", "Projection", "Support", "CPNG"], path: "Sources/Rendering"),
+        // The documents of an output folder (GeoJSON, CSV, report, TileJSON, legend, viewer) and its
+        // atomic publication, one writer at a time.
+        .target(name: "Output", dependencies: ["Model", "Geometry", "Support", "Input", "Risk", "Rendering"], path: "Sources/Output"),
         // State kept across daily runs: every case seen, in SQLite (GRDB).
-        .target(name: "Store", dependencies: ["Input", "Risk", .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "Store", dependencies: ["Model", "Geometry", "Support", "Risk", .product(name: "GRDB", package: "GRDB.swift"),
                                              .product(name: "GRDBSQLite", package: "GRDB.swift")],
                 path: "Sources/Store"),
-        // The jobs behind the commands (run, check, locate, stats), callable from tests.
-        .target(name: "Jobs", dependencies: ["Input", "Geocoding", "Risk", "Rendering", "Output", "Store"],
-                path: "Sources/Jobs"),
+        // Placing cases and points into zones: the zone index, coordinates, the geocoder, its cache.
+        .target(name: "Location", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Store"],
+                path: "Sources/Location"),
+        // The tile layers of a run, drawn in full or only where something changed (tile state).
+        .target(name: "Tiles", dependencies: ["Model", "Geometry", "Projection", "Support", "Risk", "Rendering", "Output"],
+                path: "Sources/Tiles"),
+        // `riskmap stats` and the server's statistics: one query type, from the database or a folder.
+        .target(name: "Stats", dependencies: ["Model", "Geometry", "Support", "Input", "Risk", "Store", "Output"], path: "Sources/Stats"),
+        // Archives (MBTiles, PMTiles) and the merge of shards.
+        .target(name: "Publishing", dependencies: ["Model", "Geometry", "Support", "Rendering", "Output", "Tiles",
+                                                  .product(name: "GRDB", package: "GRDB.swift")],
+                path: "Sources/Publishing"),
+        // The jobs behind `run` (a pipeline of typed stages) and `check`, composing the layers below.
+        .target(name: "Pipeline", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Risk",
+                                                "Rendering", "Output", "Store", "Location", "Tiles", "Stats", "Publishing"],
+                path: "Sources/Pipeline"),
         // `riskmap serve`: the output folder and its APIs over HTTP (Hummingbird).
-        .target(name: "Server", dependencies: ["Jobs", "Geocoding", .product(name: "Hummingbird", package: "hummingbird")],
+        .target(name: "Server", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Output",
+                                              "Location", "Stats", .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Sources/Server"),
         // The command line.
         .executableTarget(name: "riskmap",
-                          dependencies: ["Jobs", "Server", "Rendering", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Risk", "Rendering",
+                                         "Output", "Store", "Location", "Tiles", "Stats", "Publishing", "Pipeline", "Server",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/CommandLine"),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"], path: "Tests/GeometryTests"),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection"], path: "Tests/ProjectionTests"),
-        .testTarget(name: "InputTests", dependencies: ["Input"], path: "Tests/InputTests"),
-        .testTarget(name: "GeocodingTests", dependencies: ["Geocoding"], path: "Tests/GeocodingTests"),
-        .testTarget(name: "RiskTests", dependencies: ["Risk"], path: "Tests/RiskTests"),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], path: "Tests/StoreTests"),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering"], path: "Tests/RenderingTests"),
+        .testTarget(name: "InputTests", dependencies: ["Model", "Input"], path: "Tests/InputTests"),
+        .testTarget(name: "GeocodingTests", dependencies: ["Model", "Geocoding"], path: "Tests/GeocodingTests"),
+        .testTarget(name: "RiskTests", dependencies: ["Model", "Risk"], path: "Tests/RiskTests"),
+        .testTarget(name: "StoreTests", dependencies: ["Model", "Store"], path: "Tests/StoreTests"),
+        .testTarget(name: "RenderingTests", dependencies: ["Model", "Rendering"], path: "Tests/RenderingTests"),
         // Paths and child processes for the tests that run the real binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport"], path: "Tests/JobsTests"),
+        .testTarget(name: "JobsTests", dependencies: ["Model", "Support", "Input", "Geocoding", "Risk", "Rendering", "Output", "Store", "Location", "Tiles", "Stats", "Publishing", "Pipeline", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "ServerTests",
-                    dependencies: ["Server", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    dependencies: ["Model", "Server", "Output", "Stats", "Location", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/ServerTests"),
     ]
 )
@@ -75,6 +98,6 @@ let package = Package(
 // -sanitize=fuzzer, so that the ordinary `swift build` and `swift test` never see it.
 if Context.environment["RISKMAP_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
-        name: "riskmap-fuzz", dependencies: ["Input", "Geocoding", "Risk", "Jobs", "Server"], path: "Fuzz/Sources/riskmap-fuzz",
+        name: "riskmap-fuzz", dependencies: ["Model", "Input", "Geocoding", "Risk", "Location", "Pipeline", "Server"], path: "Fuzz/Sources/riskmap-fuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Support
 import Input
+import Model
 import Projection
 
 extension CRS: ExpressibleByArgument {

@@ -1,9 +1,15 @@
 import ArgumentParser
 import Foundation
+import Support
 import Geocoding
 import Geometry
 import Input
-import Jobs
+import Location
+import Pipeline
+import Publishing
+import Stats
+import Tiles
+import Model
 import Projection
 
 struct BenchCommand: ParsableCommand {

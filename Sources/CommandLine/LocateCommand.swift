@@ -1,9 +1,14 @@
 import ArgumentParser
 import Foundation
+import Support
 import Geocoding
 import Geometry
 import Input
-import Jobs
+import Location
+import Pipeline
+import Publishing
+import Stats
+import Tiles
 import Projection
 
 struct LocateCommand: ParsableCommand {

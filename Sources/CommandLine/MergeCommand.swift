@@ -1,6 +1,11 @@
 import ArgumentParser
 import Foundation
-import Jobs
+import Support
+import Location
+import Pipeline
+import Publishing
+import Stats
+import Tiles
 
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,13 @@
 import ArgumentParser
 import Foundation
+import Support
 import Input
-import Jobs
+import Location
+import Pipeline
+import Publishing
+import Stats
+import Tiles
+import Model
 import Output
 
 @main

@@ -1,7 +1,13 @@
 import ArgumentParser
 import Foundation
+import Support
 import Input
-import Jobs
+import Location
+import Pipeline
+import Publishing
+import Stats
+import Tiles
+import Model
 import Projection
 import Rendering
 import Store
@@ -127,9 +133,7 @@ struct RunCommand: ParsableCommand {
 /// it knows an EPSG code.
 func parseCRS(_ text: String, option: String) throws -> CRS {
     do {
-        let crs = try CRS(parsing: text)
-        if case .epsg = crs { _ = try CoordinateTransformer(from: crs) }
-        return crs
+        return try CRS(checking: text)
     } catch {
         throw InputError(file: option, "\(error)")
     }

@@ -1,7 +1,13 @@
 import ArgumentParser
 import Foundation
+import Support
 import Input
-import Jobs
+import Location
+import Pipeline
+import Publishing
+import Stats
+import Tiles
+import Model
 import Store
 
 extension ZoneLevel: ExpressibleByArgument {}
@@ -77,11 +83,12 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        var o = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
-                             style: style.map { URL(fileURLWithPath: $0) })
-        o.level = level; o.parent = parent; o.category = category; o.since = since; o.until = until
-        o.asOf = asOf; o.window = window; o.sort = sort; o.top = top; o.format = format
-        o.explain = explain; o.hotspots = hotspots
-        print(try StatsJob(options: o).run(), terminator: "")
+        var q = StatsQuery(level: level, format: format)
+        q.parent = parent; q.category = category; q.since = since; q.until = until
+        q.asOf = asOf; q.window = window; q.sort = sort; q.top = top
+        q.explain = explain; q.hotspots = hotspots
+        let options = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
+                                   style: style.map { URL(fileURLWithPath: $0) }, query: q)
+        print(try StatsJob(options: options).run(), terminator: "")
     }
 }

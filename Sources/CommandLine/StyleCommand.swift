@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Support
 import Input
+import Model
 import Risk
 
 struct StyleCommand: ParsableCommand {

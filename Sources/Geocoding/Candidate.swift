@@ -1,5 +1,6 @@
 import Geometry
 import Input
+import Model
 
 /// How a name in the address was matched.
 public enum MatchKind: String, Sendable, Codable, CaseIterable {
@@ -21,7 +22,7 @@ public struct Candidate: Sendable, Hashable {
     public var kind: PlaceKind
     public var match: MatchKind
     public var point: Coordinate?
-    public var zones: ZonePath
+    public var zones: ZoneRef
     public var score: Double
     /// Characters edited for a fuzzy match.
     public var edits = 0
@@ -38,7 +39,7 @@ public struct GeocodeResult: Sendable {
     public var rejectReason: RejectReason?
     public var detail = ""
     public var point: Coordinate?
-    public var zones = ZonePath()
+    public var zones = ZoneRef()
     /// `address` with a gazetteer point, `name` with zone names only; nil when rejected.
     public var method: LocationMethod?
     public var confidence = 0.0

@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import Input
+import Model
 import Projection
 
 /// What a named place is. Zone kinds come from the boundary files, the others from `gazetteer.csv`.

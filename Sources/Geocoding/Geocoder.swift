@@ -1,6 +1,8 @@
+import Support
 import Foundation
 import Geometry
 import Input
+import Model
 
 /// The offline address geocoder: normalises an address, parses it, and matches it against the zone
 /// names and aliases of every level and the gazetteer's roads, doors, estates, buildings and POIs.
@@ -18,19 +20,19 @@ public struct Geocoder: Sendable {
     /// - Parameter zonesOf: the zones each gazetteer point falls in (point-in-polygon, done by the
     ///   caller, which owns the zone geometry); an empty path for a point outside every zone.
     public init(streets: [Zone], communities: [Zone], posts: [Zone], gazetteer: [GazetteerEntry],
-                home: HomeArea = HomeArea(), zonesOf: ([Coordinate]) throws -> [ZonePath]) rethrows {
+                home: HomeArea = HomeArea(), zonesOf: ([Coordinate]) throws -> [ZoneRef]) rethrows {
         var index = NameIndex()
         let streetOf = Dictionary(communities.map { ($0.id, $0.parent) }, uniquingKeysWith: { a, _ in a })
         for z in streets {
-            index.addPlace(Place(name: z.name, kind: .street, zones: ZonePath(street: z.id)), names: Self.names(z))
+            index.addPlace(Place(name: z.name, kind: .street, zones: ZoneRef(street: z.id)), names: Self.names(z))
         }
         for z in communities {
-            index.addPlace(Place(name: z.name, kind: .community, zones: ZonePath(street: z.parent, community: z.id)),
+            index.addPlace(Place(name: z.name, kind: .community, zones: ZoneRef(street: z.parent, community: z.id)),
                            names: Self.names(z))
         }
         for z in posts {
             let street = z.parent.flatMap { streetOf[$0] ?? nil }
-            index.addPlace(Place(name: z.name, kind: .post, zones: ZonePath(street: street, community: z.parent, post: z.id)),
+            index.addPlace(Place(name: z.name, kind: .post, zones: ZoneRef(street: street, community: z.parent, post: z.id)),
                            names: Self.names(z))
         }
         let zones = try zonesOf(gazetteer.map(\.point))
@@ -145,16 +147,8 @@ extension Geocoder {
 
     /// Geocodes many addresses on all cores, results in input order.
     public func geocodeAll(_ addresses: [String]) -> [GeocodeResult] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, addresses.count / 256))
-        let results = UnsafeMutableBufferPointer<GeocodeResult?>.allocate(capacity: addresses.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
-        let chunk = (addresses.count + workers - 1) / max(1, workers)
-        nonisolated(unsafe) let out = results
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for i in (w * chunk)..<min(addresses.count, (w + 1) * chunk) { out[i] = geocode(addresses[i]) }
-        }
-        return results.map { $0! }
+        let parts = chunks(of: addresses.count, parts: max(1, min(ProcessInfo.processInfo.activeProcessorCount, addresses.count / 256)))
+        return parallelMap(parts.count) { w in parts[w].map { geocode(addresses[$0]) } }.flatMap { $0 }
     }
 
     /// This geocoder with its home district inferred from the addresses, unless it already has one.

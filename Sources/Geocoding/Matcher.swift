@@ -1,5 +1,6 @@
 import Geometry
 import Input
+import Model
 
 /// Decides what an address means from its parsed parts. The rules, in order:
 /// - a division that is neither on the map nor above it (罗湖区 on a map of 福田区, 龙岗区 on a map of
@@ -97,7 +98,7 @@ struct Matcher {
         let road = index.roads[Int(e.road)]
         let paths = road.doors.map { index.places[Int($0.place)].zones }
         return Candidate(name: road.name, kind: .road, match: match, point: nil,
-                         zones: paths.dropFirst().reduce(paths.first ?? ZonePath()) { $0.common(with: $1) },
+                         zones: paths.dropFirst().reduce(paths.first ?? ZoneRef()) { $0.common(with: $1) },
                          score: Scores.road - Double(edits) * 0.1, edits: edits)
     }
 
@@ -117,10 +118,10 @@ struct Matcher {
         return Named(paths: unique(fitting.filter { depthOf($0.zones) == depth }))
     }
 
-    func depthOf(_ z: ZonePath) -> Int { z.post != nil ? 3 : z.community != nil ? 2 : z.street != nil ? 1 : 0 }
+    func depthOf(_ z: ZoneRef) -> Int { z.post != nil ? 3 : z.community != nil ? 2 : z.street != nil ? 1 : 0 }
 
     func unique(_ list: [Candidate]) -> [Candidate] {
-        var seen = Set<ZonePath>()
+        var seen = Set<ZoneRef>()
         return list.sorted { $0.score > $1.score }.filter { seen.insert($0.zones).inserted }
     }
 
@@ -169,7 +170,7 @@ struct Matcher {
     }
 
     /// Several candidates: located as far as they agree, else ambiguous with them listed.
-    func agree(_ candidates: [Candidate], common: ZonePath, into r: inout GeocodeResult) {
+    func agree(_ candidates: [Candidate], common: ZoneRef, into r: inout GeocodeResult) {
         let list = candidates.sorted { $0.score > $1.score }
         if common.isEmpty {
             r.rejectReason = .ambiguous
@@ -182,7 +183,7 @@ struct Matcher {
         r.runnersUp = Array(list.prefix(4))
     }
 
-    func located(_ c: Candidate, point: Coordinate?, zones: ZonePath, method: LocationMethod, confidence: Double,
+    func located(_ c: Candidate, point: Coordinate?, zones: ZoneRef, method: LocationMethod, confidence: Double,
                  into r: inout GeocodeResult) {
         r.best = c
         r.point = point
@@ -208,7 +209,7 @@ enum Scores {
         let base: Double = kind == .post ? 0.7 : kind == .community ? 0.6 : 0.4
         return alias ? base - 0.05 : base
     }
-    static func zones(_ z: ZonePath) -> Double {
+    static func zones(_ z: ZoneRef) -> Double {
         z.post != nil ? 0.7 : z.community != nil ? 0.6 : z.street != nil ? 0.4 : 0
     }
 }

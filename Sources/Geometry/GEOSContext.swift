@@ -15,11 +15,11 @@ private final class MessageBox {
 
 /// One GEOS context. GEOS's reentrant API wants one context per thread, used by one thread at a time:
 /// make one inside each worker, and let only plain values (`MultiPolygon`, numbers) cross threads.
-public final class GEOSContext {
+final class GEOSContext {
     let handle: OpaquePointer
     private let messages: Unmanaged<MessageBox>
 
-    public init() {
+    init() {
         handle = GEOS_init_r()
         messages = Unmanaged.passRetained(MessageBox())
         GEOSContext_setErrorMessageHandler_r(handle, { message, userData in
@@ -47,7 +47,7 @@ public final class GEOSContext {
 }
 
 /// A geometry owned by GEOS, freed with its context's destroy call.
-public final class GEOSGeometry {
+final class GEOSGeometry {
     let pointer: OpaquePointer
     let context: GEOSContext
     init(_ pointer: OpaquePointer, context: GEOSContext) {
@@ -57,10 +57,10 @@ public final class GEOSGeometry {
     deinit { GEOSGeom_destroy_r(context.handle, pointer) }
 
     var typeID: Int32 { GEOSGeomTypeId_r(context.handle, pointer) }
-    public var isEmpty: Bool { GEOSisEmpty_r(context.handle, pointer) == 1 }
+    var isEmpty: Bool { GEOSisEmpty_r(context.handle, pointer) == 1 }
 
     /// Planar area in squared coordinate units.
-    public func area() throws -> Double {
+    func area() throws -> Double {
         var a = 0.0
         guard GEOSArea_r(context.handle, pointer, &a) == 1 else { throw context.error("area") }
         return a

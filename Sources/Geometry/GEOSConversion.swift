@@ -3,7 +3,7 @@ import CGEOS
 // Conversions between the plain value types and GEOS geometries.
 extension GEOSContext {
     /// A GEOS (multi)polygon from a value. Rings are closed if their last coordinate isn't the first.
-    public func geometry(_ multiPolygon: MultiPolygon) throws -> GEOSGeometry {
+    func geometry(_ multiPolygon: MultiPolygon) throws -> GEOSGeometry {
         var parts: [OpaquePointer?] = []
         for polygon in multiPolygon.polygons { parts.append(try makePolygon(polygon)) }
         let collection = parts.withUnsafeMutableBufferPointer { buf in
@@ -12,15 +12,15 @@ extension GEOSContext {
         return try own(collection, "create multipolygon")
     }
 
-    public func geometry(_ polygon: Polygon) throws -> GEOSGeometry {
+    func geometry(_ polygon: Polygon) throws -> GEOSGeometry {
         try own(makePolygon(polygon), "create polygon")
     }
 
-    public func point(_ c: Coordinate) throws -> GEOSGeometry {
+    func point(_ c: Coordinate) throws -> GEOSGeometry {
         try own(GEOSGeom_createPointFromXY_r(handle, c.x, c.y), "create point")
     }
 
-    public func multiPoint(_ cs: [Coordinate]) throws -> GEOSGeometry {
+    func multiPoint(_ cs: [Coordinate]) throws -> GEOSGeometry {
         var parts: [OpaquePointer?] = cs.map { GEOSGeom_createPointFromXY_r(handle, $0.x, $0.y) }
         let g = parts.withUnsafeMutableBufferPointer { buf in
             GEOSGeom_createCollection_r(handle, Int32(GEOS_MULTIPOINT.rawValue), buf.baseAddress, UInt32(buf.count))
@@ -29,7 +29,7 @@ extension GEOSContext {
     }
 
     /// A rectangle polygon.
-    public func rectangle(_ box: BoundingBox) throws -> GEOSGeometry {
+    func rectangle(_ box: BoundingBox) throws -> GEOSGeometry {
         try own(GEOSGeom_createRectangle_r(handle, box.minX, box.minY, box.maxX, box.maxY), "create rectangle")
     }
 
@@ -63,14 +63,14 @@ extension GEOSContext {
 
 extension GEOSGeometry {
     /// The polygonal part of this geometry as a value (points and lines in a collection are dropped).
-    public func polygons() -> MultiPolygon {
+    func polygons() -> MultiPolygon {
         var out: [Polygon] = []
         collectPolygons(pointer, into: &out)
         return MultiPolygon(out)
     }
 
     /// The points of this geometry (Point, MultiPoint, or points within a collection).
-    public func points() -> [Coordinate] {
+    func points() -> [Coordinate] {
         var out: [Coordinate] = []
         collectPoints(pointer, into: &out)
         return out

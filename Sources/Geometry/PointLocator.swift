@@ -1,6 +1,5 @@
-import Foundation
 import CGEOS
-import Dispatch
+import Foundation
 
 /// Finds, for each point, the one polygon of a set that holds it.
 ///
@@ -67,37 +66,12 @@ public final class PointLocator {
         return nil
     }
 
-    /// Locates every point on all cores, one locator per worker. Result `[i]` is the polygon index or nil.
+    /// Locates every point on all cores (a `PolygonIndex` made for this one batch: keep an index to
+    /// locate many batches in the same polygons).
     public static func locateAll(_ points: [Coordinate], in polygons: [MultiPolygon],
                                  workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [Int?] {
-        var result = [Int?](repeating: nil, count: points.count)
-        let workerCount = max(1, min(workers, points.count / 2_000 + 1))
-        let chunk = (points.count + workerCount - 1) / max(workerCount, 1)
-        let failure = FailureBox()
-        // Small batches (a `locate --at`) are not worth a grid.
-        let grid = points.count >= 10_000 ? try PointLocator(polygons).makeGrid(polygons) : nil
-        result.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: workerCount) { w in
-                do {
-                    let locator = try PointLocator(polygons)
-                    let end = min(points.count, (w + 1) * chunk)
-                    guard w * chunk < end else { return }
-                    for i in (w * chunk)..<end { out[i] = locator.locate(points[i], grid: grid) }
-                } catch { failure.set(error) }
-            }
-        }
-        if let e = failure.error { throw e }
-        return result
+        try PolygonIndex(polygons).locateAll(points, workers: workers)
     }
 }
 
 private final class HitBox { var items: [Int] = [] }
-
-/// The first error of a parallel loop.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: Error?
-    func set(_ e: Error) { lock.lock(); if first == nil { first = e }; lock.unlock() }
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return first }
-}

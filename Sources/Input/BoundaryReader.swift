@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import Model
 import Projection
 
 /// The zones of a boundaries folder, WGS84, each level sorted by id.
@@ -200,10 +201,8 @@ public struct BoundaryReader {
     /// polygon stops the run.
     private func repair(_ geometry: MultiPolygon, feature: GeoJSONFeature, file: String,
                         warnings: inout [String]) throws -> MultiPolygon {
-        let geos = GEOSContext()
-        let g = try geos.geometry(geometry)
-        guard let reason = g.invalidityReason() else { return geometry }
-        let fixed = try g.makeValid().polygons()
+        guard let reason = try geometry.invalidityReason() else { return geometry }
+        let fixed = try geometry.madeValid()
         if fixed.isEmpty {
             throw InputError(file: file, location: feature.label,
                              "invalid polygon (\(reason)) that MakeValid cannot repair into a polygon")
@@ -214,13 +213,11 @@ public struct BoundaryReader {
 
     /// A child should lie mostly inside its parent; less than half inside is a warning.
     private func checkNesting(_ children: [Zone], in parents: [Zone], warnings: inout [String]) throws {
-        let geos = GEOSContext()
         let parentByID = Dictionary(uniqueKeysWithValues: parents.map { ($0.id, $0) })
         for child in children where !child.geometry.isEmpty {
             guard let parentID = child.parent, let parent = parentByID[parentID] else { continue }
-            let c = try geos.geometry(child.geometry)
-            let inside = try c.intersection(geos.geometry(parent.geometry)).area()
-            let total = try c.area()
+            let inside = try child.geometry.intersectionArea(with: parent.geometry)
+            let total = try child.geometry.planarArea()
             if total > 0, inside / total < 0.5 {
                 warnings.append("\(child.level.fileName): \(child.level.rawValue) '\(child.id)': only "
                                 + "\(Int((inside / total * 100).rounded()))% inside its parent '\(parentID)'")

@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import Model
 import Projection
 
 /// Cleaning and reading of single cells of a cases file.

@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import Model
 import Projection
 
 /// One cases file, read: the rows that became records and the rows that were rejected on reading.

@@ -1,3 +1,5 @@
+import Model
+
 /// The columns of a cases file that the tool reads; everything else is carried along untouched.
 public enum CaseField: String, CaseIterable, Sendable {
     case id, receivedAt = "received_at", category, address, lon, lat, crs, channel

@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import Model
 import Projection
 
 /// Turns the data rows of one cases file into records or rejects.

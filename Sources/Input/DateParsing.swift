@@ -1,3 +1,5 @@
+import Model
+
 /// A `received_at` cell, read: the calendar day as written and the time of day if one was given.
 public struct CaseDate: Sendable, Hashable {
     public var day: Day

@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import Model
 import Projection
 
 /// One feature of a boundary file, its coordinates already in WGS84.

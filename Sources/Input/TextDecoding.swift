@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import Model
 #endif
 
 /// Turns the bytes of a text file into a String: UTF-8 (with or without BOM), else GB18030/GBK.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// What makes a publication survive a kill or a power cut: files and folders on disk before the
 /// rename that publishes them, the rename itself on disk after, and an exchange of two names in one
@@ -35,7 +36,7 @@ enum Durability {
     private static func syncAll(_ paths: [String]) throws {
         guard !paths.isEmpty else { return }
         let workers = min(paths.count, 8)
-        let failures = LockedFirstError()
+        let failures = ParallelProgress()
         let done = DispatchGroup()
         // Not concurrentPerform: it runs as many workers as there are cores, and these mostly wait.
         for worker in 0..<workers {
@@ -43,12 +44,12 @@ enum Durability {
             Thread {
                 defer { done.leave() }
                 for index in stride(from: worker, to: paths.count, by: workers) {
-                    do { try sync(paths[index]) } catch { failures.record(error); return }
+                    do { try sync(paths[index]) } catch { failures.fail(error); return }
                 }
             }.start()
         }
         done.wait()
-        if let error = failures.first { throw error }
+        try failures.check()
     }
 
     /// Swaps the names `a` and `b` in one step (renameat2 with RENAME_EXCHANGE): at no instant is either
@@ -69,14 +70,6 @@ enum Durability {
         return false
         #endif
     }
-}
-
-/// The first error of several workers.
-private final class LockedFirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: Error?
-    func record(_ e: Error) { lock.withLock { if error == nil { error = e } } }
-    var first: Error? { lock.withLock { error } }
 }
 
 /// Named points of a run where a test can make it fail, be killed or pause: the proof that a run

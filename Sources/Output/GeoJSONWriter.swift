@@ -1,7 +1,7 @@
-import Dispatch
+import Support
 import Foundation
 import Geometry
-import Input
+import Model
 import Risk
 
 /// Writes RFC 7946 GeoJSON: WGS84 lon/lat, counter-clockwise exterior rings and clockwise holes,
@@ -53,12 +53,11 @@ public enum GeoJSONWriter {
     /// chunks on all cores, then joined in order (the text is the same as one core's).
     public static func cases(_ cases: [LocatedCase], window: Window, warnings: [String: String] = [:]) -> String {
         let chunk = 8192, chunks = (cases.count + chunk - 1) / chunk
-        let parts = ParallelStrings(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { k in
-            let slice = cases[(k * chunk)..<min(cases.count, (k + 1) * chunk)]
-            parts.set(k, slice.map { caseFeature($0, window: window, warnings: warnings) }.joined(separator: ",\n"))
+        let parts = parallelMap(chunks) { k in
+            cases[(k * chunk)..<min(cases.count, (k + 1) * chunk)]
+                .map { caseFeature($0, window: window, warnings: warnings) }.joined(separator: ",\n")
         }
-        let body = parts.all.joined(separator: ",\n")
+        let body = parts.joined(separator: ",\n")
         return "{\"type\":\"FeatureCollection\",\"features\":[\n" + body + "\n]}\n"
     }
 
@@ -107,15 +106,6 @@ public enum GeoJSONWriter {
     static func coord(_ c: Coordinate) -> String {
         JSONText.number(c.x, decimals: 7) + "," + JSONText.number(c.y, decimals: 7)
     }
-}
-
-/// One string per chunk, filled from several threads.
-private final class ParallelStrings: @unchecked Sendable {
-    private let lock = NSLock()
-    private var strings: [String]
-    init(count: Int) { strings = Array(repeating: "", count: count) }
-    func set(_ i: Int, _ s: String) { lock.withLock { strings[i] = s } }
-    var all: [String] { lock.withLock { strings } }
 }
 
 extension GeoJSONWriter {

@@ -1,6 +1,6 @@
 import Foundation
 import Geometry
-import Input
+import Model
 import Risk
 
 /// The small documents next to the tiles: TileJSON, the legend and the viewer page.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Risk
 
 /// `.riskmap-output`: written last into every folder riskmap publishes (`--out`, each `--keep` day
@@ -40,7 +41,7 @@ public enum OutputMarker {
 }
 
 /// What is at a path riskmap was asked to write, as far as replacing it goes.
-enum PathContent: Equatable {
+public enum PathContent: Equatable, Sendable {
     case absent
     case emptyFolder
     /// A folder with the marker, or with the report.json an earlier riskmap (before the marker) wrote.
@@ -53,7 +54,7 @@ enum PathContent: Equatable {
     /// A device, fifo or socket: never replaced, even with --force.
     case special
 
-    static func at(_ url: URL) -> PathContent {
+    public static func at(_ url: URL) -> PathContent {
         var st = stat()
         guard lstat(url.path, &st) == 0 else { return .absent }
         switch st.st_mode & S_IFMT {

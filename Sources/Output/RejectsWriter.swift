@@ -1,5 +1,6 @@
 import Foundation
 import Input
+import Model
 
 /// `rejects.csv`: `file,line,id,reason`, then the row's original fields under their own headers
 /// (the union of the case files' headers, in order of first appearance), then `detail`, a sentence

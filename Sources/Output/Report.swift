@@ -1,5 +1,5 @@
 import Foundation
-import Input
+import Model
 import Risk
 
 /// `report.json`: counts, match rates, timings, the style used.

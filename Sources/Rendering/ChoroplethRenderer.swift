@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Projection
 import Geometry
 
 /// One zone to draw: its WGS84 shape, its fill (usually semi-transparent) and outline colours.
@@ -323,22 +324,11 @@ final class TileCanvas {
 }
 
 /// A few idle canvases, each used by one thread at a time (taken under the lock, given back after).
+/// A canvas is not Sendable; the pool lends each to one thread at a time, which the compiler cannot
+/// see: hence unchecked.
 private final class CanvasPool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [TileCanvas] = []
     func take() -> TileCanvas? { lock.withLock { idle.popLast() } }
     func give(_ c: TileCanvas) { lock.withLock { if idle.count < 8 { idle.append(c) } } }
-}
-
-/// Shared progress and first-error bookkeeping for the workers of `render`.
-final class RenderState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = 0
-    private var firstError: Error?
-    private var stop = false
-
-    var stopped: Bool { lock.withLock { stop } }
-    var error: Error? { lock.withLock { firstError } }
-    func tick() -> Int { lock.withLock { done += 1; return done } }
-    func fail(_ e: Error) { lock.withLock { if firstError == nil { firstError = e }; stop = true } }
 }

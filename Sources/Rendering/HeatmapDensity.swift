@@ -1,11 +1,8 @@
+import Support
 import Dispatch
 import Foundation
-
-/// One case for the heat layer: its WGS84 position and its weight (the category weight).
-public struct HeatPoint: Sendable, Equatable {
-    public var lon: Double, lat: Double, weight: Double
-    public init(lon: Double, lat: Double, weight: Double) { self.lon = lon; self.lat = lat; self.weight = weight }
-}
+import Projection
+import Model
 
 /// A 256×256 block of pixels at one pixel level (see `DensityField`).
 public struct BlockKey: Hashable, Sendable, Comparable {
@@ -351,26 +348,3 @@ func fixedUnits(_ v: Float) -> Int64 {
 /// ⌊a / b⌋ for b > 0, also for negative a.
 @inline(__always)
 func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
-
-/// `body(0..<n)` on all cores, results in order.
-public func parallelMap<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
-    guard n > 0 else { return [] }
-    let results = UnsafeMutablePointer<T>.allocate(capacity: n)
-    defer { results.deinitialize(count: n); results.deallocate() }
-    let out = UncheckedPointer(results)
-    withoutActuallyEscaping(body) { body in
-        let work = UncheckedClosure(body)
-        DispatchQueue.concurrentPerform(iterations: n) { i in (out.pointer + i).initialize(to: work.body(i)) }
-    }
-    return Array(UnsafeBufferPointer(start: results, count: n))
-}
-
-/// Lets `parallelMap` hand its output buffer and body to the workers: each writes its own slot.
-private struct UncheckedPointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ p: UnsafeMutablePointer<T>) { pointer = p }
-}
-private struct UncheckedClosure<T>: @unchecked Sendable {
-    let body: (Int) -> T
-    init(_ b: @escaping (Int) -> T) { body = b }
-}

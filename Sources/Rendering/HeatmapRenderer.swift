@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Model
 
 /// The heat layer's colour ramp: absolute density breakpoints, one colour each, and the fixed palette
 /// every heat tile uses.

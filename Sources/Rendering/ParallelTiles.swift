@@ -1,3 +1,4 @@
+import Support
 import Dispatch
 import Foundation
 
@@ -12,7 +13,7 @@ func renderTiles<Worker>(_ ids: [TileID], makeWorker: @Sendable () -> Worker,
                          progress: (@Sendable (Int, Int) -> Void)?) throws {
     guard !ids.isEmpty else { return }
     let chunks = min(ids.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-    let state = RenderState()
+    let state = ParallelProgress()
     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
         var worker = makeWorker()
         var i = chunk

@@ -1,4 +1,5 @@
 import Foundation
+import Projection
 import Geometry
 
 /// How many tiles a zone layer may draw, counted from the zones' boxes before anything is drawn: a run

@@ -1,10 +1,12 @@
 import Foundation
 import Geometry
+import Projection
 
 // Web Mercator (EPSG:3857) tile math in the XYZ scheme (y counted from the north, as Leaflet, MapLibre
-// and OpenLayers expect). Formulas follow mercantile operation for operation, so that tile indices agree
-// with it exactly, even for points lying on a tile edge. Kept private to Rendering on purpose: the
-// Projection module is not needed for these few pure formulas.
+// and OpenLayers expect): the one tile-math module, used by every renderer, the tile budget and the
+// incremental tile state. Formulas follow mercantile operation for operation, so that tile indices agree
+// with it exactly, even for points lying on a tile edge; the projection itself is `WebMercator`
+// (Projection).
 
 /// One XYZ tile.
 public struct TileID: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -28,34 +30,6 @@ public struct TileID: Hashable, Sendable, Comparable, CustomStringConvertible {
         let (cx, cy, cz) = (x * 2, y * 2, z + 1)
         return [TileID(z: cz, x: cx, y: cy), TileID(z: cz, x: cx + 1, y: cy),
                 TileID(z: cz, x: cx + 1, y: cy + 1), TileID(z: cz, x: cx, y: cy + 1)]
-    }
-}
-
-/// Web Mercator constants (EPSG:3857).
-enum WebMercator {
-    static let earthRadius = 6378137.0
-    static let circumference = 2 * Double.pi * earthRadius
-    /// The latitude where the square world ends: atan(sinh(π)).
-    static let maxLatitude = 85.05112878
-    // CPython's math.radians / math.degrees multiply by these constants; so do we (bit-identical results).
-    static let degToRad = Double.pi / 180.0
-    static let radToDeg = 180.0 / Double.pi
-
-    /// lon/lat → normalised world coordinates: x in [0, 1] west→east, y in [0, 1] north→south
-    /// (EPSG:3857 metres scaled by 1/circumference and shifted; y flipped to match pixel rows).
-    /// Latitude is clamped to ±85.05112878 so that the poles stay finite.
-    @inline(__always)
-    static func world(lon: Double, lat: Double) -> (x: Double, y: Double) {
-        let clamped = Swift.min(Swift.max(lat, -maxLatitude), maxLatitude)
-        let x = lon / 360.0 + 0.5
-        let sinlat = sin(clamped * degToRad)
-        let y = 0.5 - 0.25 * log((1.0 + sinlat) / (1.0 - sinlat)) / Double.pi
-        return (x, y)
-    }
-
-    /// Latitude of the world row `y` (0 = north edge, 1 = south edge).
-    static func latitude(worldY y: Double) -> Double {
-        atan(sinh(Double.pi * (1 - 2 * y))) * radToDeg
     }
 }
 

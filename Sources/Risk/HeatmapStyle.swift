@@ -1,5 +1,5 @@
 import Foundation
-import Input
+import Model
 import TOMLKit
 
 /// The `[heatmap]` table of a style: how case density is estimated and coloured.

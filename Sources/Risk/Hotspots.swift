@@ -1,25 +1,6 @@
 import Foundation
 import Geometry
-import Input
-
-/// A case with a point, for hotspots.
-public struct HotspotCase: Sendable {
-    public var point: Coordinate
-    /// Zone ids, nil where not known. Three fields rather than a dictionary: a run makes one of these
-    /// per case in the window, hundreds of thousands.
-    public var street: String?, community: String?, post: String?
-    public init(point: Coordinate, street: String?, community: String?, post: String?) {
-        self.point = point; self.street = street; self.community = community; self.post = post
-    }
-    public init(point: Coordinate, zones: [ZoneLevel: String]) {
-        self.init(point: point, street: zones[.street], community: zones[.community], post: zones[.post])
-    }
-    public var zones: [ZoneLevel: String] {
-        var z: [ZoneLevel: String] = [:]
-        z[.street] = street; z[.community] = community; z[.post] = post
-        return z
-    }
-}
+import Model
 
 /// One density peak of the cases.
 public struct Hotspot: Sendable {
@@ -78,7 +59,7 @@ public struct HotspotFinder {
         let n = Double(members.count)
         let center = Coordinate(members.reduce(0) { $0 + $1.point.x } / n, members.reduce(0) { $0 + $1.point.y } / n)
         var zones: [ZoneLevel: [String: Int]] = [:]
-        for m in members { for (level, id) in m.zones { zones[level, default: [:]][id, default: 0] += 1 } }
+        for m in members { for (level, id) in m.zones.byLevel { zones[level, default: [:]][id, default: 0] += 1 } }
         return Hotspot(rank: rank, center: center, cases: members.count, radiusMetres: cellMetres * 1.5, zones: zones)
     }
 }

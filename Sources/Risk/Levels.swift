@@ -1,5 +1,5 @@
 import Foundation
-import Input
+import Model
 
 /// Turns the zones' scores of one level into green / yellow / red, with the reason in words.
 public struct LevelRule {

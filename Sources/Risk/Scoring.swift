@@ -1,5 +1,5 @@
 import Foundation
-import Input
+import Model
 
 /// How one category's cases made up a zone's score (`riskmap stats --explain`).
 public struct CategoryPart: Sendable, Equatable {
@@ -35,41 +35,6 @@ public struct ZoneStats: Sendable {
     public var trend: Int { cases - previousCases }
     /// Cases per km²; 0 for a zone without area.
     public var density: Double { areaKm2 > 0 ? Double(cases) / areaKm2 : 0 }
-}
-
-/// The days that count: (asOf − days, asOf].
-public struct Window: Sendable, Equatable {
-    public var asOf: Day
-    public var days: Int
-    public init(asOf: Day, days: Int) { self.asOf = asOf; self.days = days }
-    public func contains(_ day: Day) -> Bool { day <= asOf && day > asOf - days }
-    /// The window of the same length just before this one, for trends.
-    public var previous: Window { Window(asOf: asOf - days, days: days) }
-    /// The first day inside.
-    public var first: Day { asOf - (days - 1) }
-}
-
-/// What scoring needs of a case; made from a located case (run) or a database row (stats).
-public struct ScoringCase: Sendable {
-    public var day: Day
-    /// Index into the `CategoryTable` the cases were made with.
-    public var category: Int
-    /// `AddressKey.of(address)`; 0 when there is none.
-    public var address: UInt64
-    public var street: String?
-    public var community: String?
-    public var post: String?
-    public init(day: Day, category: Int, address: UInt64, street: String?, community: String?, post: String?) {
-        self.day = day; self.category = category; self.address = address
-        self.street = street; self.community = community; self.post = post
-    }
-    public func zone(_ level: ZoneLevel) -> String? {
-        switch level {
-        case .street: street
-        case .community: community
-        case .post: post
-        }
-    }
 }
 
 /// Scores the zones from the cases: each case in the window adds its category weight, decayed by its

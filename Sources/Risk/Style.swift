@@ -1,14 +1,7 @@
 import Foundation
-import Input
+import Support
+import Model
 import TOMLKit
-
-/// A zone's risk level.
-public enum RiskLevel: String, CaseIterable, Sendable, Codable, Comparable {
-    case green, yellow, red
-    public static func < (a: RiskLevel, b: RiskLevel) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
-}
 
 /// One category of the style's vocabulary.
 public struct CategoryRule: Sendable, Equatable {
@@ -240,13 +233,3 @@ func hexColour(_ s: String) -> String? {
     return s.uppercased()
 }
 
-/// FNV-1a, 64 bit: a stable fingerprint of the style file for the report (not for security).
-public func fnv1a64Hex(_ data: Data) -> String {
-    String(format: "%016llx", fnv1a64(data))
-}
-
-func fnv1a64<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
-    var h: UInt64 = 0xcbf29ce484222325
-    for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-    return h
-}

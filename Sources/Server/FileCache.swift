@@ -1,4 +1,5 @@
 import Foundation
+import Stats
 import Hummingbird
 
 /// What `riskmap serve` keeps in memory, under one byte budget (see `ByteBudgetCache`): the output

@@ -1,4 +1,5 @@
 import Foundation
+import Stats
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -101,10 +102,7 @@ public final class RiskServer: Sendable {
         case "/api/zones":
             let q = try StatsQuery(QueryString(request.uri.query, allowed: StatsQuery.parameters))
             return try answers.answer(for: .answer(endpoint: path, folder: root.id, data: [], query: q.normalised(for: .zones)),
-                                      root: root) {
-                let tables = try ZoneTables.shared.value(for: root)
-                return APIAnswer(body: try tables.zonesGeoJSON(q), contentType: "application/geo+json")
-            }
+                                      root: root) { try self.services.zones(q, root) }
         case "/api/stats":
             let q = try StatsQuery(QueryString(request.uri.query, allowed: StatsQuery.parameters))
             // With --db the answer also depends on the database: its version is part of the key.

@@ -2,8 +2,10 @@ import Foundation
 import Geocoding
 import Geometry
 import Input
-import Jobs
+import Location
+import Model
 import Projection
+import Stats
 
 /// Where the API's answers come from:
 /// - stats: with `--db`, `StatsJob` over the case database (every option of `riskmap stats`);
@@ -15,25 +17,28 @@ extension ServerServices {
     public static func standard(db: URL? = nil, style: URL? = nil) -> ServerServices {
         // Zones and the geocoder, built once per folder version (reading and indexing take a while).
         let boundaries = SnapshotMemo { try BoundaryReader(folder: $0.url, defaultCRS: .wgs84, limits: .unlimited).read() }
+        // The zones indexed once per folder version: `q=LON,LAT` requests share its prepared geometries.
+        let zoneIndex = SnapshotMemo { ZoneIndex(boundaries: try boundaries.value(for: $0)) }
         let addresses = SnapshotMemo { root -> AddressLookup in
             let geocode = lastGeocode(root.url)
             let gazetteer = (geocode["gazetteer"] as? String).flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
                 .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
-            return try AddressLookup(boundaries: try boundaries.value(for: root), gazetteer: gazetteer,
+            return try AddressLookup(index: try zoneIndex.value(for: root), gazetteer: gazetteer,
                                      home: HomeArea(parsing: geocode["home"] as? String ?? ""))
         }
+        let tables = ZoneTables.memo()
         return ServerServices(
+            zones: folderZones(tables),
             stats: { query, root in
                 if let db { return try databaseStats(query, db: db, style: style, root: root) }
-                return try ZoneTables.shared.value(for: root).stats(query)
+                return try tables.value(for: root).stats(query)
             },
             locate: { query, root in
                 guard let point = parsePoint(query.q) else {
                     let lookup = try addresses.value(for: root)
                     return APIAnswer(body: Data(lookup.json(lookup.locate(query.q)).utf8))
                 }
-                let lookup = PointLookup(boundaries: try boundaries.value(for: root))
-                let located = try lookup.locate(point, crs: try parseCRS(query.crs))
+                let located = try PointLookup(index: try zoneIndex.value(for: root)).locate(point, crs: try parseCRS(query.crs))
                 return APIAnswer(body: Data(located.json().utf8))
             },
             // A run commits to the database file or its write-ahead log: either changes their stat.
@@ -42,22 +47,16 @@ extension ServerServices {
 
     /// `riskmap stats` itself, with the query's options; its usage errors are the client's (400).
     static func databaseStats(_ query: StatsQuery, db: URL, style: URL?, root: Snapshot) throws -> APIAnswer {
-        var options = StatsOptions(db: db, out: root.url, style: style)
+        var q = query
+        // As the server always did: JSON unless CSV is asked for, sorted by score unless told otherwise.
+        q.format = query.format == .csv ? .csv : .json
+        q.sort = query.sort ?? .score
+        var options = StatsOptions(db: db, out: root.url, style: style, query: q)
         // Checked once when the server started (`ServerServices.verifyDatabase`, called by `serve`), not on every query.
         options.verifyDatabase = false
-        options.level = query.level
-        options.parent = query.parent
-        options.category = query.category
-        options.since = query.since
-        options.until = query.until
-        options.asOf = query.asOf
-        options.window = query.window
-        options.sort = query.sort.flatMap(StatsSort.init(rawValue:)) ?? .score
-        options.top = query.top
-        options.format = query.format == "csv" ? .csv : .json
         do {
             let text = try StatsJob(options: options).run()
-            return APIAnswer(body: Data(text.utf8), contentType: query.format == "csv" ? "text/csv; charset=utf-8" : "application/json")
+            return APIAnswer(body: Data(text.utf8), contentType: query.format == .csv ? "text/csv; charset=utf-8" : "application/json")
         } catch let e as UsageError {
             throw APIError.badRequest(e.description)
         }
@@ -85,9 +84,7 @@ extension ServerServices {
 
     static func parseCRS(_ text: String) throws(APIError) -> CRS {
         do {
-            let crs = try CRS(parsing: text)
-            if case .epsg = crs { _ = try CoordinateTransformer(from: crs) }
-            return crs
+            return try CRS(checking: text)
         } catch {
             throw .badRequest("crs: \(error)")
         }

@@ -1,28 +1,17 @@
 import Foundation
-import Input
+import Model
+import Stats
 
-/// The options of `riskmap stats`, as query parameters of `/api/stats` and `/api/zones`. Parsed and
-/// checked for form here (400 on anything malformed); what they mean is up to the stats service.
-public struct StatsQuery: Sendable, Hashable {
+/// `/api/stats` and `/api/zones` take the options of `riskmap stats` (`StatsQuery`) as query
+/// parameters. Parsed and checked for form here (400 on anything malformed); what they mean is up to
+/// the stats service.
+extension StatsQuery {
     public static let parameters = ["level", "parent", "category", "since", "until", "as-of", "window",
                                     "sort", "top", "format"]
-    public static let sorts = ["cases", "score", "trend", "density"]
 
-    public var level: ZoneLevel = .street
-    public var parent: String?
-    public var category: String?
-    public var since: Day?
-    public var until: Day?
-    public var asOf: Day?
-    public var window: Int?
-    /// nil: the service's default order.
-    public var sort: String?
-    public var top: Int?
-    public var format = "json"
-
-    public init() {}
-
+    /// Streets and JSON unless the query says otherwise.
     public init(_ q: QueryString) throws(APIError) {
+        self.init(level: .street, format: .json)
         if let l = try q.choice("level", ZoneLevel.allCases.map(\.rawValue)) { level = ZoneLevel(rawValue: l)! }
         parent = try Self.nonEmpty(q, "parent")
         category = try Self.nonEmpty(q, "category")
@@ -30,9 +19,9 @@ public struct StatsQuery: Sendable, Hashable {
         until = try Self.day(q, "until")
         asOf = try Self.day(q, "as-of")
         window = try q.int("window", in: 1...36500)
-        sort = try q.choice("sort", Self.sorts)
+        sort = try q.choice("sort", StatsSort.allCases.map(\.rawValue)).flatMap(StatsSort.init(rawValue:))
         top = try q.int("top", in: 1...1_000_000)
-        format = try q.choice("format", ["json", "csv", "table"]) ?? "json"
+        format = try q.choice("format", ["json", "csv", "table"]).flatMap(StatsFormat.init(rawValue:)) ?? .json
         if let since, let until, until < since { throw .badRequest("until (\(until)) is before since (\(since))") }
         if (since != nil || until != nil) && (asOf != nil || window != nil) {
             throw .badRequest("give since/until or as-of/window, not both")
@@ -48,9 +37,9 @@ public struct StatsQuery: Sendable, Hashable {
         var q = self
         switch endpoint {
         // GeoJSON whatever `format` says; file order unless sorted.
-        case .zones: q.format = "json"
+        case .zones: q.format = .json
         // Sorted by score unless told otherwise (the folder's stats and `riskmap stats` alike).
-        case .stats: q.sort = q.sort ?? "score"
+        case .stats: q.sort = q.sort ?? .score
         }
         return q
     }

@@ -1,5 +1,7 @@
 import Foundation
 import Input
+import Stats
+import Model
 
 /// One level's zone GeoJSON from the output folder, parsed once per folder version, with each
 /// feature kept as ready-made JSON so filtered answers are assembled by concatenation.
@@ -45,14 +47,14 @@ public struct ZoneTable: Sendable {
     }
 
     /// The rows a query selects: by parent, sorted (descending, ties by id), cut to `top`.
-    public func select(_ q: StatsQuery, defaultSort: String?) -> [Row] {
+    public func select(_ q: StatsQuery, defaultSort: StatsSort?) -> [Row] {
         var out = q.parent.map { p in rows.filter { $0.parent == p } } ?? rows
         if let sort = q.sort ?? defaultSort {
             let key: (Row) -> Double = switch sort {
-            case "cases": \.cases
-            case "trend": \.trend
-            case "density": \.density
-            default: \.score
+            case .cases: \.cases
+            case .trend: \.trend
+            case .density: \.density
+            case .score: \.score
             }
             out.sort { key($0) != key($1) ? key($0) > key($1) : $0.id < $1.id }
         }
@@ -92,8 +94,9 @@ public struct ZoneTable: Sendable {
 public struct ZoneTables: Sendable {
     public var tables: [ZoneLevel: ZoneTable]
 
-    /// Parsed once per folder version, shared by `/api/zones` and the folder-based stats.
-    public static let shared = SnapshotMemo { try ZoneTables(folder: $0.url) }
+    /// A memo of the tables: parsed once per folder version, shared by `/api/zones` and the
+    /// folder-based stats of one server.
+    public static func memo() -> SnapshotMemo<ZoneTables> { SnapshotMemo { try ZoneTables(folder: $0.url) } }
 
     public init(folder: URL) throws {
         var t: [ZoneLevel: ZoneTable] = [:]
@@ -103,13 +106,10 @@ public struct ZoneTables: Sendable {
 
     /// The level's table after checking the parent filter names a zone of the level above.
     public func table(for q: StatsQuery) throws(APIError) -> ZoneTable {
-        if let parent = q.parent {
-            guard let up = q.level.parentLevel else {
-                throw .badRequest("parent: \(q.level.rawValue) zones have no parent level")
-            }
-            guard tables[up]!.rows.contains(where: { $0.id == parent }) else {
-                throw .badRequest("parent: no \(up.rawValue) with id '\(parent)'")
-            }
+        switch q.parentProblem(exists: { level, id in tables[level]?.rows.contains { $0.id == id } ?? false }) {
+        case nil: break
+        case .levelHasNoParent: throw .badRequest("parent: \(q.level.rawValue) zones have no parent level")
+        case .unknown(let up, let id): throw .badRequest("parent: no \(up.rawValue) with id '\(id)'")
         }
         return tables[q.level]!
     }
@@ -125,14 +125,14 @@ public struct ZoneTables: Sendable {
     /// `riskmap stats --format json`), or CSV. Sorted by score unless told otherwise.
     public func stats(_ q: StatsQuery) throws(APIError) -> APIAnswer {
         try Self.requireFolderOptions(q)
-        let rows = try table(for: q).select(q, defaultSort: "score")
+        let rows = try table(for: q).select(q, defaultSort: .score)
         switch q.format {
-        case "csv":
+        case .csv:
             let text = CSVWriter.line(ZoneTable.csvColumns) + rows.map(\.csv).joined()
             return APIAnswer(body: Data(text.utf8), contentType: "text/csv; charset=utf-8")
-        case "json":
+        case .json:
             return APIAnswer(body: Self.join(rows.map(\.properties), prefix: "[", suffix: "]\n"), contentType: "application/json")
-        default:
+        case .table:
             throw .badRequest("format table is for terminals; use json or csv")
         }
     }

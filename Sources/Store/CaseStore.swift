@@ -1,8 +1,9 @@
+import Support
 import Foundation
 import GRDB
 import GRDBSQLite
 import Geometry
-import Input
+import Model
 import Risk
 
 /// The case database (`riskmap run --db FILE`): every located case seen, the zones of the last run and
@@ -388,24 +389,14 @@ extension CaseStore {
         // Inside a run's transaction only the writer connection sees the run's cases: one reader then.
         let n = scan && !runOpen.value ? max(1, parts) : 1
         let step = (highRow - lowRow + Int64(n)) / Int64(n)
-        var results = [Result<Part, Error>?](repeating: nil, count: n)
-        results.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            withoutActuallyEscaping(makePart) { makePart in
-                withoutActuallyEscaping(add) { add in
-                    nonisolated(unsafe) let (makePart, add) = (makePart, add)
-                    DispatchQueue.concurrentPerform(iterations: n) { i in
-                        let rows = scan ? (lowRow + Int64(i) * step)...(lowRow + Int64(i + 1) * step - 1) : nil
-                        out[i] = Result { try read { db in
-                            var part = makePart()
-                            try readSlice(db, first: first, last: last, rows: rows, categories: categories) { add(&part, $0) }
-                            return part
-                        } }
-                    }
-                }
+        return try parallelMap(n) { i in
+            let rows = scan ? (lowRow + Int64(i) * step)...(lowRow + Int64(i + 1) * step - 1) : nil
+            return try read { db in
+                var part = makePart()
+                try readSlice(db, first: first, last: last, rows: rows, categories: categories) { add(&part, $0) }
+                return part
             }
         }
-        return try results.map { try $0!.get() }
     }
 
     /// The cases of days `first...last` per zone of every level (cases in no zone left out): what a

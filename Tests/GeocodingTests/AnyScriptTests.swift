@@ -1,6 +1,7 @@
 @testable import Geocoding
 import Geometry
 import Input
+import Model
 import Testing
 
 /// Normalising text of any script: case, width, spacing, punctuation, leading zeros and Latin
@@ -52,7 +53,7 @@ import Testing
                       "ＢＫ　ＣＢ０３", "bk-cb-03", "Brooklyn  Community\t03."])
     func everySpellingOfTheCommunity(_ address: String) {
         let r = geocode(address)
-        #expect(r.zones == ZonePath(street: "BK", community: "B03"), "\(address): \(r.rejectReason?.rawValue ?? "") \(r.detail)")
+        #expect(r.zones == ZoneRef(street: "BK", community: "B03"), "\(address): \(r.rejectReason?.rawValue ?? "") \(r.detail)")
         #expect(r.method == .name && r.point == nil)
     }
 
@@ -60,23 +61,23 @@ import Testing
                       "Apt 4, 12 Main St, BK CB03, New York", "BK CB03 12 Main St"])
     func aZoneNameBeforeOrAfterStreetText(_ address: String) {
         let r = geocode(address)
-        #expect(r.zones == ZonePath(street: "BK", community: "B03"), "\(address): \(r.rejectReason?.rawValue ?? "") \(r.detail)")
+        #expect(r.zones == ZoneRef(street: "BK", community: "B03"), "\(address): \(r.rejectReason?.rawValue ?? "") \(r.detail)")
     }
 
     @Test func aStreetLevelNameLocatesToTheStreetOnly() {
         let r = geocode("12 Main St, Brooklyn, NY")
-        #expect(r.zones == ZonePath(street: "BK") && r.method == .name)
-        #expect(geocode("Brooklyn Community 03, Brooklyn").zones == ZonePath(street: "BK", community: "B03"))
-        #expect(geocode("zurich nord").zones == ZonePath(street: "BK", community: "B03", post: "P1"))
+        #expect(r.zones == ZoneRef(street: "BK") && r.method == .name)
+        #expect(geocode("Brooklyn Community 03, Brooklyn").zones == ZoneRef(street: "BK", community: "B03"))
+        #expect(geocode("zurich nord").zones == ZoneRef(street: "BK", community: "B03", post: "P1"))
     }
 
     /// A zone name followed by a thoroughfare word is part of a road's name (Manhattan Ave runs through
     /// Brooklyn): the address is placed by the zone it names, not by the road.
     @Test func aZoneNameInARoadNameIsTheRoad() {
-        #expect(geocode("117 Manhattan Ave, Brooklyn").zones == ZonePath(street: "BK"))
-        #expect(geocode("46 Manhattan Blvd, Brooklyn Community 03").zones == ZonePath(street: "BK", community: "B03"))
+        #expect(geocode("117 Manhattan Ave, Brooklyn").zones == ZoneRef(street: "BK"))
+        #expect(geocode("46 Manhattan Blvd, Brooklyn Community 03").zones == ZoneRef(street: "BK", community: "B03"))
         #expect(geocode("12 Brooklyn Street").rejectReason == .unparseableAddress)
-        #expect(geocode("Manhattan, 5 Main St").zones == ZonePath(street: "MN"))
+        #expect(geocode("Manhattan, 5 Main St").zones == ZoneRef(street: "MN"))
     }
 
     /// Whole words only: a longer number, another board, a name inside a longer word.
@@ -103,8 +104,8 @@ import Testing
         #expect(geocode("Main Street 5").rejectReason == .unparseableAddress)
         #expect(geocode("0755-12345678").rejectReason == .unparseableAddress)
         #expect(geocode("Main Street 5").detail.contains("no known place name"))
-        #expect(geocode("梅林街道").zones == ZonePath(street: "S9"))
-        #expect(geocode("MN CB01").zones == ZonePath(street: "MN", community: "M01"))
+        #expect(geocode("梅林街道").zones == ZoneRef(street: "S9"))
+        #expect(geocode("MN CB01").zones == ZoneRef(street: "MN", community: "M01"))
         #expect(geocode("MN CB01 梅林街道").rejectReason == .ambiguous)
     }
 }

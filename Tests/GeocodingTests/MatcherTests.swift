@@ -1,6 +1,7 @@
 import Geocoding
 import Geometry
 import Input
+import Model
 import Testing
 
 /// The matching rules on a hand-made district: two streets, a road sharing a street's stem.
@@ -25,8 +26,8 @@ import Testing
         return Geocoder(streets: streets, communities: communities, posts: [], gazetteer: gazetteer,
                         home: HomeArea(parsing: "深圳市福田区")) { points in
             points.map { p in
-                p.x < 5 ? ZonePath(street: "S1", community: "C1") : p.x < 10.5 ? ZonePath(street: "S2", community: "C2")
-                    : p.x < 50 ? ZonePath(street: "S2", community: "C3") : ZonePath()
+                p.x < 5 ? ZoneRef(street: "S1", community: "C1") : p.x < 10.5 ? ZoneRef(street: "S2", community: "C2")
+                    : p.x < 50 ? ZoneRef(street: "S2", community: "C3") : ZoneRef()
             }
         }
     }()
@@ -37,8 +38,8 @@ import Testing
         let r = geocode("梅林路3号")
         #expect(r.method == .address && r.match == .exact && r.point == Coordinate(3, 0))
         let s = geocode("梅林街道")
-        #expect(s.method == .name && s.zones == ZonePath(street: "S1") && s.point == nil)
-        #expect(geocode("梅林").zones == ZonePath(street: "S1"))
+        #expect(s.method == .name && s.zones == ZoneRef(street: "S1") && s.point == nil)
+        #expect(geocode("梅林").zones == ZoneRef(street: "S1"))
         #expect(geocode("梅林").match == .alias)
     }
 
@@ -56,7 +57,7 @@ import Testing
     @Test func disagreeingCandidatesLocateOnlyAsFarAsTheyAgree() {
         // 景华新X: 景华新村 (C2) or not; 景华X园 … both estates are one edit from 景华新园, in C2 and C3 of S2.
         let r = geocode("景华新园")
-        #expect(r.method == .name && r.zones == ZonePath(street: "S2") && r.point == nil)
+        #expect(r.method == .name && r.zones == ZoneRef(street: "S2") && r.point == nil)
         #expect(r.runnersUp.count == 2)
     }
 

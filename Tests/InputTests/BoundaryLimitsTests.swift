@@ -1,5 +1,6 @@
 import Foundation
 import Geometry
+import Model
 import Testing
 @testable import Input
 

@@ -1,6 +1,10 @@
 import Foundation
 import Input
-import Jobs
+import Location
+import Pipeline
+import Publishing
+import Stats
+import Tiles
 import Testing
 import TestSupport
 

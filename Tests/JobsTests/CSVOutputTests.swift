@@ -1,5 +1,6 @@
 import Foundation
 import Input
+import Model
 import TestSupport
 import Testing
 

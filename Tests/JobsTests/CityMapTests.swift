@@ -2,7 +2,12 @@ import Foundation
 import Geocoding
 import Geometry
 import Input
-import Jobs
+import Location
+import Pipeline
+import Publishing
+import Stats
+import Tiles
+import Model
 import TestSupport
 import Testing
 
@@ -13,21 +18,21 @@ import Testing
 @Suite struct CityMapLocateTests {
     static let folder = Repo.root.appendingPathComponent("Tests/Fixtures/city")
 
-    struct Truth { var id: String, address: String, expect: String, zones: ZonePath, division: String }
+    struct Truth { var id: String, address: String, expect: String, zones: ZoneRef, division: String }
 
     static func truth() throws -> [String: Truth] {
         let rows = CSVReader.rows(in: try String(contentsOf: folder.appendingPathComponent("truth.csv"), encoding: .utf8))
         func v(_ s: String) -> String? { s.isEmpty ? nil : s }
         return Dictionary(uniqueKeysWithValues: rows.dropFirst().map { r in
             let f = r.fields
-            return (f[0], Truth(id: f[0], address: f[1], expect: f[2], zones: ZonePath(street: v(f[3]), community: v(f[4]), post: v(f[5])),
+            return (f[0], Truth(id: f[0], address: f[1], expect: f[2], zones: ZoneRef(street: v(f[3]), community: v(f[4]), post: v(f[5])),
                                 division: f[6]))
         })
     }
 
     /// What went wrong per row, as messages (empty: every row as truth.csv says); and how many
     /// off-map rows were located.
-    static func check(located: [(id: String, zones: ZonePath)], rejected: [(id: String, reason: String, detail: String)])
+    static func check(located: [(id: String, zones: ZoneRef)], rejected: [(id: String, reason: String, detail: String)])
         throws -> (failures: [String], offMapLocated: Int, offMap: Int) {
         let truth = try truth()
         var failures: [String] = [], offMapLocated = 0
@@ -59,7 +64,7 @@ import Testing
         let outcome = try locator.locateAll(file.records)
         #expect(outcome.geocode.home == "广东省深圳市")
         let (failures, offMapLocated, offMap) = try Self.check(
-            located: outcome.located.map { ($0.record.id, ZonePath(street: $0.street, community: $0.community, post: $0.post)) },
+            located: outcome.located.map { ($0.record.id, ZoneRef(street: $0.street, community: $0.community, post: $0.post)) },
             rejected: outcome.rejected.map { ($0.id, $0.reason.rawValue, $0.detail) })
         print("city map: \(offMapLocated) of \(offMap) off-map addresses located")
         #expect(offMapLocated == 0)
@@ -80,7 +85,7 @@ import Testing
             as! [String: Any]
         let located = (features["features"] as! [[String: Any]]).map { f in
             let p = f["properties"] as! [String: Any]
-            return (p["id"] as! String, ZonePath(street: p["street"] as? String, community: p["community"] as? String, post: p["post"] as? String))
+            return (p["id"] as! String, ZoneRef(street: p["street"] as? String, community: p["community"] as? String, post: p["post"] as? String))
         }
         let rejects = CSVReader.rows(in: try String(contentsOf: out.appendingPathComponent("rejects.csv"), encoding: .utf8))
         let header = rejects[0].fields

@@ -1,9 +1,14 @@
 import Foundation
+import Model
 import TestSupport
 import Geocoding
 import Geometry
 import Input
-import Jobs
+import Location
+import Pipeline
+import Publishing
+import Stats
+import Tiles
 import Testing
 
 /// The geocoder on the labelled address set (scripts/make_address_set.py) and the hand-written hard
@@ -12,7 +17,7 @@ import Testing
     struct Row {
         var address: String, form: String, noise: String, expect: String
         var point: Coordinate?
-        var zones: ZonePath
+        var zones: ZoneRef
         var note = ""
     }
 
@@ -35,16 +40,16 @@ import Testing
         }
     }
 
-    static func path(_ r: [String: String]) -> ZonePath {
+    static func path(_ r: [String: String]) -> ZoneRef {
         func v(_ k: String) -> String? { (r[k] ?? "").isEmpty ? nil : r[k] }
-        return ZonePath(street: v("street"), community: v("community"), post: v("post"))
+        return ZoneRef(street: v("street"), community: v("community"), post: v("post"))
     }
 
     /// The expected zones of a row: its point's, or the ones written.
-    func expected(_ row: Row) throws -> ZonePath {
+    func expected(_ row: Row) throws -> ZoneRef {
         guard let p = row.point else { return row.zones }
         let ids = try Self.setup.locator.zoneIDs(of: [p])[0]!
-        return ZonePath(street: ids.street, community: ids.community, post: ids.post)
+        return ZoneRef(street: ids.street, community: ids.community, post: ids.post)
     }
 
     func labelled() throws -> [Row] {
@@ -103,7 +108,7 @@ import Testing
             switch expect {
             case "point":
                 let p = try #require(Self.setup.gazetteer[r["place"]!], "no gazetteer place \(r["place"]!)")
-                let want = try expected(Row(address: "", form: "", noise: "", expect: "", point: p, zones: ZonePath()))
+                let want = try expected(Row(address: "", form: "", noise: "", expect: "", point: p, zones: ZoneRef()))
                 if result.point != p || result.zones != want || result.method != .address {
                     failures.append("\(r["address"]!): want \(r["place"]!) \(want.text), got \(got)")
                 }

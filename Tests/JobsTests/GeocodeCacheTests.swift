@@ -1,7 +1,11 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import Jobs
+@testable import Location
+@testable import Pipeline
+@testable import Publishing
+@testable import Stats
+@testable import Tiles
 
 /// `riskmap run --db`: the database keeps what the geocoder made of each normalised address, and a later
 /// run geocodes only addresses it has not seen, with the same output as a run without the database.

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Output
+@testable import Publishing
 import Rendering
 
 /// The heat layer, the documents that describe it and the archives, end to end: `riskmap run` on the

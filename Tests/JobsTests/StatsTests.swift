@@ -1,7 +1,11 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import Jobs
+@testable import Location
+@testable import Pipeline
+@testable import Publishing
+@testable import Stats
+@testable import Tiles
 
 /// `riskmap run --db` and `riskmap stats` end to end on the tiny district of BadInputTests.
 @Suite struct StatsTests {

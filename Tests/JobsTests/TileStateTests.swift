@@ -1,8 +1,13 @@
 import Foundation
+import Model
 import TestSupport
 import Rendering
 import Testing
-@testable import Jobs
+@testable import Location
+@testable import Pipeline
+@testable import Publishing
+@testable import Stats
+@testable import Tiles
 
 /// The tile state file and the dirty-tile arithmetic of incremental runs.
 @Suite struct TileStateTests {

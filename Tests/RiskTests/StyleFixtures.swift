@@ -1,4 +1,5 @@
 import Foundation
+import Model
 @testable import Risk
 
 /// Styles written by the tests: the small rules of the hand-computed district, and broken variants.

@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import Input
+import Model
 import Testing
 @testable import Risk
 

@@ -7,7 +7,11 @@ import Foundation
 import Geometry
 @testable import Input
 @testable import Geocoding
-@testable import Jobs
+@testable import Location
+@testable import Pipeline
+@testable import Publishing
+@testable import Stats
+@testable import Tiles
 @testable import Risk
 @testable import Server
 

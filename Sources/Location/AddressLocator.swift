@@ -1,0 +1,120 @@
+import Support
+import Foundation
+import Geocoding
+import Geometry
+import Model
+
+/// The geocoder's figures for `report.json`.
+public struct GeocodeStats: Sendable {
+    public var home = ""
+    /// The gazetteer file used (absolute), so that `riskmap locate --out` can find it again.
+    public var gazetteer = ""
+    public var gazetteerEntries = 0
+    public var gazetteerSkipped = 0
+    public var addressRows = 0
+    public var located = 0
+    public var byMatch: [String: Int] = [:]
+    public var rejected: [String: Int] = [:]
+    /// Rows with coordinates whose address was geocoded too, and how many disagreed beyond their community.
+    public var checkedRows = 0
+    public var disagreements = 0
+    /// With the geocode cache (`run --db`): distinct normalised addresses found in it, and not.
+    public var cache: (hits: Int, misses: Int)?
+    public var seconds = 0.0
+
+    public var reportFields: [String: Any] {
+        var geocode: [String: Any] = [
+            "home": home, "gazetteer": gazetteer, "gazetteer_entries": gazetteerEntries, "gazetteer_rows_skipped": gazetteerSkipped,
+            "address_rows": addressRows, "located": located, "by_match": byMatch, "rejected": rejected,
+            "checked_rows_with_coordinates": checkedRows, "seconds": (seconds * 1000).rounded() / 1000]
+        if let cache { geocode["cache"] = ["hits": cache.hits, "misses": cache.misses] }
+        return ["geocode": geocode, "address_warnings": disagreements]
+    }
+}
+
+/// Locates rows without coordinates by their address, and checks the addresses of rows with
+/// coordinates against them.
+struct AddressLocator {
+    let geocoder: Geocoder
+    let gazetteerWarnings: [String]
+    let gazetteerPath: String
+    let cache: GeocodeCache?
+    let progress: ProgressSink
+
+    func run(_ addressOnly: [CaseRecord], checking checked: Int, into outcome: inout LocateOutcome,
+             reject: (CaseRecord, RejectReason, String) -> RejectedRow) throws {
+        let started = Date()
+        var stats = GeocodeStats()
+        stats.home = geocoder.home.description
+        stats.gazetteer = gazetteerPath
+        stats.gazetteerEntries = geocoder.gazetteerSize
+        stats.gazetteerSkipped = gazetteerWarnings.count
+        stats.addressRows = addressOnly.count
+        // The rows with coordinates are checked against their address (see `checkDisagreements`).
+        let withAddress = outcome.located.prefix(checked).filter {
+            !$0.record.address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        let answers = try geocode(addressOnly.map(\.address) + withAddress.map(\.record.address), stats: &stats)
+        for (record, r) in zip(addressOnly, answers) {
+            if let reason = r.reason {
+                let (why, detail) = reason == .notFound && geocoder.gazetteerSize == 0
+                    ? (RejectReason.noCoordinates, "no coordinates, and the address names no zone (no gazetteer.csv)")
+                    : (reason, r.detail)
+                outcome.rejected.append(reject(record, why, detail))
+                stats.rejected[why.rawValue, default: 0] += 1
+                continue
+            }
+            stats.located += 1
+            stats.byMatch[r.match?.rawValue ?? "none", default: 0] += 1
+            outcome.located.append(LocatedCase(record: record, point: r.point, street: r.zones.street,
+                                               community: r.zones.community, post: r.zones.post,
+                                               method: r.method ?? .name, confidence: r.confidence))
+        }
+        checkDisagreements(withAddress, answers.suffix(withAddress.count), into: &outcome, stats: &stats)
+        stats.seconds = Date().timeIntervalSince(started)
+        outcome.geocode = stats
+    }
+
+    /// What the geocoder makes of each address: through the cache when there is one, else all geocoded.
+    func geocode(_ addresses: [String], stats: inout GeocodeStats) throws -> [GeocodeAnswer] {
+        let bar = progress.bar("geocoding")
+        defer { bar.finish() }
+        guard let cache else { return geocoder.geocodeAll(addresses, bar: bar).map(GeocodeAnswer.init) }
+        let (answers, hits, misses) = try cache.answers(addresses, geocoder: geocoder,
+                                                        fingerprint: cache.fingerprint(gazetteerPath: gazetteerPath), bar: bar)
+        stats.cache = (hits, misses)
+        return answers
+    }
+
+    /// Coordinates win over the address; when the address points to another community (or street),
+    /// the case says so. Post-level differences are normal (an address names a building, the
+    /// coordinates where the complaint was made) and not flagged.
+    func checkDisagreements(_ withAddress: [LocatedCase], _ answers: ArraySlice<GeocodeAnswer>, into outcome: inout LocateOutcome,
+                            stats: inout GeocodeStats) {
+        stats.checkedRows = withAddress.count
+        for (c, r) in zip(withAddress, answers) where r.isLocated {
+            let byCoordinates = ZoneRef(street: c.street, community: c.community)
+            let byAddress = ZoneRef(street: r.zones.street, community: r.zones.community)
+            guard !byAddress.fits(byCoordinates) else { continue }
+            stats.disagreements += 1
+            outcome.warnings[c.record.id] = "address points to \(byAddress.text) (\(r.best ?? "?")), "
+                + "coordinates to \(byCoordinates.text): coordinates used"
+        }
+    }
+}
+
+extension Geocoder {
+    /// `geocodeAll` in blocks, so that a progress bar can move between them; each block still runs on
+    /// all cores (a block is far above the geocoder's 256 addresses per worker).
+    func geocodeAll(_ addresses: [String], bar: ProgressBar?) -> [GeocodeResult] {
+        guard let bar else { return geocodeAll(addresses) }
+        let block = 16_384
+        var results: [GeocodeResult] = []
+        results.reserveCapacity(addresses.count)
+        for start in stride(from: 0, to: addresses.count, by: block) {
+            results += geocodeAll(Array(addresses[start..<min(addresses.count, start + block)]))
+            bar.update(results.count, of: addresses.count)
+        }
+        return results
+    }
+}

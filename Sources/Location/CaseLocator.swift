@@ -1,0 +1,170 @@
+import Foundation
+import Support
+import Geocoding
+import Geometry
+import Input
+import Model
+import Projection
+
+/// Places case records into zones: coordinates first (converted to WGS84, then located in the
+/// `ZoneIndex`), then, once `enableGeocoding` has run, addresses; and accounts for every record:
+/// located, or rejected with its reason.
+public struct CaseLocator {
+    /// The zones, indexed once for the whole run.
+    public let index: ZoneIndex
+    public var boundaries: Boundaries { index.boundaries }
+    public let defaultCRS: CRS
+    /// The gazetteer the geocoder reads: the boundaries folder's, or the one `enableGeocoding` was given.
+    public private(set) var gazetteer: URL?
+    /// The address geocoder, once `enableGeocoding` has run: rows without coordinates are then
+    /// located by their address instead of rejected.
+    public private(set) var geocoder: Geocoder?
+    /// Gazetteer rows skipped (bad coordinates), for the report.
+    public private(set) var gazetteerWarnings: [String] = []
+    /// The case database's geocode cache (`run --db`): when set, addresses already geocoded under the
+    /// same boundaries, gazetteer and home district are not geocoded again. Nil: everything is geocoded.
+    public var geocodeCache: GeocodeCache?
+    /// Bars for locating and geocoding (`run` on a terminal); silent by default.
+    public var progress: ProgressSink = .silent
+
+    public init(index: ZoneIndex, defaultCRS: CRS) {
+        self.index = index
+        self.defaultCRS = defaultCRS
+        gazetteer = index.boundaries.gazetteer
+    }
+
+    /// With an index made for this locator alone (tests, one-off tools).
+    public init(boundaries: Boundaries, defaultCRS: CRS) {
+        self.init(index: ZoneIndex(boundaries: boundaries), defaultCRS: defaultCRS)
+    }
+
+    public func locate(_ records: [CaseRecord]) throws -> (located: [LocatedCase], rejected: [RejectedRow]) {
+        let outcome = try locateAll(records)
+        return (outcome.located, outcome.rejected)
+    }
+
+    /// Every record located (by coordinates, else by address when geocoding is enabled) or rejected,
+    /// with the address/coordinate disagreements and the geocoder's figures.
+    public func locateAll(_ records: [CaseRecord]) throws -> LocateOutcome {
+        var rejected: [RejectedRow] = []
+        var withPoints: [(record: CaseRecord, point: Coordinate)] = []
+        var addressOnly: [CaseRecord] = []
+        let converted = try toWGS84(records)
+        for (record, result) in zip(records, converted) {
+            switch result {
+            case .success(let p): withPoints.append((record, p))
+            case .failure(let r) where r.reason == .noCoordinates && geocoder != nil: addressOnly.append(record)
+            case .failure(let r): rejected.append(r)
+            }
+        }
+        let zones = try index.zones(of: withPoints.map(\.point), progress: progress)
+        var located: [LocatedCase] = []
+        located.reserveCapacity(withPoints.count)
+        for (item, ref) in zip(withPoints, zones) {
+            guard let ref else {
+                rejected.append(reject(item.record, .outside, String(format: "point %.6f, %.6f is outside every zone",
+                                                                     item.point.x, item.point.y)))
+                continue
+            }
+            located.append(LocatedCase(record: item.record, point: item.point, zones: ref, method: .coordinates, confidence: 1))
+        }
+        var outcome = LocateOutcome(located: located, rejected: rejected)
+        if let geocoder {
+            try AddressLocator(geocoder: geocoder.withHome(from: records.map(\.address)), gazetteerWarnings: gazetteerWarnings,
+                               gazetteerPath: gazetteerPath, cache: geocodeCache, progress: progress)
+                .run(addressOnly, checking: located.count, into: &outcome, reject: reject)
+        }
+        return outcome
+    }
+
+    /// The gazetteer file the geocoder reads (absolute), "" for none.
+    var gazetteerPath: String { gazetteer?.standardizedFileURL.path ?? "" }
+
+    /// What the zones of located cases depend on (boundary files, their CRS, gazetteer, geocoder):
+    /// the geocode cache's fingerprint; nil without a cache (no database).
+    public var locationFingerprint: String? { geocodeCache?.fingerprint(gazetteerPath: gazetteerPath) }
+
+    /// The zone ids of each point (see `ZoneIndex`).
+    public func zoneIDs(of points: [Coordinate]) throws -> [ZoneRef?] {
+        try index.zones(of: points, progress: progress)
+    }
+
+    /// Like `zoneIDs`, as positions in `zoneTable` (-1: in no zone).
+    public func zoneRefs(of points: [Coordinate]) throws -> [Int32] {
+        try index.positions(of: points, progress: progress)
+    }
+
+    /// The zone ids of every zone, in the order of `zoneRefs`' positions.
+    public var zoneTable: [ZoneRef] { index.refs }
+
+    /// Each record's WGS84 point, or why it has none. The rows of one coordinate system are converted
+    /// with its one transformer (`TransformerCache`).
+    func toWGS84(_ records: [CaseRecord]) throws -> [Result<Coordinate, RejectedRow>] {
+        var failedCRS: [CRS: String] = [:]
+        return records.map { record in
+            if let problem = record.coordinateProblem {
+                return .failure(reject(record, problem, record.coordinateProblemDetail))
+            }
+            guard let raw = record.rawCoordinate else {
+                return .failure(reject(record, .noCoordinates, "no coordinates, and address geocoding is not available"))
+            }
+            let crs = record.crs ?? defaultCRS
+            if crs == .wgs84 { return .success(raw) }
+            if let message = failedCRS[crs] { return .failure(reject(record, .unknownCRS, message)) }
+            let converted: Coordinate?
+            do { converted = try TransformerCache.shared.withTransformer(from: crs) { $0.transform(raw) } } catch {
+                failedCRS[crs] = "\(error)"
+                return .failure(reject(record, .unknownCRS, "\(error)"))
+            }
+            guard let p = converted, p.isFinite, abs(p.x) <= 180, abs(p.y) <= 90 else {
+                return .failure(reject(record, .outOfRange, "\(raw.x), \(raw.y) cannot be converted from \(crs)"))
+            }
+            return .success(p)
+        }
+    }
+
+    func reject(_ r: CaseRecord, _ reason: RejectReason, _ detail: String) -> RejectedRow {
+        RejectedRow(file: r.file, line: r.line, id: r.id, reason: reason, detail: detail, fields: r.fields)
+    }
+}
+
+extension RejectedRow: Error {}
+
+extension CaseLocator {
+    /// Builds the address geocoder from the zone names and the folder's `gazetteer.csv` (if any), its
+    /// points placed into zones by the same point-in-polygon as the cases.
+    /// `gazetteer` overrides the folder's own file.
+    public mutating func enableGeocoding(home: HomeArea = HomeArea(), gazetteer: URL? = nil) throws {
+        var entries: [GazetteerEntry] = []
+        if let gazetteer { self.gazetteer = gazetteer }
+        if let url = self.gazetteer {
+            let g = try Gazetteer.read(url: url)
+            entries = g.entries
+            gazetteerWarnings = g.warnings
+        }
+        geocoder = try makeGeocoder(entries, home: home)
+    }
+
+    func makeGeocoder(_ entries: [GazetteerEntry], home: HomeArea) throws -> Geocoder {
+        try Geocoder(streets: boundaries.streets, communities: boundaries.communities, posts: boundaries.posts,
+                     gazetteer: entries, home: home) { [index] points in
+            try index.zones(of: points).map { $0 ?? ZoneRef() }
+        }
+    }
+}
+
+extension CaseLocator {
+    /// The WGS84 points of the records that have usable coordinates (for benchmarks).
+    public func wgs84Points(_ records: [CaseRecord]) throws -> [Coordinate] {
+        try toWGS84(records).compactMap { try? $0.get() }
+    }
+}
+
+/// What `locateAll` found: the cases, the rejects, and what the address geocoder did.
+public struct LocateOutcome: Sendable {
+    public var located: [LocatedCase]
+    public var rejected: [RejectedRow]
+    /// Case id → warning, for cases whose address and coordinates disagree (coordinates win).
+    public var warnings: [String: String] = [:]
+    public var geocode = GeocodeStats()
+}

@@ -1,0 +1,223 @@
+import Foundation
+import Geometry
+import Projection
+
+// The domain model every layer shares: zones and their levels, days, case rows, located cases and
+// rejects. Plain values only; readers, scoring and rendering live in the layers above.
+
+/// The three nested levels of zones: street (街道) ⊃ community (社区) ⊃ sentinel post (生态哨点).
+public enum ZoneLevel: String, CaseIterable, Sendable, Codable, Comparable {
+    case street, community, post
+
+    /// The boundary (and output) file of this level.
+    public var fileName: String {
+        switch self {
+        case .street: "streets.geojson"
+        case .community: "communities.geojson"
+        case .post: "posts.geojson"
+        }
+    }
+    /// The level one up, whose zones enclose this level's; nil for streets.
+    public var parentLevel: ZoneLevel? {
+        switch self {
+        case .street: nil
+        case .community: .street
+        case .post: .community
+        }
+    }
+    public var childLevel: ZoneLevel? {
+        switch self {
+        case .street: .community
+        case .community: .post
+        case .post: nil
+        }
+    }
+    public static func < (a: ZoneLevel, b: ZoneLevel) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// One zone of one level, its geometry in WGS84 lon/lat.
+public struct Zone: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    /// The id of the enclosing zone one level up; nil for streets.
+    public var parent: String?
+    public var aliases: [String]
+    public var level: ZoneLevel
+    public var geometry: MultiPolygon
+    public init(id: String, name: String, parent: String?, aliases: [String] = [], level: ZoneLevel,
+                geometry: MultiPolygon) {
+        self.id = id; self.name = name; self.parent = parent; self.aliases = aliases
+        self.level = level; self.geometry = geometry
+    }
+}
+
+/// A calendar day, as written in the case file (time zones never move a case to another day).
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar.
+    public var ordinal: Int
+    public init(ordinal: Int) { self.ordinal = ordinal }
+    /// nil when the date does not exist (2026-02-30).
+    public init?(year: Int, month: Int, day: Int) {
+        // Years 1...9999, as ISO dates are written: a 19-digit year (`--as-of`, `?since=`) overflowed the
+        // day arithmetic below.
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+              day <= Day.daysIn(month: month, year: year) else { return nil }
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        ordinal = era * 146097 + doe - 719468
+    }
+    public var components: (year: Int, month: Int, day: Int) {
+        let z = ordinal + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+    /// `YYYY-MM-DD`.
+    public var description: String {
+        let c = components
+        return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+    }
+    /// Parses exactly `YYYY-MM-DD`.
+    public init?(iso text: String) {
+        let p = text.split(separator: "-")
+        guard p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+    public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }
+    public static func + (a: Day, n: Int) -> Day { Day(ordinal: a.ordinal + n) }
+    public static func - (a: Day, n: Int) -> Day { Day(ordinal: a.ordinal - n) }
+    /// Today in the machine's time zone.
+    public static func today() -> Day {
+        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+}
+
+/// One case row read from a cases file, before it is located.
+public struct CaseRecord: Sendable, Hashable {
+    /// The file as given on the command line, and the physical line where the row starts (header = 1).
+    public var file: String
+    public var line: Int
+    public var id: String
+    public var day: Day
+    /// The time of day as written, if any (`08:30`), kept for display only.
+    public var time: String?
+    public var category: String
+    public var address: String
+    /// Coordinates as written in the row, in `crs` (or the `--cases-crs` default when nil).
+    public var rawCoordinate: Coordinate?
+    public var crs: CRS?
+    /// Set when the row had coordinates that could not be used (unparseable, out of range, unknown CRS):
+    /// the row is then geocoded from its address if it has one, else rejected with this reason.
+    public var coordinateProblem: RejectReason?
+    public var coordinateProblemDetail: String
+    public var channel: String
+    /// The row's original fields, for `rejects.csv`.
+    public var fields: [String]
+    public init(file: String, line: Int, id: String, day: Day, time: String? = nil, category: String,
+                address: String, rawCoordinate: Coordinate?, crs: CRS?, coordinateProblem: RejectReason? = nil,
+                coordinateProblemDetail: String = "", channel: String, fields: [String]) {
+        self.file = file; self.line = line; self.id = id; self.day = day; self.time = time
+        self.category = category; self.address = address; self.rawCoordinate = rawCoordinate
+        self.crs = crs; self.coordinateProblem = coordinateProblem
+        self.coordinateProblemDetail = coordinateProblemDetail; self.channel = channel; self.fields = fields
+    }
+}
+
+/// Why a row was not located. The raw values are what `rejects.csv` says in its `reason` column.
+public enum RejectReason: String, Sendable, Codable, CaseIterable {
+    case badDate = "bad-date"
+    case missingDate = "missing-date"
+    case badCoordinates = "bad-coordinates"
+    case outOfRange = "out-of-range"
+    case outside = "outside"
+    case raggedRow = "ragged-row"
+    case duplicateID = "duplicate-id"
+    case missingID = "missing-id"
+    case noCoordinates = "no-coordinates"
+    case unknownCRS = "unknown-crs"
+    case unparseableAddress = "unparseable-address"
+    case ambiguous = "ambiguous"
+    case notFound = "not-found"
+}
+
+/// A row that was not located, with everything needed to write its `rejects.csv` line.
+public struct RejectedRow: Sendable, Hashable {
+    public var file: String
+    public var line: Int
+    public var id: String
+    public var reason: RejectReason
+    /// Free text that explains the reason ("month 13", "candidates: A | B").
+    public var detail: String
+    public var fields: [String]
+    public init(file: String, line: Int, id: String, reason: RejectReason, detail: String = "", fields: [String]) {
+        self.file = file; self.line = line; self.id = id; self.reason = reason; self.detail = detail
+        self.fields = fields
+    }
+}
+
+/// An error that stops a run: it names the file and the line or feature, and what was wrong.
+public struct InputError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    /// "line 12", "feature 3 (id 'FT01')", or empty.
+    public var location: String
+    public var message: String
+    public init(file: String, location: String = "", _ message: String) {
+        self.file = file; self.location = location; self.message = message
+    }
+    public var description: String {
+        location.isEmpty ? "\(file): \(message)" : "\(file): \(location): \(message)"
+    }
+}
+
+/// How a case was placed.
+public enum LocationMethod: String, Sendable, Codable {
+    /// By the coordinates in its row.
+    case coordinates
+    /// By a point the geocoder found for its address (gazetteer).
+    case address
+    /// Only by zone names in its address, without a point.
+    case name
+}
+
+/// A case placed into zones (`zones`: the ids it reaches, nil below where it is known; a case
+/// located only as far as a street has no community or post).
+public struct LocatedCase: Sendable, Hashable {
+    public var record: CaseRecord
+    /// WGS84; nil when only zone names matched.
+    public var point: Coordinate?
+    public var zones: ZoneRef
+    public var method: LocationMethod
+    public var confidence: Double
+    public init(record: CaseRecord, point: Coordinate?, zones: ZoneRef, method: LocationMethod, confidence: Double) {
+        self.record = record; self.point = point; self.zones = zones; self.method = method; self.confidence = confidence
+    }
+    public init(record: CaseRecord, point: Coordinate?, street: String?, community: String?, post: String?,
+                method: LocationMethod, confidence: Double) {
+        self.init(record: record, point: point, zones: ZoneRef(street: street, community: community, post: post),
+                  method: method, confidence: confidence)
+    }
+    public var street: String? { zones.street }
+    public var community: String? { zones.community }
+    public var post: String? { zones.post }
+    public func zone(_ level: ZoneLevel) -> String? { zones[level] }
+}

@@ -1,0 +1,101 @@
+import Support
+import Foundation
+import Geometry
+import Input
+import Model
+import Rendering
+import Risk
+import Store
+
+/// The cases a map is drawn from: the zone scores (window and previous window), the heat layer and
+/// the hotspots (window, with a point).
+///
+/// Without `--db` they are the cases of this run's files. With `--db` they are every case the
+/// database holds for those days — the history of all runs, this one's included — so that a daily run
+/// on the day's new export draws the same map as a full run on every case ever exported.
+struct MapCases {
+    var scoring: [ScoringCase] = []
+    var table: CategoryTable
+    /// Window cases with a point, in one canonical order (see `HeatPoint.canonicalOrder`).
+    var heat: [HeatPoint] = []
+    var hotspots: [HotspotCase] = []
+    /// Cases per zone in the previous window when `scoring` holds only the window's (database).
+    var previous: [ZoneLevel: [String: Int]]?
+    /// Cases located (in a street at least) and inside the window (report.json `counted`).
+    var counted = 0
+
+    /// From this run's located cases.
+    init(located: [LocatedCase], window: Window, style: Style) {
+        table = CategoryTable(style: style)
+        let previous = window.previous
+        var part = MapCasesPart()
+        var last: (text: String, id: Int)?   // exports come sorted by time: runs of one category are common
+        for c in located where window.contains(c.record.day) || previous.contains(c.record.day) {
+            let text = c.record.category
+            let category = last?.text == text ? last!.id : table.id(of: text)
+            last = (text, category)
+            part.add(ScoringCase(day: c.record.day, category: category, address: AddressKey.of(c.record.address),
+                                 street: c.street, community: c.community, post: c.post), point: c.point, window: window)
+        }
+        join([part])
+    }
+
+    /// From the database: every stored case of the window, read on all cores, and the previous
+    /// window's counts per zone, counted by SQLite meanwhile.
+    init(store: CaseStore, window: Window, style: Style) throws {
+        var table = CategoryTable(style: style)
+        // Each reader's arrays sized once: growing them row by row copies and page-faults hundreds of MB.
+        let readers = ProcessInfo.processInfo.activeProcessorCount
+        let share = try store.caseCount(first: window.first, last: window.asOf) * 11 / 10 / readers
+        let (parts, previous) = try inParallel({
+            try store.readMapCases(first: window.first, last: window.asOf, table: &table,
+                                   parts: readers,
+                                   makePart: { MapCasesPart(reserving: share) }) { part, c in part.add(c.scoring, point: c.point, window: window) }
+        }, { try store.zoneCounts(first: window.previous.first, last: window.previous.asOf) })
+        self.table = table
+        self.previous = previous
+        join(parts)
+    }
+
+    private mutating func join(_ parts: [MapCasesPart]) {
+        for p in parts {
+            scoring += p.scoring
+            counted += p.counted
+            heat += p.heat.map { HeatPoint(lon: $0.lon, lat: $0.lat, weight: table.resolved[Int($0.weight)].weight) }
+            hotspots += p.hotspots
+        }
+        finish()
+    }
+
+    /// Puts the heat points in an order that does not depend on where they came from (file order,
+    /// database order): the density field adds them in this order. (The hotspot finder does not
+    /// depend on the order of its cases.)
+    private mutating func finish() {
+        heat.sort(by: HeatPoint.canonicalOrder)
+    }
+}
+
+/// One reader's share of `MapCases` (the heat points carry the category's table index as their weight
+/// until the parts are joined: the table is only complete then).
+struct MapCasesPart {
+    var scoring: [ScoringCase] = []
+    var heat: [HeatPoint] = []
+    var hotspots: [HotspotCase] = []
+    var counted = 0
+
+    init(reserving n: Int = 0) {
+        scoring.reserveCapacity(n); heat.reserveCapacity(n); hotspots.reserveCapacity(n)
+    }
+
+    mutating func add(_ c: ScoringCase, point: Coordinate?, window: Window) {
+        // A case in no zone counts nowhere: a stored case whose boundaries changed since (see
+        // `RunJob.relocateStored`); a located case always has its street.
+        guard c.street != nil else { return }
+        scoring.append(c)
+        guard window.contains(c.day) else { return }
+        counted += 1
+        guard let point else { return }
+        heat.append(HeatPoint(lon: point.x, lat: point.y, weight: Double(c.category)))
+        hotspots.append(HotspotCase(point: point, zones: c.zones))
+    }
+}

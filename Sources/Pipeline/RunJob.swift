@@ -1,0 +1,122 @@
+import Foundation
+import Geometry
+import Input
+import Location
+import Model
+import Output
+import Publishing
+import Risk
+import Store
+import Support
+import Tiles
+
+/// The daily job: boundaries and cases in; zone statistics, GeoJSON, tiles, viewer and report out.
+///
+/// A pipeline of typed stages (`Stages/`), each timed under its name in report.json:
+/// read boundaries → read cases → locate → [store, with `--db`] → read tile state → collect the map's
+/// cases (this run's, or the database's window with `--db`) → score → write zones, cases, rejects,
+/// hotspots → draw tiles → archives and documents → publish (`PublishRun`). A shard (`--shard K/N`)
+/// runs the same stages; only the tile stage draws a part of the pyramid.
+public struct RunJob {
+    public var options: RunOptions
+    public init(options: RunOptions) { self.options = options }
+
+    public func run() throws -> RunSummary {
+        var clock = StageClock()
+        let style = try Style.load(options.style)
+        let window = Window(asOf: options.asOf ?? Day.today(), days: options.window ?? style.windowDays)
+        // An empty, foreign (not riskmap's) or non-SQLite --db stops the run before anything is touched.
+        try options.db.map { try CaseStore.checkHeader($0.path) }
+        // One writer per output folder, then one run per database (see RunLock), always in this order;
+        // both held until this function returns. The output is checked first: a path riskmap may not
+        // replace stops the run before the database is opened.
+        let (outputLock, folder) = try claimOutput(options.out, history: options.keep.map { (day: window.asOf.description, keep: $0) },
+                                                   archives: (options.mbtiles, options.pmtiles), force: options.force)
+        let databaseLock = try options.db.map { try RunLock(database: $0, waiting: sayWaiting) }
+        defer { withExtendedLifetime((outputLock, databaseLock)) {} }
+        // A damaged database stops the run before the heavy work: its pages are checked (quick_check,
+        // read-only) while the input is read; the store is opened, and written, only after that.
+        let integrity = options.db.map { url in BackgroundTask { try CaseStore.verifyIntegrity(at: url) } }
+
+        let boundaries = try clock.run(ReadBoundaries(options: options), ())
+        let input = try clock.run(ReadCases(options: options), ())
+        if let damage = integrity?.wait() { throw damage }
+        let database = try RunDatabase(options.db)
+        defer { database?.discardIfUncommitted() }
+
+        let boundaryFiles = BoundaryFiles(folder: options.boundaries)
+        let locator = try makeLocator(boundaries, boundaryFiles: boundaryFiles, store: database?.store)
+        let located = try clock.run(LocateCases(locator: locator), input)
+        let areas = ZoneAreas(boundaries)
+        let update = try database.map { db in
+            try clock.run(StoreCases(store: db.store, locator: locator, boundaries: boundaries, areas: areas, window: window,
+                                     style: style, boundariesFolder: options.boundaries), located)
+        }
+        try TestPoint.reached("after_database")
+        let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles)
+        let previous = try clock.run(ReadTileState(folder: options.previousFolder, fingerprint: fingerprint), ())
+        let cases: MapCases
+        if let database {
+            cases = try clock.run(CollectStoredCases(store: database.store, window: window, style: style), ())
+        } else {
+            cases = try clock.run(CollectRunCases(window: window, style: style), located)
+        }
+        let map = try clock.run(ScoreZones(style: style, window: window, boundaries: boundaries, areas: areas,
+                                           tiles: options.tileSettings, previous: previous.usable?.state), cases)
+
+        try clock.run(WriteZones(folder: folder, style: style), map)
+        try clock.run(WriteCases(folder: folder, window: window), located)
+        try clock.run(WriteRejects(folder: folder, headers: input.headers), located)
+        try clock.run(WriteHotspots(folder: folder), map)
+        let tiles = try clock.run(DrawTiles(folder: folder, settings: options.tileSettings, style: style,
+                                            fingerprint: fingerprint, previous: previous), map)
+        clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
+        let bounds = boundaries.bounds ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
+        let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: bounds), tiles)
+
+        let outcome = RunOutcome(input: input, located: located, counted: cases.counted, map: map, tiles: tiles, database: update,
+                                 warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings + viewerWarnings)
+        return try PublishRun(options: options, folder: folder, style: style, window: window, database: database)
+            .run((outcome, clock))
+    }
+
+    /// The run's locator: the zones indexed once, the geocoder over them and the gazetteer, and with
+    /// `--db` the database's geocode cache.
+    func makeLocator(_ boundaries: Boundaries, boundaryFiles: BoundaryFiles, store: CaseStore?) throws -> CaseLocator {
+        var locator = CaseLocator(index: ZoneIndex(boundaries: boundaries), defaultCRS: options.casesCRS)
+        locator.progress = options.progress
+        try locator.enableGeocoding()
+        locator.geocodeCache = store.map { GeocodeCache(store: $0, boundaryFiles: boundaryFiles, crs: options.boundariesCRS) }
+        return locator
+    }
+
+    /// Everything every tile depends on at once: a difference from the previous run's means a full render.
+    func tileFingerprint(style: Style, boundaryFiles: BoundaryFiles) -> String {
+        ([TileState.version, "style:\(style.contentHash)", "crs:\(options.boundariesCRS)",
+          "zoom:\(options.minZoom)-\(options.maxZoom)", "size:\(options.tileSize)", "shard:\(options.shard)"]
+            + boundaryFiles.hashes).joined(separator: " ")
+    }
+}
+
+/// The case database of a `--db` run: the store, and the run's one transaction, committed only after
+/// the publish (`PublishRun`). A database this run created is taken away again when the run fails.
+final class RunDatabase {
+    let store: CaseStore
+    let writes: RunTransaction
+    /// The path, when this run created the file.
+    private let created: URL?
+
+    /// nil without `--db`. Only an absent path makes a new database.
+    init?(_ url: URL?) throws {
+        guard let url else { return nil }
+        created = FileManager.default.fileExists(atPath: url.path) ? nil : url
+        store = try CaseStore(url: url, create: true)
+        writes = try store.beginRun()
+    }
+
+    func discardIfUncommitted() {
+        guard let created, !writes.isCommitted else { return }
+        writes.rollback()
+        CaseStore.discardNew(created)
+    }
+}

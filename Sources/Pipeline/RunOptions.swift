@@ -1,0 +1,67 @@
+import Foundation
+import Input
+import Model
+import Projection
+import Rendering
+import Support
+import Tiles
+
+/// Everything `riskmap run` needs to know.
+public struct RunOptions: Sendable {
+    public var boundaries: URL
+    public var cases: [URL]
+    public var out: URL
+    /// `--style FILE`; nil: the style built into the binary.
+    public var style: URL?
+    public var asOf: Day?
+    public var window: Int?
+    public var minZoom = 10
+    public var maxZoom = 17
+    public var tileSize = 256
+    public var casesCRS: CRS = .wgs84
+    public var boundariesCRS: CRS = .wgs84
+    /// History: write OUT/YYYY-MM-DD and point OUT/current at it, keeping the newest `keep` days.
+    public var keep: Int?
+    /// The case database kept across runs (`--db`); nil: none.
+    public var db: URL?
+    /// Archives of the tile layers (see `ArchiveJob` for the file of each layer).
+    public var mbtiles: URL?
+    public var pmtiles: URL?
+    /// `--shard K/N`: render only this part of the tiles; every document is written in full.
+    public var shard: TileShard = .whole
+    /// Bars for the long phases (reading, locating, geocoding, tiles, archives); silent by default.
+    public var progress: ProgressSink = .silent
+    /// Tiles one zone layer may draw in this run (`--max-tiles`; see `TileBudget`).
+    public var maxTiles = 2_000_000
+    /// Bounds on vertices, point posts and zone extents (`--max-vertices`, `--max-posts`, ...).
+    public var boundaryLimits = BoundaryLimits()
+    /// `--force`: replace `out` (and the archives) even when riskmap did not write them.
+    public var force = false
+    public init(boundaries: URL, cases: [URL], out: URL, style: URL? = nil) {
+        self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
+    }
+
+    /// What the tile stage needs of the options.
+    var tileSettings: TileSettings {
+        TileSettings(minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize, shard: shard,
+                     keepForArchives: mbtiles != nil || pmtiles != nil, progress: progress)
+    }
+
+    /// The published folder of the previous run: OUT, or what OUT/current names with `--keep` (followed
+    /// once, when `PreviousTiles` opens it).
+    var previousFolder: URL {
+        keep == nil ? out : out.appendingPathComponent("current")
+    }
+}
+
+/// What a run did, for the one-line summary and `report.json`.
+public struct RunSummary: Sendable {
+    public var inputRows: Int
+    public var located: Int
+    public var rejected: Int
+    public var counted: Int
+    public var tiles: Int
+    public var seconds: Double
+    public var warnings: [String]
+    public var out: URL
+}

@@ -1,0 +1,15 @@
+import Foundation
+import Support
+import Model
+import Risk
+
+/// Without `--db`: the map is drawn from this run's located cases.
+struct CollectRunCases: RunStage {
+    let window: Window
+    let style: Style
+    var name: String { "map_cases" }
+
+    func run(_ cases: LocatedCases) throws -> MapCases {
+        MapCases(located: cases.located, window: window, style: style)
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Support
+import Output
+import Rendering
+
+/// Writes a PMTiles v3 archive (https://github.com/protomaps/PMTiles/blob/main/spec/v3/spec.md):
+/// one file, header + root directory in the first 16 KiB, then JSON metadata, leaf directories and the
+/// tile data — clustered (tile data in tile-id order) and deduplicated (identical tiles stored once;
+/// runs of consecutive identical tiles share one directory entry).
+///
+/// Directories and metadata are gzip-compressed, as readers expect; the deflate stream uses stored
+/// blocks (`Gzip.stored`), which every inflater reads and which needs no zlib binding. PNG tiles are
+/// already compressed and stored as they are (tile compression "none").
+public enum PMTilesWriter {
+    public static func write(_ tiles: [TileID: [UInt8]], info: TileSetInfo, to url: URL) throws {
+        let (entries, data) = cluster(tiles)
+        let (root, leaves) = try directories(entries)
+        let metadata = Gzip.stored(Array(metadataJSON(info).utf8))
+        var header = Header(info: info)
+        header.rootOffset = 127; header.rootLength = root.count
+        header.metadataOffset = 127 + root.count; header.metadataLength = metadata.count
+        header.leafOffset = header.metadataOffset + metadata.count; header.leafLength = leaves.count
+        header.dataOffset = header.leafOffset + leaves.count; header.dataLength = data.count
+        header.addressedTiles = tiles.count
+        header.tileEntries = entries.count
+        header.tileContents = Set(entries.map(\.offset)).count
+        var file = header.bytes()
+        file += root; file += metadata; file += leaves; file += data
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(file).write(to: url, options: .atomic)
+        } catch {
+            throw OutputError(file: url.path, "cannot write PMTiles: \(error)")
+        }
+    }
+
+    /// One directory entry: `runLength` tiles from `tileID` with the same bytes, or (runLength 0) a leaf
+    /// directory.
+    struct Entry: Equatable {
+        var tileID: UInt64, offset: Int, length: Int, runLength: Int
+    }
+
+    /// Tile data in tile-id order with each distinct content once; the entries that address it.
+    static func cluster(_ tiles: [TileID: [UInt8]]) -> ([Entry], [UInt8]) {
+        var data: [UInt8] = []
+        var seen: [[UInt8]: Int] = [:]
+        var entries: [Entry] = []
+        for (id, tile) in tiles.map({ (tileID(z: $0.key.z, x: $0.key.x, y: $0.key.y), $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+            let offset = seen[tile] ?? data.count
+            if offset == data.count { seen[tile] = offset; data += tile }
+            if var last = entries.last, last.offset == offset, last.tileID + UInt64(last.runLength) == id {
+                last.runLength += 1
+                entries[entries.count - 1] = last
+            } else {
+                entries.append(Entry(tileID: id, offset: offset, length: tile.count, runLength: 1))
+            }
+        }
+        return (entries, data)
+    }
+
+    /// The root directory, and the leaf directories when the root alone would not fit in the first
+    /// 16 KiB: leaves of `size` entries (doubled until the root of leaf pointers fits).
+    static func directories(_ entries: [Entry]) throws -> (root: [UInt8], leaves: [UInt8]) {
+        let limit = 16_384 - 127
+        let root = Gzip.stored(serialize(entries))
+        if root.count <= limit { return (root, []) }
+        var size = 4096
+        while true {
+            var leaves: [UInt8] = [], pointers: [Entry] = []
+            for start in stride(from: 0, to: entries.count, by: size) {
+                let leaf = Gzip.stored(serialize(Array(entries[start..<min(entries.count, start + size)])))
+                pointers.append(Entry(tileID: entries[start].tileID, offset: leaves.count, length: leaf.count, runLength: 0))
+                leaves += leaf
+            }
+            let root = Gzip.stored(serialize(pointers))
+            if root.count <= limit { return (root, leaves) }
+            size *= 2
+        }
+    }
+
+    /// Varints: count, tile-id deltas, run lengths, lengths, then offsets (0 = right after the previous
+    /// entry's bytes, else offset + 1).
+    static func serialize(_ entries: [Entry]) -> [UInt8] {
+        var out: [UInt8] = []
+        varint(UInt64(entries.count), into: &out)
+        var last: UInt64 = 0
+        for e in entries { varint(e.tileID - last, into: &out); last = e.tileID }
+        for e in entries { varint(UInt64(e.runLength), into: &out) }
+        for e in entries { varint(UInt64(e.length), into: &out) }
+        for (i, e) in entries.enumerated() {
+            let follows = i > 0 && e.offset == entries[i - 1].offset + entries[i - 1].length
+            varint(follows ? 0 : UInt64(e.offset) + 1, into: &out)
+        }
+        return out
+    }
+
+    static func varint(_ value: UInt64, into out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 { out.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+        out.append(UInt8(v))
+    }
+
+    /// The spec's tile id: tiles of all lower zooms first, then the position on the Hilbert curve.
+    static func tileID(z: Int, x: Int, y: Int) -> UInt64 {
+        var acc = ((UInt64(1) << (2 * UInt64(z))) - 1) / 3
+        var x = UInt64(x), y = UInt64(y)
+        var a = z - 1
+        while a >= 0 {
+            let s = UInt64(1) << UInt64(a)
+            let rx = s & x, ry = s & y
+            acc += ((3 * rx) ^ ry) << UInt64(a)
+            if ry == 0 {
+                if rx != 0 { x = s &- 1 &- x; y = s &- 1 &- y }
+                swap(&x, &y)
+            }
+            a -= 1
+        }
+        return acc
+    }
+
+    static func metadataJSON(_ info: TileSetInfo) -> String {
+        let b = info.bounds, c = info.center
+        return JSONText.value([
+            "name": info.name, "description": info.description, "attribution": "riskmap", "type": "overlay",
+            "format": "png", "version": "1.3", "tileSize": info.tileSize,
+            "bounds": "\(b.west),\(b.south),\(b.east),\(b.north)", "center": "\(c.lon),\(c.lat),\(c.zoom)",
+            "minzoom": "\(info.minZoom)", "maxzoom": "\(info.maxZoom)",
+        ] as [String: Any])
+    }
+
+    /// The fixed 127-byte header, little-endian.
+    struct Header {
+        var rootOffset = 0, rootLength = 0, metadataOffset = 0, metadataLength = 0
+        var leafOffset = 0, leafLength = 0, dataOffset = 0, dataLength = 0
+        var addressedTiles = 0, tileEntries = 0, tileContents = 0
+        let info: TileSetInfo
+
+        func bytes() -> [UInt8] {
+            var out = Array("PMTiles".utf8) + [3]
+            for v in [rootOffset, rootLength, metadataOffset, metadataLength, leafOffset, leafLength,
+                      dataOffset, dataLength, addressedTiles, tileEntries, tileContents] {
+                withUnsafeBytes(of: UInt64(v).littleEndian) { out += $0 }
+            }
+            // clustered, internal compression gzip (2), tile compression none (1), tile type png (2)
+            out += [1, 2, 1, 2, UInt8(info.minZoom), UInt8(info.maxZoom)]
+            let b = info.bounds, c = info.center
+            for d in [b.west, b.south, b.east, b.north] { e7(d, &out) }
+            out.append(UInt8(c.zoom))
+            e7(c.lon, &out); e7(c.lat, &out)
+            precondition(out.count == 127)
+            return out
+        }
+
+        private func e7(_ degrees: Double, _ out: inout [UInt8]) {
+            withUnsafeBytes(of: Int32((degrees * 1e7).rounded()).littleEndian) { out += $0 }
+        }
+    }
+}
+
+/// gzip (RFC 1952) of a deflate stream of stored blocks (RFC 1951 §3.2.4): valid for any inflater,
+/// uncompressed. Used for PMTiles directories, which are small.
+enum Gzip {
+    static func stored(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255]
+        var start = 0
+        repeat {
+            let n = min(65_535, bytes.count - start)
+            let final: UInt8 = start + n == bytes.count ? 1 : 0
+            out += [final, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
+            out += bytes[start..<(start + n)]
+            start += n
+        } while start < bytes.count
+        for v in [crc32(bytes), UInt32(truncatingIfNeeded: bytes.count)] {
+            withUnsafeBytes(of: v.littleEndian) { out += $0 }
+        }
+        return out
+    }
+
+    static let table: [UInt32] = (0..<256).map { n in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        return c ^ 0xFFFF_FFFF
+    }
+}

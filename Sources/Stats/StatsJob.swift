@@ -1,0 +1,126 @@
+import Foundation
+import Support
+import Model
+import Output
+import Risk
+import Store
+
+/// `riskmap stats`: zone statistics for analysts, from the case database (any category, any days) or,
+/// without one, from the zone GeoJSON a run wrote (that run's window only).
+public struct StatsJob {
+    public var options: StatsOptions
+    public init(options: StatsOptions) { self.options = options }
+
+    /// The text to print.
+    public func run() throws -> String {
+        // The database first: a missing or damaged one is the problem to report, whatever the style.
+        if let db = options.db, options.verifyDatabase { try CaseStore.verifyIntegrity(at: db) }
+        let store = try options.db.map { try CaseStore(url: $0, create: false) }
+        let style = try Style.load(options.style)
+        if let store {
+            return try DatabaseStats(options: options, style: style, store: store).run()
+        }
+        if let first = options.query.caseFilters.first {
+            throw UsageError(first, "needs --db FILE: the zone GeoJSON of --out holds only the window of its run")
+        }
+        return try FolderStats(options: options, style: style).run()
+    }
+
+    /// Opens the database at `url` and checks it as `stats` does (it must exist, be a riskmap
+    /// database and pass `PRAGMA quick_check`); for `serve --db` at start-up.
+    public static func verifyDatabase(_ url: URL) throws {
+        try CaseStore.verifyIntegrity(at: url)
+        _ = try CaseStore(url: url, create: false)
+    }
+}
+
+/// Statistics computed afresh from the database with the style's rules.
+struct DatabaseStats {
+    var options: StatsOptions
+    var style: Style
+    var store: CaseStore
+
+    func run() throws -> String {
+        let last = try store.lastRun()
+        let window = try options.query.days(defaultAsOf: last?.asOf ?? Day.today(), defaultDays: last?.windowDays ?? style.windowDays)
+        let only = try options.query.category.map { try categoryKey($0) }
+        if options.query.hotspots { return try hotspots(window: window, only: only) }
+        let level = try options.query.explain.map { try levelOf(zone: $0) } ?? options.query.level
+        try checkParent()
+        let (zones, areas) = try store.zones(level)
+        var table = CategoryTable(style: style)
+        let cases = try store.scoringCases(level: level, first: window.previous.first, last: window.asOf, table: &table)
+        let stats = Scorer(style: style, window: window, only: only)
+            .score(level: level, zones: zones, cases: cases, categories: table.resolved, areas: areas)
+        if let id = options.query.explain {
+            return Explanation(style: style, window: window, only: only).text(stats.first { $0.zone.id == id }!)
+        }
+        let shown = stats.filter { options.query.parent == nil || $0.zone.parent == options.query.parent }
+        return StatsRender(options: options).zones(shown.map { StatsRow($0, style: style) })
+    }
+
+    /// `--category` as a key of the style: a key or any word of its vocabulary.
+    func categoryKey(_ name: String) throws -> String {
+        guard let key = style.categoryKey(named: name) else {
+            throw UsageError("--category", "unknown category '\(name)'; the style knows \(style.categoryKeys.joined(separator: ", "))")
+        }
+        return key
+    }
+
+    /// The level of the zone to explain: --level first, then any level that has the id.
+    func levelOf(zone id: String) throws -> ZoneLevel {
+        for level in [options.query.level] + ZoneLevel.allCases where try store.zones(level).areas[id] != nil { return level }
+        throw UsageError("--explain", "unknown zone id '\(id)' (no street, community or post has it)")
+    }
+
+    func checkParent() throws {
+        try options.query.checkParent { level, id in try store.zones(level).areas[id] != nil }
+    }
+
+    func hotspots(window: Window, only: String?) throws -> String {
+        var table = CategoryTable(style: style)
+        let cases = try store.pointCases(first: window.first, last: window.asOf, table: &table)
+            .filter { only == nil || table.resolved[$0.category].keys.contains(only!) }.map(\.0)
+        let found = HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases, top: options.query.top ?? style.hotspots.count)
+        return StatsRender(options: options).hotspots(found.map { HotspotRow($0) })
+    }
+}
+
+/// Statistics read back from the zone GeoJSON of an output folder.
+struct FolderStats {
+    var options: StatsOptions
+    var style: Style
+
+    func run() throws -> String {
+        if options.query.hotspots {
+            let rows = try features("hotspots.geojson").map(HotspotRow.init(feature:))
+            return StatsRender(options: options).hotspots(Array(rows.prefix(options.query.top ?? rows.count)))
+        }
+        if let id = options.query.explain {
+            for level in [options.query.level] + ZoneLevel.allCases {
+                if let row = try rows(level).first(where: { $0.id == id }) { return Explanation.text(folderRow: row, level: level) }
+            }
+            throw UsageError("--explain", "unknown zone id '\(id)' in \(options.out.path)")
+        }
+        var rows = try rows(options.query.level)
+        try options.query.checkParent { level, id in try self.rows(level).contains { $0.id == id } }
+        if let parent = options.query.parent { rows = rows.filter { $0.parent == parent } }
+        return StatsRender(options: options).zones(rows)
+    }
+
+    func rows(_ level: ZoneLevel) throws -> [StatsRow] {
+        try features(level.fileName).map(StatsRow.init(properties:))
+    }
+
+    func features(_ name: String) throws -> [[String: Any]] {
+        let url = options.out.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw InputError(file: url.path, "not found: run `riskmap run --out \(options.out.path)` first, or give --db FILE")
+        }
+        guard let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let features = doc["features"] as? [[String: Any]] else {
+            throw InputError(file: url.path, "not a GeoJSON FeatureCollection")
+        }
+        return features
+    }
+}

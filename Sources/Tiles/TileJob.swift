@@ -1,0 +1,268 @@
+import Foundation
+import Synchronization
+import Support
+import Geometry
+import Model
+import Output
+import Rendering
+import Risk
+
+/// What the tiles of a run are: zooms, tile size, the shard, whether archives want the PNGs kept.
+public struct TileSettings: Sendable {
+    public var minZoom: Int
+    public var maxZoom: Int
+    public var tileSize: Int
+    /// `--shard K/N`: draw only this part of every layer.
+    public var shard: TileShard
+    /// Keep every tile's PNG for the archives (`--mbtiles`, `--pmtiles`).
+    public var keepForArchives: Bool
+    public var progress: ProgressSink
+    public init(minZoom: Int, maxZoom: Int, tileSize: Int, shard: TileShard = .whole, keepForArchives: Bool = false,
+                progress: ProgressSink = .silent) {
+        self.minZoom = minZoom; self.maxZoom = maxZoom; self.tileSize = tileSize; self.shard = shard
+        self.keepForArchives = keepForArchives; self.progress = progress
+    }
+    public var tileOptions: TileOptions { TileOptions(minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize) }
+}
+
+/// Renders the tile layers (`tiles/{heat,street,community,post}/{z}/{x}/{y}.png`) into the output
+/// folder, and keeps them for the archives when `--mbtiles` or `--pmtiles` asks for them.
+public struct TileJob {
+    public var options: TileSettings
+    public var style: Style
+    var stats: [ZoneLevel: [ZoneStats]]
+    /// The heat layer's renderer (see `TileJob.heatRenderer`), built by the caller while it scores.
+    var heat: HeatmapRenderer
+    /// What every tile depends on at once (see `TileState`).
+    var fingerprint: String
+    /// The previous run's tiles, kept where nothing changed.
+    var previous: PreviousTiles
+
+    public init(options: TileSettings, style: Style, stats: [ZoneLevel: [ZoneStats]], heat: HeatmapRenderer,
+                fingerprint: String, previous: PreviousTiles) {
+        self.options = options; self.style = style; self.stats = stats; self.heat = heat
+        self.fingerprint = fingerprint; self.previous = previous
+    }
+
+    /// What the layers produced.
+    public struct Result {
+        /// Tiles written per layer.
+        public var counts: [String: Int] = [:]
+        /// Wall seconds per layer, in rendering order.
+        public var seconds: [(String, Double)] = []
+        /// layer → tile → PNG, only when an archive is wanted.
+        public var archived: [String: [TileID: [UInt8]]] = [:]
+        /// Per layer: tiles drawn by this run, kept from the previous one, and deleted (drawn before,
+        /// empty now).
+        public var rendered: [String: Int] = [:], kept: [String: Int] = [:], deleted: [String: Int] = [:]
+        /// "incremental", or "full" with the reason, for report.json.
+        public var mode = "full"
+        public var state: TileState?
+
+        public var reportFields: [String: Any] {
+            ["tile_updates": ["mode": mode, "rendered": rendered, "kept": kept, "deleted": deleted]]
+        }
+    }
+
+    var tileOptions: TileOptions { options.tileOptions }
+
+    /// `--shard K/N`: this run draws only its part of every layer's tiles; nil for the whole pyramid.
+    var shardFilter: ((TileID) -> Bool)? {
+        let shard = options.shard
+        return shard.count == 1 ? nil : { shard.contains($0) }
+    }
+
+    public func render(into folder: OutputFolder) throws -> Result {
+        var result = Result()
+        let usable = previous.usable
+        result.mode = previous.mode
+        let points = heat.points
+        let heatDirty = usable.map { heatTiles(around: changedPoints($0.1.heat, points), bandwidthMetres: style.heatmap.bandwidthMetres,
+                                               sampleLevel: heat.field.sampleLevel, options: tileOptions) }
+        try layer("heat", into: folder, base: usable?.0, dirty: heatDirty, result: &result) { including, onTile, progress in
+            try heat.render(including: including, onTile: onTile, progress: progress)
+        }
+        var fills: [String: [String]] = [:]
+        for level in ZoneLevel.allCases {
+            let (renderer, colours) = try choroplethRenderer(level)
+            fills[level.rawValue] = colours
+            let dirty = usable.map { renderer.tiles(drawing: changedZones($0.1.fills[level.rawValue], colours)) }
+            try layer(level.rawValue, into: folder, base: usable?.0, dirty: dirty, result: &result) { including, onTile, progress in
+                try renderer.render(including: including, onTile: onTile, progress: progress)
+            }
+        }
+        result.state = TileState(fingerprint: fingerprint, fills: fills, heat: points, density: heat.field.fixed)
+        return result
+    }
+
+    /// Indices of the zones whose colour differs from the previous run's (all when the count differs).
+    func changedZones(_ old: [String]?, _ new: [String]) -> Set<Int> {
+        guard let old, old.count == new.count else { return Set(new.indices) }
+        return Set(new.indices.filter { old[$0] != new[$0] })
+    }
+
+    /// The renderer of the heat layer for `points` (in canonical order, see `MapCases`): building it
+    /// computes the density field, the layer's heaviest step — from the previous run's field when
+    /// there is one to build on.
+    public static func heatRenderer(points: [HeatPoint], style: Style, ramp: HeatRamp, options: TileSettings,
+                                    previous: TileState?) -> HeatmapRenderer {
+        let heat = style.heatmap
+        return HeatmapRenderer(points: points, bandwidthMetres: heat.bandwidthMetres, ramp: ramp,
+                               options: options.tileOptions, updating: previous.map { ($0.heat, $0.density) })
+    }
+
+    /// The heat layer's colour ramp from the style's `[heatmap]`.
+    public static func heatRamp(_ style: Style) throws -> HeatRamp {
+        let heat = style.heatmap
+        let colours = try heat.colors.map { try colour($0, style: style, key: "heatmap.colors") }
+        return HeatRamp(breakpoints: heat.breakpoints, colors: colours, steps: heat.steps, opacity: heat.opacity)
+    }
+
+    /// A style colour. The style reader admits only `#RRGGBB`; this keeps a slip there an error, not a trap.
+    static func colour(_ hex: String, style: Style, key: String) throws -> RGBA8 {
+        guard let c = RGBA8(hex: hex) else {
+            throw InputError(file: style.file, location: "key '\(key)'", "'\(hex)' is not a colour \"#RRGGBB\"")
+        }
+        return c
+    }
+
+    /// The renderer of a zone layer and the fill colour of each of its zones (for the tile state).
+    func choroplethRenderer(_ level: ZoneLevel) throws -> (ChoroplethRenderer, [String]) {
+        let alpha = UInt8((style.fillOpacity * 255).rounded())   // the style admits 0...1 only
+        let outline = try Self.colour(style.outline, style: style, key: "colors.outline")
+        var fills: [RiskLevel: RGBA8] = [:]
+        for (risk, hex) in style.colors { fills[risk] = try Self.colour(hex, style: style, key: "colors.\(risk.rawValue)") }
+        let zones = (stats[level] ?? []).filter { !$0.zone.geometry.isEmpty }
+        let features = zones.map { s -> ChoroplethFeature in
+            ChoroplethFeature(geometry: s.zone.geometry, fill: (fills[s.level] ?? outline).withAlpha(alpha), stroke: outline)
+        }
+        return (ChoroplethRenderer(features: features, options: tileOptions), features.map(\.fill.hexString))
+    }
+
+    typealias Render = (_ including: ((TileID) -> Bool)?, _ onTile: @Sendable (TileID, [UInt8]) throws -> Void,
+                        _ progress: @escaping @Sendable (Int, Int) -> Void) throws -> Void
+
+    /// Renders one layer on all cores with a progress bar, writing `tiles/NAME/z/x/y.png`. With a
+    /// previous folder and the `dirty` tiles, every other tile of the previous run is kept (hard link)
+    /// and only the dirty ones are drawn.
+    private func layer(_ name: String, into folder: OutputFolder, base: URL?, dirty: Set<TileID>?,
+                       result: inout Result, _ render: Render) throws {
+        let start = Date()
+        let root = folder.url("tiles/\(name)")
+        let sink = TileSink(keep: options.keepForArchives)
+        var including = shardFilter
+        var before = Set<TileID>()
+        if let base, let dirty {
+            before = try keepTiles(from: base.appendingPathComponent("tiles/\(name)"), to: root, dirty: dirty, sink: sink)
+            result.kept[name] = sink.count
+            including = { [shardFilter] id in dirty.contains(id) && (shardFilter?(id) ?? true) }
+        }
+        let bar = options.progress.bar("tiles \(name)")
+        try render(including, { tile, png in
+            let dir = root.appendingPathComponent("\(tile.z)/\(tile.x)")
+            try sink.makeColumn(dir, of: tile)
+            try Data(png).write(to: dir.appendingPathComponent("\(tile.y).png"))
+            sink.add(tile, png, rendered: true)
+        }, { done, total in bar.update(done, of: total) })
+        bar.finish()
+        result.rendered[name] = sink.renderedIDs.count
+        result.kept[name] = result.kept[name] ?? 0
+        result.deleted[name] = before.subtracting(sink.renderedIDs).count
+        result.counts[name] = sink.count
+        result.seconds.append((name, Date().timeIntervalSince(start)))
+        if sink.keep { result.archived[name] = sink.tiles }
+    }
+
+    /// Hard-links (or copies, across file systems) every tile of `from` that is not dirty into `to`;
+    /// returns the dirty tiles that existed there (deleted unless drawn again).
+    private func keepTiles(from: URL, to: URL, dirty: Set<TileID>, sink: TileSink) throws -> Set<TileID> {
+        let fm = FileManager.default
+        var before = Set<TileID>()
+        guard let walker = fm.enumerator(atPath: from.path) else { return before }
+        var made = Set<String>()
+        while let relative = walker.nextObject() as? String {
+            let parts = relative.dropLast(4).split(separator: "/").compactMap { Int($0) }
+            guard relative.hasSuffix(".png"), parts.count == 3 else { continue }
+            let id = TileID(z: parts[0], x: parts[1], y: parts[2])
+            if dirty.contains(id) { before.insert(id); continue }
+            let source = from.appendingPathComponent(relative), target = to.appendingPathComponent(relative)
+            let dir = target.deletingLastPathComponent()
+            if made.insert(dir.path).inserted { try fm.createDirectory(at: dir, withIntermediateDirectories: true) }
+            if link(source.path, target.path) != 0 { try fm.copyItem(at: source, to: target) }
+            sink.add(id, sink.keep ? Array(try Data(contentsOf: source)) : [], rendered: false)
+        }
+        return before
+    }
+}
+
+/// The previous run's published folder and its tile state, and whether this run can build on them.
+///
+/// The folder is opened once and then read only through that descriptor (`/proc/self/fd/N`): the
+/// tiles kept are those of the very folder whose state was read, even if its path (`--out`, or what
+/// `current` names) came to name another folder meanwhile. And the state counts only when the
+/// folder's `.riskmap-output` marker records its digest, i.e. it is the state that folder was
+/// published with.
+public final class PreviousTiles {
+    /// The folder and its state when the state's fingerprint is this run's: only changed tiles are drawn.
+    public let usable: (folder: URL, state: TileState)?
+    /// "incremental", or "full" with the reason, for report.json.
+    public let mode: String
+    private let descriptor: Int32
+
+    public init(folder: URL, fingerprint: String) {
+        descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let pinned = descriptor >= 0 ? Self.path(of: descriptor, else: folder) : folder
+        let data = descriptor >= 0
+            ? try? Data(contentsOf: pinned.appendingPathComponent(TileState.fileName), options: .alwaysMapped) : nil
+        let state = data.flatMap(TileState.init(data:))
+        let published = data != nil && OutputMarker.read(pinned)?.tileState == data.map(OutputMarker.digest)
+        usable = state.flatMap { $0.fingerprint == fingerprint && published ? (pinned, $0) : nil }
+        mode = usable != nil ? "incremental" : state == nil ? "full (no previous tile state)"
+            : !published ? "full (the previous tile state is not the one its folder was published with)"
+            : "full (style, boundaries, zooms, tile size or shard changed)"
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// A path that names the folder open at `descriptor` whatever becomes of its own path.
+    private static func path(of descriptor: Int32, else folder: URL) -> URL {
+        #if os(Linux)
+        URL(fileURLWithPath: "/proc/self/fd/\(descriptor)", isDirectory: true)
+        #else
+        folder
+        #endif
+    }
+}
+
+/// Counts the tiles written by the workers and keeps them for archives when asked to.
+final class TileSink: Sendable {
+    let keep: Bool
+    private struct State {
+        var stored: [TileID: [UInt8]] = [:]
+        var drawn = Set<TileID>()
+        var count = 0
+        /// The z/x folders made so far (z << 40 | x).
+        var columns = Set<Int>()
+    }
+    private let state = Mutex(State())
+    init(keep: Bool) { self.keep = keep }
+    func add(_ tile: TileID, _ png: [UInt8], rendered: Bool) {
+        state.withLock {
+            $0.count += 1
+            if rendered { $0.drawn.insert(tile) }
+            if keep { $0.stored[tile] = png }
+        }
+    }
+    var count: Int { state.withLock { $0.count } }
+    /// Makes `dir`, the z/x folder of `tile`, unless a tile of it came before: one mkdir per folder,
+    /// not per tile. Under the lock, so that no worker writes into a folder another is still making.
+    func makeColumn(_ dir: URL, of tile: TileID) throws {
+        try state.withLock {
+            guard !$0.columns.contains(tile.z << 40 | tile.x) else { return }
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            $0.columns.insert(tile.z << 40 | tile.x)
+        }
+    }
+    var renderedIDs: Set<TileID> { state.withLock { $0.drawn } }
+    var tiles: [TileID: [UInt8]] { state.withLock { $0.stored } }
+}

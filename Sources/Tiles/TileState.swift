@@ -1,0 +1,127 @@
+import Foundation
+import Support
+import Model
+import Output
+import Projection
+import Rendering
+
+/// What the tiles of a run were drawn from, kept in the output folder (`.riskmap-tiles.state`) so the
+/// next run can re-render only the tiles whose content can have changed.
+///
+/// - `fingerprint`: everything that changes every tile at once (style file, boundary files, zooms,
+///   tile size, the drawing code's version). Any difference: full render.
+/// - `fills`: per zone layer, the fill colour of every zone, in the boundaries' order.
+/// - `heat`: the heat points drawn, sorted. Ids are not needed: a tile depends only on the multiset of
+///   (lon, lat, weight), and two sorted arrays diff in one pass.
+/// - `density`: the heat layer's density in fixed point (`FixedDensity`), from which the next run
+///   makes its own by drawing only the kernels of the points that changed.
+public struct TileState: Equatable, Sendable {
+    public static let fileName = OutputMarker.tileStateFile
+    /// Bump when a renderer changes its pixels: old states then force a full render.
+    public static let version = "riskmap-tiles-2"
+
+    public var fingerprint: String
+    public var fills: [String: [String]]
+    public var heat: [HeatPoint]
+    var density = FixedDensity(scale: 1, blocks: [:])
+
+    /// Layout, all little-endian: magic line; UInt32 length + JSON {fingerprint, fills}; UInt64 count +
+    /// count × 3 Float64 (lon, lat, weight); then the density: Float32 scale, UInt32 block count and per
+    /// block (in key order) Int64 x, Int64 y and 256 × 256 Int64. Read back without parsing.
+    public func encoded() -> Data {
+        var data = Data("\(Self.version)\n".utf8)
+        let header = try! JSONSerialization.data(withJSONObject: ["fingerprint": fingerprint, "fills": fills],
+                                                 options: [.sortedKeys])
+        data.append(littleEndian: UInt32(header.count))
+        data.append(header)
+        data.append(littleEndian: UInt64(heat.count))
+        var values = [Double]()
+        values.reserveCapacity(heat.count * 3)
+        for p in heat { values += [p.lon, p.lat, p.weight] }
+        // Float64 in memory order: little-endian on every platform Swift on Linux runs on (x86-64, arm64).
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        data.append(littleEndian: density.scale.bitPattern)
+        data.append(littleEndian: UInt32(density.blocks.count))
+        for key in density.blocks.keys.sorted() {
+            data.append(littleEndian: Int64(key.x))
+            data.append(littleEndian: Int64(key.y))
+            density.blocks[key]!.withUnsafeBytes { data.append(contentsOf: $0) }
+        }
+        return data
+    }
+
+    static let blockValues = 256 * 256
+
+    /// nil for a missing, foreign or damaged file: the run then renders everything.
+    public init?(data: Data) {
+        guard let state = data.withUnsafeBytes({ Self.read(ByteReader(raw: $0)) }) else { return nil }
+        self = state
+    }
+
+    private static func read(_ start: ByteReader) -> TileState? {
+        var reader = start
+        guard reader.line() == Self.version, let n = reader.uint32().map(Int.init),
+              let header = reader.bytes(n),
+              let json = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any],
+              let fingerprint = json["fingerprint"] as? String, let fills = json["fills"] as? [String: [String]],
+              let count = reader.uint64().map(Int.init), count >= 0, count <= reader.remaining / 24,
+              let points = reader.bytes(count * 24) else { return nil }
+        let heat = (0..<count).map { i in
+            HeatPoint(lon: points.loadUnaligned(fromByteOffset: i * 24, as: Double.self),
+                      lat: points.loadUnaligned(fromByteOffset: i * 24 + 8, as: Double.self),
+                      weight: points.loadUnaligned(fromByteOffset: i * 24 + 16, as: Double.self))
+        }
+        guard let scale = reader.uint32().map(Float.init(bitPattern:)), let blockCount = reader.uint32().map(Int.init),
+              reader.remaining == blockCount * (16 + Self.blockValues * 8) else { return nil }
+        var blocks: [BlockKey: [Int64]] = [:]
+        for _ in 0..<blockCount {
+            guard let x = reader.uint64(), let y = reader.uint64(), let values = reader.bytes(Self.blockValues * 8) else { return nil }
+            blocks[BlockKey(x: Int(Int64(bitPattern: x)), y: Int(Int64(bitPattern: y)))] =
+                (0..<Self.blockValues).map { values.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) }
+        }
+        return TileState(fingerprint: fingerprint, fills: fills, heat: heat, density: FixedDensity(scale: scale, blocks: blocks))
+
+    }
+
+    init(fingerprint: String, fills: [String: [String]], heat: [HeatPoint],
+         density: FixedDensity = FixedDensity(scale: 1, blocks: [:])) {
+        self.fingerprint = fingerprint; self.fills = fills; self.heat = heat; self.density = density
+    }
+
+    /// The state a folder holds, if any.
+    static func read(folder: URL) -> TileState? {
+        guard let data = try? Data(contentsOf: folder.appendingPathComponent(fileName), options: .alwaysMapped) else { return nil }
+        return TileState(data: data)
+    }
+}
+
+/// The points in one sorted array (`HeatPoint.canonicalOrder`) and not in the other, both ways: the
+/// points whose kernels a run must redraw.
+func changedPoints(_ old: [HeatPoint], _ new: [HeatPoint]) -> [HeatPoint] {
+    let (removed, added) = HeatPoint.difference(old, new)
+    return removed + added
+}
+
+/// The tiles of zooms `options.minZoom...maxZoom` within the kernel's reach of any of `points`.
+///
+/// A case's kernel covers the disk of radius `bandwidth` (on the ground) around it; finer levels
+/// interpolate the sampling level bilinearly, which reaches one sampled pixel further. The reach used
+/// is 1.5 × the bandwidth plus 4 sampled pixels: a few extra tiles re-rendered cost little, a tile
+/// missed would be wrong.
+func heatTiles(around points: [HeatPoint], bandwidthMetres h: Double, sampleLevel: Int, options: TileOptions) -> Set<TileID> {
+    var tiles = Set<TileID>()
+    let world = 2 * WebMercator.originShift
+    for p in points {
+        let m = WebMercator.project(.init(p.lon, p.lat))
+        let (u, v) = (m.x / world + 0.5, 0.5 - m.y / world)
+        let reach = 1.5 * h / max(cos(p.lat * .pi / 180), 0.01) / world + 4 / (256 * pow(2, Double(sampleLevel)))
+        for z in options.minZoom...options.maxZoom {
+            let n = 1 << z, scale = Double(n)
+            func index(_ t: Double) -> Int { min(max(Int((t * scale).rounded(.down)), 0), n - 1) }
+            for x in index(u - reach)...index(u + reach) {
+                for y in index(v - reach)...index(v + reach) { tiles.insert(TileID(z: z, x: x, y: y)) }
+            }
+        }
+    }
+    return tiles
+}
