@@ -6,8 +6,9 @@
 # times in report.json, the temporary folder's path, lock files, SQLite files compared as rows).
 #
 # Cases: the demo (zooms 10-17); the NYC district; a daily --db pair (day 1, then day 2's export from
-# scripts/make_day2.py) with `stats --db`; a run in two shards merged (with --mbtiles/--pmtiles);
-# the query commands (stats, locate, check) on the demo output; with --big the 1,000,000-case district
+# scripts/make_day2.py) with `stats --db`; options (GB18030, --cases-crs, --window, --tile-size 512,
+# archives); a run in two shards merged (with --mbtiles/--pmtiles); the query commands (stats, locate,
+# check) on the demo output; with --big the 1,000,000-case district
 # (bench_tiles.sh's run: every case in the window, zooms 10-17; generated once into
 # $RISKMAP_BENCH_DATA/demo1m, default /work/bench-data/demo1m).
 #
@@ -60,6 +61,14 @@ case_daily() {
   query "$1" stats-db-hotspots stats --db cases.db --hotspots --format json
 }
 
+# Options the other cases leave at their defaults: two cases files (one GB18030), --cases-crs, a
+# shorter window, 512-pixel tiles, the archives.
+case_options() {
+  nice_run "$1" run --boundaries "$demo" --cases "$demo/cases.csv" --cases "$demo/cases-gb18030.csv" \
+    --cases-crs gcj02 --as-of 2026-11-22 --window 7 --tile-size 512 --min-zoom 10 --max-zoom 13 \
+    --mbtiles risk.mbtiles --pmtiles risk.pmtiles --out out -q
+}
+
 case_shards() {
   local common=(--boundaries "$demo" --cases "$demo/cases.csv" --as-of 2026-11-22 --min-zoom 10 --max-zoom 15 -q)
   nice_run "$1" run "${common[@]}" --shard 1/2 --out shard1
@@ -78,6 +87,8 @@ case_queries() {
   query "$1" explain-unknown stats --out out --explain NO-SUCH-ZONE
   query "$1" locate-address locate --out out --json '福田区彩田路3009号'
   query "$1" locate-point locate --out out --at 114.0551,22.5412 --json
+  local addresses; mapfile -t addresses < "$work/data/addresses.txt"
+  query "$1" locate-addresses locate --out out --json "${addresses[@]}"
   query "$1" check check --boundaries "$demo"
   query "$1" check-json check --boundaries "$demo" --json
 }
@@ -110,6 +121,14 @@ compare() {  # compare LABEL DIR_A DIR_B
 prepare_data() {
   python3 "$repo/scripts/make_day2.py" "$demo/cases.csv" "$work/data/day2.csv" --day 2026-11-23 \
     --export "$work/data/export.csv"
+  # 300 distinct addresses of the demo's cases (the geocoder's parsing, matching and runners-up).
+  python3 - "$demo/cases.csv" > "$work/data/addresses.txt" <<'PY'
+import csv, sys
+rows = csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline=""))
+next(rows)
+found = sorted({r[3] for r in rows if len(r) > 3 and r[3].strip() and "\n" not in r[3]})
+print("\n".join(found[::max(1, len(found) // 300)][:300]))  # spread over the sorted list
+PY
   if [ "$big" = 1 ] && [ ! -s "$data/demo1m/cases.csv" ]; then
     echo "generating $data/demo1m (once)"
     nice -n 19 python3 "$repo/scripts/make_demo.py" --cases 1000000 --out "$data/demo1m"
@@ -158,7 +177,7 @@ fi
 # --- before against after ---------------------------------------------------------------------------
 
 prepare_data
-cases=(demo nyc daily shards queries)
+cases=(demo nyc daily options shards queries)
 [ "$big" = 1 ] && cases+=(big)
 echo "before: $before"
 echo "after:  $after"
