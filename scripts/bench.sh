@@ -5,28 +5,32 @@
 #  2. `riskmap run` on the demo district, zooms 10–17: wall time and peak memory.
 # Usage: bash scripts/bench.sh   (generates bench-data/ on first use; prints a summary at the end)
 set -euo pipefail
+# RISKMAP_BIN=/path/to/riskmap measures that binary instead of building .build/release/riskmap;
+# RISKMAP_BENCH_DATA=/dir holds the generated data and outputs instead of bench-data/ (both resolved here,
+# before the cd, so relative paths mean the caller's folder).
+bin=${RISKMAP_BIN:+$(realpath "$RISKMAP_BIN")}
+bd=$(realpath -m "${RISKMAP_BENCH_DATA:-$(dirname "$0")/../bench-data}")
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --bench
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore numpy "shapely>=2.1" pyproj prcoords geopandas >/dev/null
-swift build -c release >/dev/null
-bin=.build/release/riskmap
-mkdir -p bench-data
-if [ ! -s bench-data/demo1m/cases.csv ]; then
-  python3 scripts/make_demo.py --cases 1000000 --out bench-data/demo1m
+[ -n "$bin" ] || { swift build -c release >/dev/null; bin=$PWD/.build/release/riskmap; }
+mkdir -p "$bd"
+if [ ! -s "$bd/demo1m/cases.csv" ]; then
+  python3 scripts/make_demo.py --cases 1000000 --out "$bd/demo1m"
 fi
 
 echo "== riskmap run on the demo district (zooms 10-17)"
 /usr/bin/time -v "$bin" run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22 \
-  --out bench-data/out-demo --min-zoom 10 --max-zoom 17 2> bench-data/time-run.txt | tail -1
-wall=$(grep "Elapsed (wall clock)" bench-data/time-run.txt | awk '{print $NF}')
-rss=$(grep "Maximum resident set size" bench-data/time-run.txt | awk '{print $NF}')
+  --out "$bd/out-demo" --min-zoom 10 --max-zoom 17 2> "$bd/time-run.txt" | tail -1
+wall=$(grep "Elapsed (wall clock)" "$bd/time-run.txt" | awk '{print $NF}')
+rss=$(grep "Maximum resident set size" "$bd/time-run.txt" | awk '{print $NF}')
 echo "wall $wall, peak RSS $((rss / 1024)) MB"
 
 echo "== locating 1,000,000 cases: riskmap vs geopandas.sjoin"
-ours=$("$bin" bench --boundaries boundaries/demo --cases bench-data/demo1m/cases.csv \
-  --export-points bench-data/points.csv --repeats 3)
+ours=$("$bin" bench --boundaries boundaries/demo --cases "$bd/demo1m/cases.csv" \
+  --export-points "$bd/points.csv" --repeats 3)
 echo "riskmap: $ours"
-peer=$(python3 scripts/bench_geopandas.py bench-data/out-demo bench-data/points.csv)
+peer=$(python3 scripts/bench_geopandas.py "$bd/out-demo" "$bd/points.csv")
 echo "geopandas: $peer"
 python3 - "$ours" "$peer" <<'PY'
 import json, sys

@@ -14,12 +14,16 @@
 # rejects.csv) and report.json.
 # Usage: bash scripts/bench_daily.sh   (DATA=/path/to/demo1m, ZOOM=max zoom, default 16, REPS=rounds, default 3)
 set -euo pipefail
+# RISKMAP_BIN=/path/to/riskmap measures that binary instead of building .build/release/riskmap;
+# RISKMAP_BENCH_DATA=/dir holds the generated data and outputs instead of bench-data/ (both resolved here,
+# before the cd, so relative paths mean the caller's folder).
+bin=${RISKMAP_BIN:+$(realpath "$RISKMAP_BIN")}
+bd=$(realpath -m "${RISKMAP_BENCH_DATA:-$(dirname "$0")/../bench-data}")
 cd "$(dirname "$0")/.."
-swift build -c release >/dev/null
-bin=$PWD/.build/release/riskmap
-data=${DATA:-bench-data/demo1m}
+[ -n "$bin" ] || { swift build -c release >/dev/null; bin=$PWD/.build/release/riskmap; }
+data=${DATA:-$bd/demo1m}
 zoom=${ZOOM:-16}
-work=bench-data/daily
+work="$bd/daily"
 mkdir -p "$work"
 if [ ! -s "$data/cases.csv" ]; then python3 scripts/make_demo.py --cases 1000000 --out "$data"; fi
 [ -s "$work/export.csv" ] || python3 scripts/make_day2.py "$data/cases.csv" "$work/day2.csv" --day 2026-11-23 --export "$work/export.csv"

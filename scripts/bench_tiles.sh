@@ -8,20 +8,25 @@
 #     process per core) rendering the same polygons to the same tiles (scripts/bench_mapnik.py).
 # Usage: bash scripts/bench_tiles.sh   (generates bench-data/demo1m on first use; prints a summary)
 set -euo pipefail
+# RISKMAP_BIN=/path/to/riskmap measures that binary instead of building .build/release/riskmap;
+# RISKMAP_BENCH_DATA=/dir holds the generated data and outputs instead of bench-data/ (both resolved here,
+# before the cd, so relative paths mean the caller's folder).
+bin=${RISKMAP_BIN:+$(realpath "$RISKMAP_BIN")}
+bd=$(realpath -m "${RISKMAP_BENCH_DATA:-$(dirname "$0")/../bench-data}")
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
 dpkg -s python3-mapnik >/dev/null 2>&1 || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-mapnik >/dev/null; }
 python3 -c "import datashader" 2>/dev/null || \
   python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore datashader >/dev/null
-swift build -c release >/dev/null
-mkdir -p bench-data
-[ -s bench-data/demo1m/cases.csv ] || python3 scripts/make_demo.py --cases 1000000 --out bench-data/demo1m
-out=bench-data/out-tiles
+[ -n "$bin" ] || { swift build -c release >/dev/null; bin=$PWD/.build/release/riskmap; }
+mkdir -p "$bd"
+[ -s "$bd/demo1m/cases.csv" ] || python3 scripts/make_demo.py --cases 1000000 --out "$bd/demo1m"
+out="$bd/out-tiles"
 
 echo "== riskmap run, 1,000,000 cases, all in the window (--as-of 2026-11-25 --window 100), zooms 10-17"
-/usr/bin/time -f "%e s wall, %M KB peak" .build/release/riskmap run --boundaries boundaries/demo \
-  --cases bench-data/demo1m/cases.csv --as-of 2026-11-25 --window 100 --out "$out" --min-zoom 10 --max-zoom 17
+/usr/bin/time -f "%e s wall, %M KB peak" "$bin" run --boundaries boundaries/demo \
+  --cases "$bd/demo1m/cases.csv" --as-of 2026-11-25 --window 100 --out "$out" --min-zoom 10 --max-zoom 17
 echo "== datashader, same points, same heat tiles"
 ds=$(python3 scripts/bench_datashader.py "$out")
 echo "$ds"
