@@ -48,11 +48,11 @@ let package = Package(
         .target(name: "Jobs", dependencies: ["Input", "Geocoding", "Risk", "Rendering", "Output", "Store"],
                 path: "Sources/Jobs"),
         // `riskmap serve`: the output folder and its APIs over HTTP (Hummingbird).
-        .target(name: "Server", dependencies: ["Jobs", "Geocoding", .product(name: "Hummingbird", package: "hummingbird")],
+        .target(name: "Server", dependencies: ["Jobs", "Output", "Geocoding", .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Sources/Server"),
         // The command line.
         .executableTarget(name: "riskmap",
-                          dependencies: ["Jobs", "Server", "Rendering", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          dependencies: ["Jobs", "Server", "Output", "Rendering", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/CommandLine"),
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"], path: "Tests/GeometryTests"),

@@ -156,14 +156,12 @@ public struct RunJob {
 
         let counted = cases.counted
         clock.lap("documents")
-        let report = Report(inputRows: input.rowCount, located: located, rejected: rejected, counted: counted,
-                            stats: stats, style: style, window: window, files: options.cases.map(\.relativePath),
-                            tiles: tileCounts, timings: clock.laps + [("total", clock.total)],
-                            warnings: warnings,
-                            extra: outcome.geocode.reportFields.merging(shardField) { _, b in b }
-                                .merging(database.map { ["database": $0.reportField] } ?? [:]) { _, b in b }
-                                .merging(tiles.reportFields) { _, b in b })
-        try folder.write(report.json(), to: "report.json")
+        let report = RunReport(inputRows: input.rowCount, located: located, rejected: rejected, counted: counted,
+                               stats: stats, style: style, window: window, files: options.cases.map(\.relativePath),
+                               tiles: tileCounts, timings: clock.laps + [("total", clock.total)], warnings: warnings,
+                               geocode: outcome.geocode.report, addressWarnings: outcome.geocode.disagreements,
+                               shard: shardName, database: database?.report, tileUpdates: tiles.updates)
+        try folder.write(report.jsonText(), to: "report.json")
         try TestPoint.reached("publish")
         try folder.publish()
         try commitAfterPublish(writes)
@@ -233,8 +231,8 @@ public struct RunJob {
     }
 
     /// A shard's report says which part it drew, so that `merge` can check it has them all.
-    var shardField: [String: Any] {
-        options.shard.count == 1 ? [:] : ["shard": options.shard.description]
+    var shardName: String? {
+        options.shard.count == 1 ? nil : options.shard.description
     }
 
     /// Every cases file, with duplicate ids across and within files rejected (the first row stands).
@@ -320,10 +318,9 @@ struct DatabaseUpdate {
     var counts: CaseStore.SaveCounts
     /// Stored cases located again because the boundaries or the gazetteer changed.
     var relocated: Int?
-    var reportField: [String: Any] {
-        ["path": path, "cases_stored": counts.stored, "cases_added": counts.added, "cases_replaced": counts.replaced,
-         "cases_removed": counts.removed, "cases_relocated": relocated ?? 0,
-         "counted_from": "database: every stored case of the window, this run's included"]
+    var report: RunReport.Database {
+        RunReport.Database(path: path, casesStored: counts.stored, casesAdded: counts.added, casesReplaced: counts.replaced,
+                           casesRemoved: counts.removed, casesRelocated: relocated ?? 0)
     }
 }
 

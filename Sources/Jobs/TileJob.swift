@@ -33,8 +33,8 @@ struct TileJob {
         var mode = "full"
         var state: TileState?
 
-        var reportFields: [String: Any] {
-            ["tile_updates": ["mode": mode, "rendered": rendered, "kept": kept, "deleted": deleted]]
+        var updates: RunReport.TileUpdates {
+            RunReport.TileUpdates(mode: mode, rendered: rendered, kept: kept, deleted: deleted)
         }
     }
 

@@ -28,8 +28,7 @@ struct TileState: Equatable {
     /// block (in key order) Int64 x, Int64 y and 256 × 256 Int64. Read back without parsing.
     func encoded() -> Data {
         var data = Data("\(Self.version)\n".utf8)
-        let header = try! JSONSerialization.data(withJSONObject: ["fingerprint": fingerprint, "fills": fills],
-                                                 options: [.sortedKeys])
+        let header = TileStateHeader(fingerprint: fingerprint, fills: fills).jsonData()
         data.append(littleEndian: UInt32(header.count))
         data.append(header)
         data.append(littleEndian: UInt64(heat.count))
@@ -55,8 +54,7 @@ struct TileState: Equatable {
         var reader = ByteReader(data: data)
         guard reader.line() == Self.version, let n = reader.uint32().map(Int.init),
               let header = reader.bytes(n),
-              let json = try? JSONSerialization.jsonObject(with: header) as? [String: Any],
-              let fingerprint = json["fingerprint"] as? String, let fills = json["fills"] as? [String: [String]],
+              let json = try? DocumentJSON.decode(TileStateHeader.self, from: header),
               let count = reader.uint64().map(Int.init), count >= 0, reader.remaining >= count * 24 else { return nil }
         let start = data.startIndex + reader.offset
         let heat = data[start...].withUnsafeBytes { raw in
@@ -76,7 +74,7 @@ struct TileState: Equatable {
                 (0..<Self.blockValues).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) }
             }
         }
-        self.init(fingerprint: fingerprint, fills: fills, heat: heat, density: FixedDensity(scale: scale, blocks: blocks))
+        self.init(fingerprint: json.fingerprint, fills: json.fills, heat: heat, density: FixedDensity(scale: scale, blocks: blocks))
     }
 
     init(fingerprint: String, fills: [String: [String]], heat: [HeatPoint],

@@ -4,9 +4,10 @@ import Glibc
 #endif
 
 /// Small helpers to write JSON by hand: the GeoJSON writers stream large files with exact control
-/// over number formatting (7 decimals for coordinates), which JSONSerialization does not give.
-enum JSONText {
-    static func string(_ s: String) -> String {
+/// over number formatting (7 decimals for coordinates), which JSONEncoder does not give. The other
+/// documents are written from their Codable types by `DocumentJSON`.
+public enum JSONText {
+    public static func string(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {
@@ -23,12 +24,12 @@ enum JSONText {
         return out + "\""
     }
 
-    static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
+    public static func optional(_ s: String?) -> String { s.map(string) ?? "null" }
 
     /// A number with at most `decimals` decimals and no trailing zeros ("114.0512345", "3", "0.5").
     /// C's `vsnprintf` rather than `String(format:)`, which rounds alike (Foundation formats doubles
     /// with the C library) at a tenth of the cost: cases.geojson formats three numbers per case.
-    static func number(_ d: Double, decimals: Int) -> String {
+    public static func number(_ d: Double, decimals: Int) -> String {
         guard d.isFinite else { return "null" }
         // %.Nf of the largest double has 309 integer digits.
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 340 + decimals) { buffer in
@@ -44,15 +45,14 @@ enum JSONText {
         }
     }
 
-    static func object(_ pairs: [(String, String)]) -> String {
+    public static func object(_ pairs: [(String, String)]) -> String {
         "{" + pairs.map { "\(string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
+}
 
-    /// Any JSON-compatible value (dictionaries sorted by key) via JSONSerialization.
-    static func value(_ v: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) else {
-            return "null"
-        }
-        return String(decoding: data, as: UTF8.self)
+extension JSONText {
+    /// A position of GeoJSON coordinates ("114.0512345,22.5412"), 7 decimals (about 1 cm).
+    static func coordinate(_ position: [Double]) -> String {
+        position.map { number($0, decimals: 7) }.joined(separator: ",")
     }
 }

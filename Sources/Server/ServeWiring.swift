@@ -3,6 +3,7 @@ import Geocoding
 import Geometry
 import Input
 import Jobs
+import Output
 import Projection
 
 /// Where the API's answers come from:
@@ -16,11 +17,12 @@ extension ServerServices {
         // Zones and the geocoder, built once per folder version (reading and indexing take a while).
         let boundaries = SnapshotMemo { try BoundaryReader(folder: $0.url, defaultCRS: .wgs84, limits: .unlimited).read() }
         let addresses = SnapshotMemo { root -> AddressLookup in
-            let geocode = lastGeocode(root.url)
-            let gazetteer = (geocode["gazetteer"] as? String).flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            // The gazetteer and home district of the run that wrote the folder.
+            let geocode = RunReport.geocode(in: root.url)
+            let gazetteer = geocode.flatMap { $0.gazetteer.isEmpty ? nil : URL(fileURLWithPath: $0.gazetteer) }
                 .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
             return try AddressLookup(boundaries: try boundaries.value(for: root), gazetteer: gazetteer,
-                                     home: HomeArea(parsing: geocode["home"] as? String ?? ""))
+                                     home: HomeArea(parsing: geocode?.home ?? ""))
         }
         return ServerServices(
             stats: { query, root in
@@ -67,13 +69,6 @@ extension ServerServices {
     /// (see `CaseStore.verifyIntegrity`), or the server does not start.
     public static func verifyDatabase(_ db: URL) throws {
         try StatsJob.verifyDatabase(db)
-    }
-
-    /// The `geocode` block of the served run's report.json: its gazetteer and home district.
-    static func lastGeocode(_ folder: URL) -> [String: Any] {
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent("report.json")),
-              let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-        return report["geocode"] as? [String: Any] ?? [:]
     }
 
     /// `LON,LAT` (finite numbers); anything else is address text.
