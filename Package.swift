@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"], path: "Tests/RenderingTests"),
         // Paths and child processes for the tests that run the real binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "JobsTests", dependencies: ["Jobs", "TestSupport"], path: "Tests/JobsTests"),
+        .testTarget(name: "JobsTests", dependencies: ["Jobs", "Output", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "ServerTests",
                     dependencies: ["Server", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
                     path: "Tests/ServerTests"),

@@ -27,12 +27,12 @@ struct StatsRow {
         json = ZoneProperties(s, style: style).jsonText()
     }
 
-    /// From a feature of a zone GeoJSON a run wrote (older runs lack trend and density).
+    /// From a feature of a zone GeoJSON a run wrote (older runs lack density, trend, reason ...).
     init(properties p: ZoneProperties) {
         id = p.id; name = p.name; parent = p.parent; cases = p.cases; score = p.score; level = p.level
         trend = p.trend ?? 0
         density = p.densityOrComputed
-        categories = p.categories; reason = p.reason; scoreByCategory = p.scoreByCategory
+        categories = p.categories; reason = p.reason ?? ""; scoreByCategory = p.scoreByCategory ?? [:]
         json = p.jsonText()
     }
 

@@ -48,10 +48,10 @@ public struct ZoneTable: Sendable {
                    csv: CSVWriter.line(csvFields(p)))
     }
 
-    /// The `csvColumns` of a zone; no trend (older files) is an empty field.
+    /// The `csvColumns` of a zone; what an older file lacks (reason, trend) is an empty field.
     static func csvFields(_ p: ZoneProperties) -> [String] {
         [p.id, p.name, p.parent ?? "", String(p.cases), DocumentJSON.numberText(p.score), p.level, p.color,
-         DocumentJSON.numberText(p.areaKm2), p.reason, p.trend.map(String.init) ?? ""]
+         DocumentJSON.numberText(p.areaKm2), p.reason ?? "", p.trend.map(String.init) ?? ""]
     }
 
     /// The rows a query selects: by parent, sorted (descending, ties by id), cut to `top`.

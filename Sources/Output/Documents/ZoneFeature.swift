@@ -18,15 +18,17 @@ public struct ZoneProperties: Codable, Equatable, Sendable {
     /// Category key → cases in the window.
     public var categories: [String: Int]
     public var areaKm2: Double
-    /// Cases per km²; nil in files of older runs, which did not write it (readers use cases / area).
+    // The last five members came with the scoring rules: files of earlier runs lack them, and are
+    // still read (and shown with what they have).
+    /// Cases per km²; nil in older files (readers use cases / area).
     public var density: Double?
-    /// nil in files of older runs, as `trend`.
     public var previousCases: Int?
-    /// Cases minus previous cases; nil in files of older runs (readers use 0).
+    /// Cases minus previous cases; nil in older files (readers use 0).
     public var trend: Int?
-    public var reason: String
+    /// Why the zone has its level, in one line.
+    public var reason: String?
     /// Weighing category → its part of the score, to 2 decimals.
-    public var scoreByCategory: [String: Double]
+    public var scoreByCategory: [String: Double]?
 
     /// In the order of the file's members.
     public enum CodingKeys: String, CodingKey, CaseIterable {
@@ -37,7 +39,7 @@ public struct ZoneProperties: Codable, Equatable, Sendable {
 
     public init(id: String, name: String, parent: String?, cases: Int, score: Double, level: String, color: String,
                 categories: [String: Int], areaKm2: Double, density: Double?, previousCases: Int?, trend: Int?,
-                reason: String, scoreByCategory: [String: Double]) {
+                reason: String?, scoreByCategory: [String: Double]?) {
         self.id = id; self.name = name; self.parent = parent; self.cases = cases; self.score = score
         self.level = level; self.color = color; self.categories = categories; self.areaKm2 = areaKm2
         self.density = density; self.previousCases = previousCases; self.trend = trend; self.reason = reason
@@ -54,7 +56,7 @@ public struct ZoneProperties: Codable, Equatable, Sendable {
     /// Cases per km² as the file says, or (older files) computed from cases and area.
     public var densityOrComputed: Double { density ?? (areaKm2 > 0 ? Double(cases) / areaKm2 : 0) }
 
-    /// `parent` is written as null when the zone has none; the optional figures only when known.
+    /// `parent` is written as null when the zone has none; the later members only when known.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(id, forKey: .id)
@@ -69,8 +71,8 @@ public struct ZoneProperties: Codable, Equatable, Sendable {
         try c.encodeIfPresent(density, forKey: .density)
         try c.encodeIfPresent(previousCases, forKey: .previousCases)
         try c.encodeIfPresent(trend, forKey: .trend)
-        try c.encode(reason, forKey: .reason)
-        try c.encode(scoreByCategory, forKey: .scoreByCategory)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encodeIfPresent(scoreByCategory, forKey: .scoreByCategory)
     }
 
     /// The members as JSON texts in the file's order (`CodingKeys`), numbers to the file's decimals
@@ -90,8 +92,8 @@ public struct ZoneProperties: Codable, Equatable, Sendable {
             case .density: density.map { JSONText.number($0, decimals: 2) }
             case .previousCases: previousCases.map(String.init)
             case .trend: trend.map(String.init)
-            case .reason: JSONText.string(reason)
-            case .scoreByCategory: DocumentJSON.text(scoreByCategory)
+            case .reason: reason.map(JSONText.string)
+            case .scoreByCategory: scoreByCategory.map { DocumentJSON.text($0) }
             }
             return text.map { (key.rawValue, $0) }
         }
