@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Already Hummingbird's own dependencies; named because the server imports them itself.
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (see ../shared/c-libraries.md).
@@ -36,7 +39,7 @@ let package = Package(
         // The domain model every layer shares: zones, levels, days, cases, zone references, rejects.
         .target(name: "Model", dependencies: ["Geometry", "Projection"], path: "Sources/Model"),
         // Readers of foreign input: boundaries (GeoJSON), cases (CSV).
-        .target(name: "Input", dependencies: ["Model", "Geometry", "Projection", "Support"], path: "Sources/Input"),
+        .target(name: "Input", dependencies: ["Model", "Geometry", "Projection"], path: "Sources/Input"),
         // The offline address geocoder: normalisation, parsing, matching against zone names and the gazetteer.
         .target(name: "Geocoding", dependencies: ["Model", "Input", "Geometry", "Projection", "Support"], path: "Sources/Geocoding"),
         // Styles (TOML) and zone scoring.
@@ -46,13 +49,13 @@ let package = Package(
         .target(name: "Rendering", dependencies: ["Model", "Geometry", "Projection", "Support", "CPNG"], path: "Sources/Rendering"),
         // The documents of an output folder (GeoJSON, CSV, report, TileJSON, legend, viewer) and its
         // atomic publication, one writer at a time.
-        .target(name: "Output", dependencies: ["Model", "Geometry", "Support", "Input", "Risk", "Rendering"], path: "Sources/Output"),
+        .target(name: "Output", dependencies: ["Model", "Geometry", "Support", "Input", "Risk"], path: "Sources/Output"),
         // State kept across daily runs: every case seen, in SQLite (GRDB).
         .target(name: "Store", dependencies: ["Model", "Geometry", "Support", "Risk", .product(name: "GRDB", package: "GRDB.swift"),
                                              .product(name: "GRDBSQLite", package: "GRDB.swift")],
                 path: "Sources/Store"),
         // Placing cases and points into zones: the zone index, coordinates, the geocoder, its cache.
-        .target(name: "Location", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Store"],
+        .target(name: "Location", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Store", "Output"],
                 path: "Sources/Location"),
         // The tile layers of a run, drawn in full or only where something changed (tile state).
         .target(name: "Tiles", dependencies: ["Model", "Geometry", "Projection", "Support", "Risk", "Rendering", "Output"],
@@ -60,16 +63,19 @@ let package = Package(
         // `riskmap stats` and the server's statistics: one query type, from the database or a folder.
         .target(name: "Stats", dependencies: ["Model", "Geometry", "Support", "Input", "Risk", "Store", "Output"], path: "Sources/Stats"),
         // Archives (MBTiles, PMTiles) and the merge of shards.
-        .target(name: "Publishing", dependencies: ["Model", "Geometry", "Support", "Rendering", "Output", "Tiles",
+        .target(name: "Publishing", dependencies: ["Geometry", "Support", "Rendering", "Output",
                                                   .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/Publishing"),
         // The jobs behind `run` (a pipeline of typed stages) and `check`, composing the layers below.
-        .target(name: "Pipeline", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Risk",
-                                                "Rendering", "Output", "Store", "Location", "Tiles", "Stats", "Publishing"],
+        .target(name: "Pipeline", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Risk",
+                                                "Rendering", "Output", "Store", "Location", "Tiles", "Publishing"],
                 path: "Sources/Pipeline"),
         // `riskmap serve`: the output folder and its APIs over HTTP (Hummingbird).
-        .target(name: "Server", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Output",
-                                              "Location", "Stats", .product(name: "Hummingbird", package: "hummingbird")],
+        .target(name: "Server", dependencies: ["Model", "Geometry", "Projection", "Input", "Geocoding", "Output",
+                                              "Location", "Stats", .product(name: "Hummingbird", package: "hummingbird"),
+                                              .product(name: "HummingbirdCore", package: "hummingbird"),
+                                              .product(name: "Logging", package: "swift-log"),
+                                              .product(name: "NIOCore", package: "swift-nio")],
                 path: "Sources/Server"),
         // The command line.
         .executableTarget(name: "riskmap",
@@ -87,6 +93,8 @@ let package = Package(
         .testTarget(name: "RenderingTests", dependencies: ["Model", "Rendering"], path: "Tests/RenderingTests"),
         // Paths and child processes for the tests that run the real binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The documents of an output folder: each type against what the real writer wrote.
+        .testTarget(name: "OutputTests", dependencies: ["Model", "Output", "TestSupport"], path: "Tests/OutputTests"),
         .testTarget(name: "JobsTests", dependencies: ["Model", "Support", "Input", "Geocoding", "Risk", "Rendering", "Output", "Store", "Location", "Tiles", "Stats", "Publishing", "Pipeline", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "ServerTests",
                     dependencies: ["Model", "Server", "Output", "Stats", "Location", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
-import Support
+import Input
 import Location
+import Output
 import Pipeline
 import Publishing
 import Stats
+import Support
 import Tiles
 
 struct CheckCommand: ParsableCommand {
@@ -39,17 +41,7 @@ struct CheckCommand: ParsableCommand {
         job.limits = limits.boundaryLimits
         let (b, findings) = try job.run()
         if json {
-            let list: [[String: Any]] = findings.map { f in
-                var d: [String: Any] = ["kind": f.kind.rawValue, "zones": f.zones, "area_m2": (f.areaM2 * 10).rounded() / 10,
-                                        "message": f.message]
-                if let l = f.level { d["level"] = l.rawValue }
-                if let w = f.where_ { d["at"] = [w.x, w.y] }
-                return d
-            }
-            let doc: [String: Any] = ["streets": b.streets.count, "communities": b.communities.count,
-                                      "posts": b.posts.count, "findings": list]
-            let data = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(DocumentJSON.text(CheckAnswer(boundaries: b, findings: findings), pretty: true, escapingSlashes: true))
         } else {
             for f in findings {
                 let at = f.where_.map { String(format: " near %.6f,%.6f", $0.x, $0.y) } ?? ""
@@ -58,6 +50,34 @@ struct CheckCommand: ParsableCommand {
             global.summary("riskmap check: \(b.streets.count) streets, \(b.communities.count) communities, \(b.posts.count) posts; "
                   + "\(findings.filter { $0.kind == .gap }.count) gaps, \(findings.filter { $0.kind == .overlap }.count) overlaps, "
                   + "\(findings.filter { $0.kind == .warning }.count) warnings")
+        }
+    }
+}
+
+/// `riskmap check --json`: the zones per level and the findings.
+struct CheckAnswer: Encodable {
+    var streets: Int
+    var communities: Int
+    var posts: Int
+    var findings: [Finding]
+
+    struct Finding: Encodable {
+        var kind: String
+        var zones: [String]
+        /// To 0.1 m².
+        var areaM2: Double
+        var message: String
+        var level: String?
+        /// Near where, [lon, lat].
+        var at: [Double]?
+        enum CodingKeys: String, CodingKey { case kind, zones, areaM2 = "area_m2", message, level, at }
+    }
+
+    init(boundaries b: Boundaries, findings: [BoundaryFinding]) {
+        streets = b.streets.count; communities = b.communities.count; posts = b.posts.count
+        self.findings = findings.map { f in
+            Finding(kind: f.kind.rawValue, zones: f.zones, areaM2: (f.areaM2 * 10).rounded() / 10, message: f.message,
+                    level: f.level?.rawValue, at: f.where_.map { [$0.x, $0.y] })
         }
     }
 }

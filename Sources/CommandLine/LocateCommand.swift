@@ -5,6 +5,7 @@ import Geocoding
 import Geometry
 import Input
 import Location
+import Output
 import Pipeline
 import Publishing
 import Stats
@@ -75,11 +76,12 @@ struct LocateCommand: ParsableCommand {
             print(json ? result.json() : result.text())
             return
         }
-        let last = boundaries == nil ? lastRun() : [:]
+        // The gazetteer and home district of the last run, from its report.json.
+        let last = boundaries == nil ? RunReport.geocode(in: URL(fileURLWithPath: out)) : nil
         let gazetteerURL = gazetteer.map { URL(fileURLWithPath: $0) } ?? zones.gazetteer
-            ?? (last["gazetteer"] as? String).flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? last.flatMap { $0.gazetteer.isEmpty ? nil : URL(fileURLWithPath: $0.gazetteer) }
             .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
-        let homeArea = HomeArea(parsing: home ?? (last["home"] as? String) ?? "")
+        let homeArea = HomeArea(parsing: home ?? last?.home ?? "")
         let lookup = try AddressLookup(boundaries: zones, gazetteer: gazetteerURL, home: homeArea)
         for w in lookup.warnings { global.warn(w) }
         for (i, address) in addresses.enumerated() {
@@ -88,11 +90,4 @@ struct LocateCommand: ParsableCommand {
         }
     }
 
-    /// The `geocode` block of the last run's report.json, if any.
-    func lastRun() -> [String: Any] {
-        let url = URL(fileURLWithPath: out).appendingPathComponent("report.json")
-        guard let data = try? Data(contentsOf: url),
-              let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-        return report["geocode"] as? [String: Any] ?? [:]
-    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Geocoding
 import Geometry
 import Model
+import Output
 
 /// The geocoder's figures for `report.json`.
 public struct GeocodeStats: Sendable {
@@ -22,13 +23,12 @@ public struct GeocodeStats: Sendable {
     public var cache: (hits: Int, misses: Int)?
     public var seconds = 0.0
 
-    public var reportFields: [String: Any] {
-        var geocode: [String: Any] = [
-            "home": home, "gazetteer": gazetteer, "gazetteer_entries": gazetteerEntries, "gazetteer_rows_skipped": gazetteerSkipped,
-            "address_rows": addressRows, "located": located, "by_match": byMatch, "rejected": rejected,
-            "checked_rows_with_coordinates": checkedRows, "seconds": (seconds * 1000).rounded() / 1000]
-        if let cache { geocode["cache"] = ["hits": cache.hits, "misses": cache.misses] }
-        return ["geocode": geocode, "address_warnings": disagreements]
+    /// The `geocode` part of report.json (`disagreements` goes to its `address_warnings`).
+    public var report: RunReport.Geocode {
+        RunReport.Geocode(home: home, gazetteer: gazetteer, gazetteerEntries: gazetteerEntries, gazetteerRowsSkipped: gazetteerSkipped,
+                          addressRows: addressRows, located: located, byMatch: byMatch, rejected: rejected,
+                          checkedRowsWithCoordinates: checkedRows, seconds: (seconds * 1000).rounded() / 1000,
+                          cache: cache.map { RunReport.Geocode.Cache(hits: $0.hits, misses: $0.misses) })
     }
 }
 

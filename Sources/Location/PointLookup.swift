@@ -4,6 +4,7 @@ import Geocoding
 import Geometry
 import Input
 import Model
+import Output
 import Projection
 
 /// How one point is located, for `riskmap locate --at`.
@@ -27,16 +28,35 @@ public struct PointLocation: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    public func json() -> String {
-        var d: [String: Any] = ["input": [input.x, input.y], "crs": crs.description, "method": method.rawValue,
-                                "confidence": confidence]
-        d["point"] = point.map { [$0.x, $0.y] } ?? NSNull()
-        for level in ZoneLevel.allCases {
-            d[level.rawValue] = zones[level]?.id ?? NSNull()
-            d["\(level.rawValue)_name"] = zones[level]?.name ?? NSNull()
+    /// `locate --at … --json` and `/api/locate?q=LON,LAT`: one line, keys sorted.
+    public func json() -> String { DocumentJSON.text(PointAnswer(self), escapingSlashes: true) }
+}
+
+/// The JSON of a located point: what was given, the WGS84 point and the zone of each level (null
+/// where there is none).
+struct PointAnswer: Encodable {
+    var location: PointLocation
+
+    init(_ location: PointLocation) { self.location = location }
+
+    enum CodingKeys: String, CodingKey {
+        case input, crs, method, confidence, point
+        case street, community, post, streetName = "street_name", communityName = "community_name", postName = "post_name"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        let l = location
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode([l.input.x, l.input.y], forKey: .input)
+        try c.encode(l.crs.description, forKey: .crs)
+        try c.encode(l.method.rawValue, forKey: .method)
+        try c.encode(l.confidence, forKey: .confidence)
+        try c.encode(l.point.map { [$0.x, $0.y] }, forKey: .point)
+        for (level, id, name) in [(ZoneLevel.street, CodingKeys.street, CodingKeys.streetName),
+                                  (.community, .community, .communityName), (.post, .post, .postName)] {
+            try c.encode(l.zones[level]?.id, forKey: id)
+            try c.encode(l.zones[level]?.name, forKey: name)
         }
-        let data = (try? JSONSerialization.data(withJSONObject: d, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
     }
 }
 
@@ -103,20 +123,85 @@ public struct AddressLookup: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    public func json(_ r: GeocodeResult) -> String {
-        var d: [String: Any] = ["address": r.address, "normalized": r.normalized, "confidence": r.confidence,
-                                "method": r.method?.rawValue ?? NSNull(), "match": r.match?.rawValue ?? NSNull(),
-                                "matched": r.best?.name ?? NSNull(),
-                                "rejected": r.rejectReason?.rawValue ?? NSNull(), "detail": r.detail]
-        d["components"] = Dictionary(r.components.fields, uniquingKeysWith: { a, _ in a })
-        d["point"] = r.point.map { [$0.x, $0.y] } ?? NSNull()
-        for level in ZoneLevel.allCases { d[level.rawValue] = r.zones[level] ?? NSNull() }
-        d["runners_up"] = r.runnersUp.map { c -> [String: Any] in
-            ["name": c.name, "kind": c.kind.rawValue, "match": c.match.rawValue, "score": c.score,
-             "street": c.zones.street ?? NSNull(), "community": c.zones.community ?? NSNull(),
-             "post": c.zones.post ?? NSNull()]
+    /// `locate ADDRESS --json` and `/api/locate?q=ADDRESS`: one line, keys sorted.
+    public func json(_ r: GeocodeResult) -> String { DocumentJSON.text(AddressAnswer(r)) }
+}
+
+/// The JSON of a geocoded address: its parts, the match (null members where there is none), the
+/// zones and the runners-up.
+struct AddressAnswer: Encodable {
+    var address: String
+    var normalized: String
+    var confidence: Double
+    var method: String?
+    var match: String?
+    var matched: String?
+    var rejected: String?
+    var detail: String
+    /// Component → text; a component named twice keeps its first text.
+    var components: [String: String]
+    var point: [Double]?
+    var street: String?
+    var community: String?
+    var post: String?
+    var runnersUp: [RunnerUp]
+
+    struct RunnerUp: Encodable {
+        var name: String
+        var kind: String
+        var match: String
+        var score: Double
+        var street: String?
+        var community: String?
+        var post: String?
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(match, forKey: .match)
+            try c.encode(score, forKey: .score)
+            try c.encode(street, forKey: .street)
+            try c.encode(community, forKey: .community)
+            try c.encode(post, forKey: .post)
         }
-        let data = (try? JSONSerialization.data(withJSONObject: d, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        enum CodingKeys: String, CodingKey { case name, kind, match, score, street, community, post }
+    }
+
+    init(_ r: GeocodeResult) {
+        address = r.address; normalized = r.normalized; confidence = r.confidence
+        method = r.method?.rawValue; match = r.match?.rawValue; matched = r.best?.name
+        rejected = r.rejectReason?.rawValue; detail = r.detail
+        components = Dictionary(r.components.fields, uniquingKeysWith: { a, _ in a })
+        point = r.point.map { [$0.x, $0.y] }
+        street = r.zones.street; community = r.zones.community; post = r.zones.post
+        runnersUp = r.runnersUp.map { c in
+            RunnerUp(name: c.name, kind: c.kind.rawValue, match: c.match.rawValue, score: c.score,
+                     street: c.zones.street, community: c.zones.community, post: c.zones.post)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, normalized, confidence, method, match, matched, rejected, detail, components, point
+        case street, community, post, runnersUp = "runners_up"
+    }
+
+    /// Every member is written; the missing ones as null.
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(address, forKey: .address)
+        try c.encode(normalized, forKey: .normalized)
+        try c.encode(confidence, forKey: .confidence)
+        try c.encode(method, forKey: .method)
+        try c.encode(match, forKey: .match)
+        try c.encode(matched, forKey: .matched)
+        try c.encode(rejected, forKey: .rejected)
+        try c.encode(detail, forKey: .detail)
+        try c.encode(components, forKey: .components)
+        try c.encode(point, forKey: .point)
+        try c.encode(street, forKey: .street)
+        try c.encode(community, forKey: .community)
+        try c.encode(post, forKey: .post)
+        try c.encode(runnersUp, forKey: .runnersUp)
     }
 }

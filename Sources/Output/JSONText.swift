@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// Small helpers to write JSON by hand: the GeoJSON writers stream large files with exact control
-/// over number formatting (7 decimals for coordinates), which JSONSerialization does not give.
+/// over number formatting (7 decimals for coordinates), which JSONEncoder does not give. The other
+/// documents are written from their Codable types by `DocumentJSON`.
 public enum JSONText {
     public static func string(_ s: String) -> String {
         var out = "\""
@@ -47,12 +48,11 @@ public enum JSONText {
     public static func object(_ pairs: [(String, String)]) -> String {
         "{" + pairs.map { "\(string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }
+}
 
-    /// Any JSON-compatible value (dictionaries sorted by key) via JSONSerialization.
-    public static func value(_ v: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: v, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) else {
-            return "null"
-        }
-        return String(decoding: data, as: UTF8.self)
+extension JSONText {
+    /// A position of GeoJSON coordinates ("114.0512345,22.5412"), 7 decimals (about 1 cm).
+    static func coordinate(_ position: [Double]) -> String {
+        position.map { number($0, decimals: 7) }.joined(separator: ",")
     }
 }

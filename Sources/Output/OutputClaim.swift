@@ -13,7 +13,7 @@ public enum OutputMarker {
     public static let fileName = ".riskmap-output"
     /// Bump when the folder layout changes in a way an older riskmap must not build on.
     public static let format = 1
-    /// The incremental tile state (see Jobs/TileState.swift), whose digest the marker records.
+    /// The incremental tile state (see Tiles/TileState.swift), whose digest the marker records.
     public static let tileStateFile = ".riskmap-tiles.state"
 
     public struct Contents: Equatable, Sendable {
@@ -23,18 +23,15 @@ public enum OutputMarker {
     }
 
     static func text(tileState: String?) -> String {
-        var fields: [String: Any] = ["tool": "riskmap", "format": format]
-        fields["tile_state"] = tileState
-        let data = (try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        Document(format: format, tileState: tileState).jsonText()
     }
 
     /// The marker of `folder`, nil when it has none or one riskmap did not write.
     public static func read(_ folder: URL) -> Contents? {
         guard let data = try? Data(contentsOf: folder.appendingPathComponent(fileName)), data.count < 4096,
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              json["tool"] as? String == "riskmap", let format = json["format"] as? Int, format >= 1 else { return nil }
-        return Contents(format: format, tileState: json["tile_state"] as? String)
+              let marker = try? DocumentJSON.decode(Document.self, from: data),
+              marker.tool == "riskmap", marker.format >= 1 else { return nil }
+        return Contents(format: marker.format, tileState: marker.tileState)
     }
 
     public static func digest(_ data: Data) -> String { "fnv1a64:" + fnv1a64Hex(data) }
@@ -81,9 +78,8 @@ func isCompleteOutput(_ folder: URL) -> Bool {
     if OutputMarker.read(folder) != nil { return true }
     let report = folder.appendingPathComponent("report.json")
     guard let size = (try? FileManager.default.attributesOfItem(atPath: report.path))?[.size] as? Int, size < 64 << 20,
-          let data = try? Data(contentsOf: report),
-          let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-    return ["input_rows", "located", "rejected", "levels"].allSatisfy { json[$0] != nil }
+          let data = try? Data(contentsOf: report) else { return false }
+    return RunReport.hasCounts(data)
 }
 
 /// A folder name a publication uses for itself next to the one it replaces: `.NAME.staging-PID-X`

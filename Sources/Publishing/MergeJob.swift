@@ -33,7 +33,7 @@ public struct MergeJob {
         let roots = try shards.map(resolve)
         try checkShards(roots)
         try checkDocuments(roots)
-        let day = try report(roots[0])["as_of"] as? String ?? ""
+        let day = try report(roots[0]).asOf
         // As `run`: out checked, one writer at a time (held until the merge returns), leftovers recovered.
         // No marker: the merged folder holds exactly the files of a single run's map (ShardTests), and
         // its report.json (written last, with every report's fields) proves it riskmap's and complete.
@@ -66,7 +66,7 @@ public struct MergeJob {
         var parts: [Int: URL] = [:]
         var total: Int?
         for root in roots {
-            let text = try report(root)["shard"] as? String ?? "1/1"
+            let text = try report(root).shard ?? "1/1"
             guard let shard = TileShard(parsing: text) else { throw MergeError("\(root.path)/report.json: bad shard '\(text)'") }
             if let total, total != shard.count {
                 throw MergeError("\(root.path) is shard \(shard) but \(roots[0].path) is one of \(total): not one set of shards")
@@ -91,33 +91,26 @@ public struct MergeJob {
         }
     }
 
-    func report(_ root: URL) throws -> [String: Any] {
-        let data = try Data(contentsOf: root.appendingPathComponent("report.json"))
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw MergeError("\(root.path)/report.json: not a JSON object")
+    func report(_ root: URL) throws -> RunReport {
+        let url = root.appendingPathComponent("report.json")
+        do {
+            return try DocumentJSON.decode(RunReport.self, from: try Data(contentsOf: url))
+        } catch {
+            throw MergeError("\(url.path): not a report.json riskmap run writes: \(DocumentJSON.describe(error))")
         }
-        return object
     }
 
     /// The first shard's report with the merged tile counts (every layer, 0 where no shard drew one)
     /// and `tile_updates` summed over the shards (rendered, kept, deleted per layer).
     func mergedReport(_ roots: [URL], counts: [String: Int]) throws -> String {
         let reports = try roots.map(report)
-        var fields = reports[0]
-        fields["shard"] = nil
-        fields["tiles"] = Dictionary(uniqueKeysWithValues: MapDocuments.layers.map { ($0, counts[$0] ?? 0) })
-        if var updates = fields["tile_updates"] as? [String: Any] {
-            for key in ["rendered", "kept", "deleted"] {
-                var sum: [String: Int] = [:]
-                for r in reports {
-                    for (layer, n) in (r["tile_updates"] as? [String: Any])?[key] as? [String: Int] ?? [:] { sum[layer, default: 0] += n }
-                }
-                updates[key] = sum
-            }
-            fields["tile_updates"] = updates
+        var merged = reports[0]
+        merged.shard = nil
+        merged.tiles = Dictionary(uniqueKeysWithValues: MapDocuments.layers.map { ($0, counts[$0] ?? 0) })
+        if let first = merged.tileUpdates {
+            merged.tileUpdates = .summed(reports.compactMap(\.tileUpdates), mode: first.mode)
         }
-        let data = try JSONSerialization.data(withJSONObject: fields, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return merged.jsonText()
     }
 
     private func copyTree(_ from: URL, into to: URL, skipping: Set<String>) throws {
@@ -149,11 +142,16 @@ public struct MergeJob {
     /// The archives of the merged pyramid; zooms, tile size and bounds come from tiles.json.
     private func writeArchives(_ folder: OutputFolder) throws {
         guard mbtiles != nil || pmtiles != nil else { return }
-        let data = try Data(contentsOf: folder.url("tiles.json"))
-        guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let minZoom = json["minzoom"] as? Int, let maxZoom = json["maxzoom"] as? Int,
-              let tileSize = json["tileSize"] as? Int, let b = (json["bounds"] as? [NSNumber])?.map(\.doubleValue), b.count == 4 else {
-            throw MergeError("tiles.json: no minzoom, maxzoom, tileSize or bounds")
+        let url = folder.url("tiles.json")
+        let tileJSON: TileJSON
+        do {
+            tileJSON = try DocumentJSON.decode(TileJSON.self, from: try Data(contentsOf: url))
+        } catch {
+            throw MergeError("\(url.path): not a tiles.json riskmap writes: \(DocumentJSON.describe(error))")
+        }
+        guard let minZoom = tileJSON.minzoom, let maxZoom = tileJSON.maxzoom, let tileSize = tileJSON.tileSize,
+              let b = tileJSON.bounds, b.count == 4 else {
+            throw MergeError("\(url.path): no minzoom, maxzoom, tileSize or bounds")
         }
         var layers: [String: [TileID: [UInt8]]] = [:]
         for name in MapDocuments.layers { layers[name] = try readTiles(folder.url("tiles/\(name)")) }

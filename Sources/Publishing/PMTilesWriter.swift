@@ -118,14 +118,30 @@ public enum PMTilesWriter {
         return acc
     }
 
-    static func metadataJSON(_ info: TileSetInfo) -> String {
-        let b = info.bounds, c = info.center
-        return JSONText.value([
-            "name": info.name, "description": info.description, "attribution": "riskmap", "type": "overlay",
-            "format": "png", "version": "1.3", "tileSize": info.tileSize,
-            "bounds": "\(b.west),\(b.south),\(b.east),\(b.north)", "center": "\(c.lon),\(c.lat),\(c.zoom)",
-            "minzoom": "\(info.minZoom)", "maxzoom": "\(info.maxZoom)",
-        ] as [String: Any])
+    static func metadataJSON(_ info: TileSetInfo) -> String { DocumentJSON.text(Metadata(info)) }
+
+    /// The archive's JSON metadata, as MBTiles' metadata table holds it (zooms, bounds and centre as text).
+    struct Metadata: Encodable {
+        var name: String
+        var description: String
+        var attribution = "riskmap"
+        var type = "overlay"
+        var format = "png"
+        var version = "1.3"
+        var tileSize: Int
+        var bounds: String
+        var center: String
+        var minzoom: String
+        var maxzoom: String
+
+        init(_ info: TileSetInfo) {
+            let b = info.bounds, c = info.center
+            name = info.name; description = info.description; tileSize = info.tileSize
+            bounds = "\(b.west),\(b.south),\(b.east),\(b.north)"
+            center = "\(c.lon),\(c.lat),\(c.zoom)"
+            minzoom = "\(info.minZoom)"
+            maxzoom = "\(info.maxZoom)"
+        }
     }
 
     /// The fixed 127-byte header, little-endian.

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Output
 
 /// An error the client is told about: a status and one line that says what was wrong.
 /// Everything the server refuses goes through this, so every refusal has the same JSON shape.
@@ -16,19 +17,25 @@ public struct APIError: Error, Sendable, Equatable {
     /// An option the command line has but this server cannot answer yet (e.g. it needs the case database).
     public static func notImplemented(_ message: String) -> APIError { APIError(.notImplemented, message) }
 
+    /// The answer's body.
+    struct Body: Encodable {
+        var error: String
+        var status: Int
+    }
+
     /// `{"error": "...", "status": 400}`.
     var response: Response {
-        let body = JSONBody.encode(["error": message, "status": Int(status.code)] as [String: Any])
+        let body = JSONBody.encode(Body(error: message, status: Int(status.code)))
         return Response(status: status, headers: JSONBody.headers(body.readableBytes), body: ResponseBody(byteBuffer: body))
     }
 }
 
 /// JSON documents produced by the API.
 enum JSONBody {
-    static func encode(_ value: Any) -> ByteBuffer {
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return ByteBuffer(bytes: data)
-    }
+    /// One line, keys sorted, `/` as it is.
+    static func encode<T: Encodable>(_ value: T) -> ByteBuffer { ByteBuffer(bytes: data(value)) }
+
+    static func data<T: Encodable>(_ value: T) -> Data { Data(DocumentJSON.text(value).utf8) }
 
     static func headers(_ length: Int, type: String = "application/json") -> HTTPFields {
         // API answers are computed from the folder being served, which a daily run replaces: never cache blindly.

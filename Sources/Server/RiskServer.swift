@@ -123,7 +123,7 @@ public final class RiskServer: Sendable {
         guard missing.isEmpty else {
             throw APIError(.serviceUnavailable, "\(root.path) is missing \(missing.joined(separator: ", "))")
         }
-        return APIAnswerResponse.make(APIAnswer(body: JSONSerialization.sorted(["status": "ok", "folder": root.path])))
+        return APIAnswerResponse.make(APIAnswer(body: JSONBody.data(Health(status: "ok", folder: root.path))))
     }
 
     /// Static files and tiles. A path that could leave the folder is 404 whatever it names.
@@ -170,10 +170,11 @@ enum APIAnswerResponse {
     }
 }
 
-extension JSONSerialization {
-    static func sorted(_ value: Any) -> Data {
-        (try? data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-    }
+/// `/healthz`'s answer.
+struct Health: Encodable {
+    var status: String
+    /// The folder served.
+    var folder: String
 }
 
 /// Successful answers of `/api/zones` and `/api/stats`, by normalised query and the versions of the

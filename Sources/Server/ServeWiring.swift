@@ -4,6 +4,7 @@ import Geometry
 import Input
 import Location
 import Model
+import Output
 import Projection
 import Stats
 
@@ -20,11 +21,12 @@ extension ServerServices {
         // The zones indexed once per folder version: `q=LON,LAT` requests share its prepared geometries.
         let zoneIndex = SnapshotMemo { ZoneIndex(boundaries: try boundaries.value(for: $0)) }
         let addresses = SnapshotMemo { root -> AddressLookup in
-            let geocode = lastGeocode(root.url)
-            let gazetteer = (geocode["gazetteer"] as? String).flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            // The gazetteer and home district of the run that wrote the folder.
+            let geocode = RunReport.geocode(in: root.url)
+            let gazetteer = geocode.flatMap { $0.gazetteer.isEmpty ? nil : URL(fileURLWithPath: $0.gazetteer) }
                 .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
             return try AddressLookup(index: try zoneIndex.value(for: root), gazetteer: gazetteer,
-                                     home: HomeArea(parsing: geocode["home"] as? String ?? ""))
+                                     home: HomeArea(parsing: geocode?.home ?? ""))
         }
         let tables = ZoneTables.memo()
         return ServerServices(
@@ -66,13 +68,6 @@ extension ServerServices {
     /// (see `CaseStore.verifyIntegrity`), or the server does not start.
     public static func verifyDatabase(_ db: URL) throws {
         try StatsJob.verifyDatabase(db)
-    }
-
-    /// The `geocode` block of the served run's report.json: its gazetteer and home district.
-    static func lastGeocode(_ folder: URL) -> [String: Any] {
-        guard let data = try? Data(contentsOf: folder.appendingPathComponent("report.json")),
-              let report = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
-        return report["geocode"] as? [String: Any] ?? [:]
     }
 
     /// `LON,LAT` (finite numbers); anything else is address text.

@@ -1,4 +1,5 @@
 import Foundation
+import Output
 
 /// The layers `tiles.json` lists. Tile requests are checked against them: an unknown layer is 404, a
 /// well-formed tile of a known layer without a file is 204 (no data there).
@@ -9,15 +10,14 @@ struct TileLayers: Sendable {
     static func load(from root: Snapshot) throws(APIError) -> TileLayers {
         let url = root.url.appendingPathComponent("tiles.json")
         guard let data = FileManager.default.contents(atPath: url.path),
-              let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw APIError(.internalServerError, "\(url.path): not readable JSON")
+              let doc = try? DocumentJSON.decode(TileJSON.self, from: data) else {
+            throw APIError(.internalServerError, "\(url.path): not a readable TileJSON")
         }
         // `layers` holds one TileJSON per layer; a plain TileJSON without it is one layer named by `id`.
-        let list = (doc["layers"] as? [[String: Any]]) ?? [doc]
         var layers: [String: Layer] = [:]
-        for item in list {
-            guard let id = item["id"] as? String else { continue }
-            layers[id] = Layer(minZoom: item["minzoom"] as? Int ?? 0, maxZoom: item["maxzoom"] as? Int ?? 30)
+        for item in doc.layerList {
+            guard let id = item.id else { continue }
+            layers[id] = Layer(minZoom: item.minzoom ?? 0, maxZoom: item.maxzoom ?? 30)
         }
         guard !layers.isEmpty else { throw APIError(.internalServerError, "\(url.path): no layers with an id") }
         return TileLayers(layers: layers)

@@ -1,7 +1,8 @@
 import Foundation
 import Input
-import Stats
 import Model
+import Output
+import Stats
 
 /// One level's zone GeoJSON from the output folder, parsed once per folder version, with each
 /// feature kept as ready-made JSON so filtered answers are assembled by concatenation.
@@ -26,24 +27,33 @@ public struct ZoneTable: Sendable {
 
     public init(level: ZoneLevel, folder: URL) throws {
         let url = folder.appendingPathComponent(level.fileName)
-        guard let data = FileManager.default.contents(atPath: url.path),
-              let doc = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let features = doc["features"] as? [[String: Any]] else {
-            throw APIError(.internalServerError, "\(url.path): not a GeoJSON FeatureCollection")
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw APIError(.internalServerError, "\(url.path): not found")
+        }
+        let collection: ZoneCollection
+        do {
+            collection = try DocumentJSON.decode(ZoneCollection.self, from: data)
+        } catch {
+            throw APIError(.internalServerError, "\(url.path): not a zone GeoJSON FeatureCollection: \(DocumentJSON.describe(error))")
         }
         self.level = level
-        rows = try features.map(Self.row)
+        rows = collection.features.map(Self.row)
     }
 
-    static func row(_ f: [String: Any]) throws -> Row {
-        let p = f["properties"] as? [String: Any] ?? [:]
-        let options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
-        let cases = number(p["cases"]), area = number(p["area_km2"])
-        return Row(id: text(p["id"]) ?? "", parent: text(p["parent"]), cases: cases, score: number(p["score"]),
-                   trend: number(p["trend"]), density: area > 0 ? cases / area : 0,
-                   feature: try JSONSerialization.data(withJSONObject: f, options: options),
-                   properties: try JSONSerialization.data(withJSONObject: p, options: options),
-                   csv: CSVWriter.line(csvColumns.map { csvText(p[$0]) }))
+    /// A feature as the server sends it: keys sorted, slashes as they are.
+    static func row(_ f: ZoneFeature) -> Row {
+        let p = f.properties
+        let cases = Double(p.cases)
+        return Row(id: p.id, parent: p.parent, cases: cases, score: p.score, trend: Double(p.trend ?? 0),
+                   density: p.areaKm2 > 0 ? cases / p.areaKm2 : 0,
+                   feature: Data(DocumentJSON.text(f).utf8), properties: Data(DocumentJSON.text(p).utf8),
+                   csv: CSVWriter.line(csvFields(p)))
+    }
+
+    /// The `csvColumns` of a zone; what an older file lacks (reason, trend) is an empty field.
+    static func csvFields(_ p: ZoneProperties) -> [String] {
+        [p.id, p.name, p.parent ?? "", String(p.cases), DocumentJSON.numberText(p.score), p.level, p.color,
+         DocumentJSON.numberText(p.areaKm2), p.reason ?? "", p.trend.map(String.init) ?? ""]
     }
 
     /// The rows a query selects: by parent, sorted (descending, ties by id), cut to `top`.
@@ -60,33 +70,6 @@ public struct ZoneTable: Sendable {
         }
         if let top = q.top { out = Array(out.prefix(top)) }
         return out
-    }
-
-    static func text(_ v: Any?) -> String? {
-        switch v {
-        case let s as String: s
-        case let n as NSNumber: n.stringValue
-        default: nil
-        }
-    }
-
-    /// Numbers as numbers; `trend` may come as an object from later styles — its `change` is used.
-    static func number(_ v: Any?) -> Double {
-        switch v {
-        case let n as NSNumber: n.doubleValue
-        case let d as [String: Any]: number(d["change"])
-        default: 0
-        }
-    }
-
-    /// A property as CSV text (quoted by `CSVWriter`): objects as compact JSON.
-    static func csvText(_ v: Any?) -> String {
-        switch v {
-        case nil, is NSNull: ""
-        case let s as String: s
-        case let n as NSNumber: n.stringValue
-        case let other?: String(decoding: (try? JSONSerialization.data(withJSONObject: other, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
-        }
     }
 }
 

@@ -93,7 +93,7 @@ struct FolderStats {
 
     func run() throws -> String {
         if options.query.hotspots {
-            let rows = try features("hotspots.geojson").map(HotspotRow.init(feature:))
+            let rows = try document("hotspots.geojson", as: HotspotCollection.self).features.map(HotspotRow.init(feature:))
             return StatsRender(options: options).hotspots(Array(rows.prefix(options.query.top ?? rows.count)))
         }
         if let id = options.query.explain {
@@ -109,18 +109,19 @@ struct FolderStats {
     }
 
     func rows(_ level: ZoneLevel) throws -> [StatsRow] {
-        try features(level.fileName).map(StatsRow.init(properties:))
+        try document(level.fileName, as: ZoneCollection.self).features.map { StatsRow(properties: $0.properties) }
     }
 
-    func features(_ name: String) throws -> [[String: Any]] {
+    /// A GeoJSON file of the output folder, typed.
+    func document<T: Decodable>(_ name: String, as type: T.Type) throws -> T {
         let url = options.out.appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw InputError(file: url.path, "not found: run `riskmap run --out \(options.out.path)` first, or give --db FILE")
         }
-        guard let doc = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let features = doc["features"] as? [[String: Any]] else {
-            throw InputError(file: url.path, "not a GeoJSON FeatureCollection")
+        do {
+            return try DocumentJSON.decode(type, from: data)
+        } catch {
+            throw InputError(file: url.path, "not a GeoJSON FeatureCollection as riskmap writes it: \(DocumentJSON.describe(error))")
         }
-        return features
     }
 }

@@ -59,8 +59,8 @@ public struct TileJob {
         public var mode = "full"
         public var state: TileState?
 
-        public var reportFields: [String: Any] {
-            ["tile_updates": ["mode": mode, "rendered": rendered, "kept": kept, "deleted": deleted]]
+        public var updates: RunReport.TileUpdates {
+            RunReport.TileUpdates(mode: mode, rendered: rendered, kept: kept, deleted: deleted)
         }
     }
 

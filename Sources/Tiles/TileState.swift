@@ -30,8 +30,7 @@ public struct TileState: Equatable, Sendable {
     /// block (in key order) Int64 x, Int64 y and 256 × 256 Int64. Read back without parsing.
     public func encoded() -> Data {
         var data = Data("\(Self.version)\n".utf8)
-        let header = try! JSONSerialization.data(withJSONObject: ["fingerprint": fingerprint, "fills": fills],
-                                                 options: [.sortedKeys])
+        let header = TileStateHeader(fingerprint: fingerprint, fills: fills).jsonData()
         data.append(littleEndian: UInt32(header.count))
         data.append(header)
         data.append(littleEndian: UInt64(heat.count))
@@ -62,8 +61,7 @@ public struct TileState: Equatable, Sendable {
         var reader = start
         guard reader.line() == Self.version, let n = reader.uint32().map(Int.init),
               let header = reader.bytes(n),
-              let json = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any],
-              let fingerprint = json["fingerprint"] as? String, let fills = json["fills"] as? [String: [String]],
+              let json = try? DocumentJSON.decode(TileStateHeader.self, from: Data(header)),
               let count = reader.uint64().map(Int.init), count >= 0, count <= reader.remaining / 24,
               let points = reader.bytes(count * 24) else { return nil }
         let heat = (0..<count).map { i in
@@ -79,8 +77,7 @@ public struct TileState: Equatable, Sendable {
             blocks[BlockKey(x: Int(Int64(bitPattern: x)), y: Int(Int64(bitPattern: y)))] =
                 (0..<Self.blockValues).map { values.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) }
         }
-        return TileState(fingerprint: fingerprint, fills: fills, heat: heat, density: FixedDensity(scale: scale, blocks: blocks))
-
+        return TileState(fingerprint: json.fingerprint, fills: json.fills, heat: heat, density: FixedDensity(scale: scale, blocks: blocks))
     }
 
     init(fingerprint: String, fills: [String: [String]], heat: [HeatPoint],

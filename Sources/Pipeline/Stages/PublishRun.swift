@@ -30,7 +30,7 @@ struct PublishRun: RunStage {
     func run(_ input: (outcome: RunOutcome, clock: StageClock)) throws -> RunSummary {
         let outcome = input.outcome
         let total = input.clock.total
-        try folder.write(report(outcome, timings: input.clock.laps + [("total", total)]).json(), to: "report.json")
+        try folder.write(report(outcome, timings: input.clock.laps + [("total", total)]).jsonText(), to: "report.json")
         try TestPoint.reached("publish")
         try folder.publish()
         try commitAfterPublish()
@@ -40,14 +40,14 @@ struct PublishRun: RunStage {
                           out: options.out)
     }
 
-    func report(_ o: RunOutcome, timings: [(String, Double)]) -> Report {
-        let shard: [String: Any] = options.shard.count == 1 ? [:] : ["shard": options.shard.description]
-        return Report(inputRows: o.input.rowCount, located: o.located.located, rejected: o.located.rejected, counted: o.counted,
-                      stats: o.map.stats, style: style, window: window, files: options.cases.map(\.relativePath),
-                      tiles: o.tiles.counts, timings: timings, warnings: o.warnings,
-                      extra: o.located.geocode.reportFields.merging(shard) { _, b in b }
-                          .merging(o.database.map { ["database": $0.reportField] } ?? [:]) { _, b in b }
-                          .merging(o.tiles.reportFields) { _, b in b })
+    func report(_ o: RunOutcome, timings: [(String, Double)]) -> RunReport {
+        // A shard's report says which part it drew, so that `merge` can check it has them all.
+        RunReport(inputRows: o.input.rowCount, located: o.located.located, rejected: o.located.rejected, counted: o.counted,
+                  stats: o.map.stats, style: style, window: window, files: options.cases.map(\.relativePath),
+                  tiles: o.tiles.counts, timings: timings, warnings: o.warnings,
+                  geocode: o.located.geocode.report, addressWarnings: o.located.geocode.disagreements,
+                  shard: options.shard.count == 1 ? nil : options.shard.description, database: o.database?.report,
+                  tileUpdates: o.tiles.updates)
     }
 
     /// THE seam between the published map and the case database: called right after the output folder

@@ -3,6 +3,7 @@ import Support
 import Input
 import Location
 import Model
+import Output
 import Projection
 import Risk
 import Store
@@ -13,10 +14,9 @@ struct DatabaseUpdate {
     var counts: CaseStore.SaveCounts
     /// Stored cases located again because the boundaries or the gazetteer changed.
     var relocated: Int?
-    var reportField: [String: Any] {
-        ["path": path, "cases_stored": counts.stored, "cases_added": counts.added, "cases_replaced": counts.replaced,
-         "cases_removed": counts.removed, "cases_relocated": relocated ?? 0,
-         "counted_from": "database: every stored case of the window, this run's included"]
+    var report: RunReport.Database {
+        RunReport.Database(path: path, casesStored: counts.stored, casesAdded: counts.added, casesReplaced: counts.replaced,
+                           casesRemoved: counts.removed, casesRelocated: relocated ?? 0)
     }
 }
 
