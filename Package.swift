@@ -106,6 +106,6 @@ let package = Package(
 // -sanitize=fuzzer, so that the ordinary `swift build` and `swift test` never see it.
 if Context.environment["RISKMAP_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
-        name: "riskmap-fuzz", dependencies: ["Model", "Input", "Geocoding", "Risk", "Location", "Pipeline", "Server"], path: "Fuzz/Sources/riskmap-fuzz",
+        name: "riskmap-fuzz", dependencies: ["Model", "Geometry", "Input", "Geocoding", "Risk", "Location", "Stats", "Server"], path: "Fuzz/Sources/riskmap-fuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
 }

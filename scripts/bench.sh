@@ -20,6 +20,8 @@ if [ ! -s "$bd/demo1m/cases.csv" ]; then
 fi
 
 echo "== riskmap run on the demo district (zooms 10-17)"
+# A fresh folder: on the previous run's output the run would be incremental and measure little.
+rm -rf "$bd/out-demo"
 /usr/bin/time -v "$bin" run --boundaries boundaries/demo --cases boundaries/demo/cases.csv --as-of 2026-11-22 \
   --out "$bd/out-demo" --min-zoom 10 --max-zoom 17 2> "$bd/time-run.txt" | tail -1
 wall=$(grep "Elapsed (wall clock)" "$bd/time-run.txt" | awk '{print $NF}')

@@ -23,6 +23,8 @@ python3 -c "import datashader" 2>/dev/null || \
 mkdir -p "$bd"
 [ -s "$bd/demo1m/cases.csv" ] || python3 scripts/make_demo.py --cases 1000000 --out "$bd/demo1m"
 out="$bd/out-tiles"
+# A fresh folder: on the previous run's output the run would be incremental and measure little.
+rm -rf "$out"
 
 echo "== riskmap run, 1,000,000 cases, all in the window (--as-of 2026-11-25 --window 100), zooms 10-17"
 /usr/bin/time -f "%e s wall, %M KB peak" "$bin" run --boundaries boundaries/demo \

@@ -92,7 +92,12 @@ public struct Geocoder: Sendable {
     }
 
     public func geocode(_ address: String) -> GeocodeResult {
-        let text = Normalizer.normalize(address)
+        geocode(address, normalized: Normalizer.normalize(address))
+    }
+
+    /// `geocode` of an address already normalised (`text` is `Normalizer.normalize(address)`): a run
+    /// normalises each distinct address once and hands the result here (see Location's `AddressBook`).
+    public func geocode(_ address: String, normalized text: [Unicode.Scalar]) -> GeocodeResult {
         var r = GeocodeResult(address: address, normalized: text.text, components: AddressComponents())
         guard !text.isEmpty else {
             r.rejectReason = .unparseableAddress
@@ -115,13 +120,19 @@ public struct Geocoder: Sendable {
     /// The home district and city: the ones most addresses name (at least half of those that name one).
     /// The zone files do not say which district they cover, and the cases do, many times over.
     public func inferHome(from addresses: some Sequence<String>) -> HomeArea {
+        let texts = addresses.map(Normalizer.normalize)
+        return inferHome(normalized: texts, counts: Array(repeating: 1, count: texts.count))
+    }
+
+    /// `inferHome` from normalised addresses, `counts[i]` addresses having the text `texts[i]`.
+    public func inferHome(normalized texts: [[Unicode.Scalar]], counts: [Int]) -> HomeArea {
         var districts: [String: Int] = [:], cities: [String: Int] = [:]
         let parser = AddressParser(index: index)
-        for a in addresses {
-            var p = ParsedAddress(text: Normalizer.normalize(a))
+        for (text, n) in zip(texts, counts) {
+            var p = ParsedAddress(text: text)
             _ = parser.stripAdmins(&p, from: 0, allowShort: false)
-            if let d = p.components.district { districts[d, default: 0] += 1 }
-            if let c = p.components.city { cities[c, default: 0] += 1 }
+            if let d = p.components.district { districts[d, default: 0] += n }
+            if let c = p.components.city { cities[c, default: 0] += n }
         }
         // The district read inside the city most addresses name (南山区 of 深圳, not of 鹤岗).
         let named = HomeArea(city: Self.majority(cities), district: Self.majority(districts))
@@ -144,6 +155,13 @@ extension Geocoder {
     /// character and division tables) that can change a result: the geocode cache of `riskmap run --db`
     /// then drops what an older geocoder worked out.
     public static let logicVersion = 3
+
+    /// Geocodes many normalised addresses (address, `Normalizer.normalize(address)`) on all cores,
+    /// results in input order.
+    public func geocodeAll(normalized items: [(address: String, text: [Unicode.Scalar])]) -> [GeocodeResult] {
+        let parts = chunks(of: items.count, parts: max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 256)))
+        return parallelMap(parts.count) { w in parts[w].map { geocode(items[$0].address, normalized: items[$0].text) } }.flatMap { $0 }
+    }
 
     /// Geocodes many addresses on all cores, results in input order.
     public func geocodeAll(_ addresses: [String]) -> [GeocodeResult] {

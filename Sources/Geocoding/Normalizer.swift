@@ -170,7 +170,8 @@ extension Unicode.GeneralCategory {
 }
 
 extension Array where Element == Unicode.Scalar {
-    var text: String {
+    /// The scalars as a string (what `Normalizer.normalizedString` returns for the same text).
+    public var text: String {
         var s = String.UnicodeScalarView()
         s.append(contentsOf: self)
         return String(s)

@@ -36,6 +36,8 @@ public struct GeocodeStats: Sendable {
 /// coordinates against them.
 struct AddressLocator {
     let geocoder: Geocoder
+    /// Every address of the run, normalised once.
+    let book: AddressBook
     let gazetteerWarnings: [String]
     let gazetteerPath: String
     let cache: GeocodeCache?
@@ -75,15 +77,25 @@ struct AddressLocator {
         outcome.geocode = stats
     }
 
-    /// What the geocoder makes of each address: through the cache when there is one, else all geocoded.
+    /// What the geocoder makes of each address (all in the book): each distinct normalised address once,
+    /// through the cache when there is one.
     func geocode(_ addresses: [String], stats: inout GeocodeStats) throws -> [GeocodeAnswer] {
         let bar = progress.bar("geocoding")
         defer { bar.finish() }
-        guard let cache else { return geocoder.geocodeAll(addresses, bar: bar).map(GeocodeAnswer.init) }
-        let (answers, hits, misses) = try cache.answers(addresses, geocoder: geocoder,
-                                                        fingerprint: cache.fingerprint(gazetteerPath: gazetteerPath), bar: bar)
-        stats.cache = (hits, misses)
-        return answers
+        let wanted = distinctKeys(addresses.map { address in
+            guard let key = book.key(of: address) else { preconditionFailure("an address outside the run's book") }
+            return key
+        })
+        let answers: [GeocodeAnswer]
+        if let cache {
+            let found = try cache.answers(wanted.first, of: book, geocoder: geocoder,
+                                          fingerprint: cache.fingerprint(gazetteerPath: gazetteerPath), bar: bar)
+            answers = found.answers
+            stats.cache = (found.hits, found.misses)
+        } else {
+            answers = geocoder.geocode(wanted.first, of: book, bar: bar).map(GeocodeAnswer.init)
+        }
+        return wanted.of.map { answers[$0] }
     }
 
     /// Coordinates win over the address; when the address points to another community (or street),
@@ -100,21 +112,5 @@ struct AddressLocator {
             outcome.warnings[c.record.id] = "address points to \(byAddress.text) (\(r.best ?? "?")), "
                 + "coordinates to \(byCoordinates.text): coordinates used"
         }
-    }
-}
-
-extension Geocoder {
-    /// `geocodeAll` in blocks, so that a progress bar can move between them; each block still runs on
-    /// all cores (a block is far above the geocoder's 256 addresses per worker).
-    func geocodeAll(_ addresses: [String], bar: ProgressBar?) -> [GeocodeResult] {
-        guard let bar else { return geocodeAll(addresses) }
-        let block = 16_384
-        var results: [GeocodeResult] = []
-        results.reserveCapacity(addresses.count)
-        for start in stride(from: 0, to: addresses.count, by: block) {
-            results += geocodeAll(Array(addresses[start..<min(addresses.count, start + block)]))
-            bar.update(results.count, of: addresses.count)
-        }
-        return results
     }
 }

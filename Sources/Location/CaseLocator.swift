@@ -70,7 +70,8 @@ public struct CaseLocator {
         }
         var outcome = LocateOutcome(located: located, rejected: rejected)
         if let geocoder {
-            try AddressLocator(geocoder: geocoder.withHome(from: records.map(\.address)), gazetteerWarnings: gazetteerWarnings,
+            let book = AddressBook(records.map(\.address))
+            try AddressLocator(geocoder: geocoder.withHome(from: book), book: book, gazetteerWarnings: gazetteerWarnings,
                                gazetteerPath: gazetteerPath, cache: geocodeCache, progress: progress)
                 .run(addressOnly, checking: located.count, into: &outcome, reject: reject)
         }

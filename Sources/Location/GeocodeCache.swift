@@ -42,62 +42,38 @@ public struct GeocodeCache: Sendable {
         boundariesPart + " gazetteer:" + (gazetteerPath.isEmpty ? "none" : BoundaryFiles.hash(URL(fileURLWithPath: gazetteerPath)))
     }
 
-    /// What `geocoder` makes of each of `addresses` (in their order): each distinct normalised address is
-    /// looked up once; the ones not found (or whose stored bytes do not decode) are geocoded on all cores,
-    /// one address standing for each, and stored. Hits and misses count distinct normalised addresses.
-    func answers(_ addresses: [String], geocoder: Geocoder,
+    /// What `geocoder` makes of each of the book's keys `wanted` (distinct, in their order): each is
+    /// looked up in the database; the ones not found (or whose stored bytes do not decode) are geocoded
+    /// on all cores, the key's sample address standing for it, and stored. Hits and misses count keys.
+    func answers(_ wanted: [Int], of book: AddressBook, geocoder: Geocoder,
                  fingerprint: String, bar: ProgressBar? = nil) throws -> (answers: [GeocodeAnswer], hits: Int, misses: Int) {
-        // A daily export repeats addresses: each distinct text is normalised once, on all cores.
-        let byAddress = distinctIndexes(addresses)
-        let distinct = byAddress.first.map { addresses[$0] }
-        let chunk = 2048
-        let normalised = parallelMap((distinct.count + chunk - 1) / chunk) { c in
-            distinct[c * chunk..<min(distinct.count, (c + 1) * chunk)].map(Normalizer.normalizedString)
-        }.flatMap { $0 }
-        let byKey = distinctIndexes(normalised)
-        let keys = byKey.first.map { normalised[$0] }
-
+        let keys = wanted.map { book.keys[$0] }
         let home = geocoder.home.description
         var found = try store.cachedGeocodes(fingerprint: fingerprint, home: home, keys: keys)
             .map { $0.flatMap(GeocodeAnswer.init(bytes:)) }
         let missing = found.indices.filter { found[$0] == nil }
         var fresh: [String: Data] = [:]
-        // Any address of a key stands for it: the result depends on the normalised text alone.
-        let sample = byKey.first.map { distinct[$0] }
-        for (slot, result) in zip(missing, geocoder.geocodeAll(missing.map { sample[$0] }, bar: bar)) {
+        for (slot, result) in zip(missing, geocoder.geocode(missing.map { wanted[$0] }, of: book, bar: bar)) {
             let answer = GeocodeAnswer(result)
             found[slot] = answer
             fresh[keys[slot]] = answer.bytes
         }
         try store.storeGeocodes(fingerprint: fingerprint, home: home, fresh)
-        return (byAddress.of.map { found[byKey.of[$0]]! }, keys.count - missing.count, missing.count)
+        return (found.map { $0! }, keys.count - missing.count, missing.count)
     }
 }
 
-/// For each text, the number of its distinct value (by UTF-8 bytes, in order of first appearance), and
-/// where each distinct value first appears.
-private func distinctIndexes(_ texts: [String]) -> (of: [Int], first: [Int]) {
-    var number: [UTF8Key: Int] = [:], first: [Int] = []
-    let of = texts.indices.map { i in
-        if let known = number[UTF8Key(texts[i])] { return known }
-        first.append(i)
-        number[UTF8Key(texts[i])] = first.count - 1
+/// For each key, the position of its first appearance among the distinct keys, and the distinct keys
+/// in order of first appearance.
+func distinctKeys(_ keys: [Int]) -> (of: [Int], first: [Int]) {
+    var position: [Int: Int] = [:], first: [Int] = []
+    let of = keys.map { k in
+        if let p = position[k] { return p }
+        first.append(k)
+        position[k] = first.count - 1
         return first.count - 1
     }
     return (of, first)
-}
-
-/// A text as a dictionary key by its UTF-8 bytes: String hashes non-ASCII text by its normal form, which
-/// costs a microsecond an address, as much as the rest of a cache hit.
-private struct UTF8Key: Hashable {
-    let text: String
-    init(_ text: String) { self.text = text }
-    static func == (a: UTF8Key, b: UTF8Key) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
-    func hash(into hasher: inout Hasher) {
-        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
-            for byte in text.utf8 { hasher.combine(byte) }
-        }
-    }
 }
 
 /// What a run uses of a `GeocodeResult`, and what the geocode cache keeps of it. Rejected addresses are

@@ -8,12 +8,9 @@ import Geometry
 @testable import Input
 @testable import Geocoding
 @testable import Location
-@testable import Pipeline
-@testable import Publishing
-@testable import Stats
-@testable import Tiles
 @testable import Risk
 @testable import Server
+import Stats
 
 /// libFuzzer's driver (in libclang_rt.fuzzer, linked by -sanitize=fuzzer). On Linux SwiftPM links an
 /// executable target with `main` defined as `<module>_main`, which libFuzzer's own `main` cannot be:

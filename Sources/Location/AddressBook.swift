@@ -1,0 +1,92 @@
+import Foundation
+import Geocoding
+import Support
+
+/// The addresses of a run, each distinct text normalised once, on all cores: the one normalisation
+/// that the home district, the geocode cache's keys and the geocoder all use. (Before, an address was
+/// normalised to infer the home district, again for the cache key, and again when geocoded.)
+///
+/// A result of the geocoder depends only on the normalised text (and the home district and index), so
+/// addresses are grouped by it: `keys[k]` is the k-th distinct normalised text, `texts[k]` its scalars
+/// and `sample[k]` one address that stands for it.
+struct AddressBook {
+    let keys: [String]
+    let texts: [[Unicode.Scalar]]
+    let sample: [String]
+    /// How many of the book's addresses normalise to each key.
+    let counts: [Int]
+    /// Raw text (by its UTF-8 bytes) → key.
+    private let keyOfText: [UTF8Key: Int]
+
+    init(_ addresses: [String]) {
+        // A daily export repeats addresses: each distinct raw text is normalised once.
+        let raw = distinctIndexes(addresses)
+        let distinct = raw.first.map { addresses[$0] }
+        let parts = chunks(of: distinct.count, parts: (distinct.count + 2047) / 2048)
+        let normalised = parallelMap(parts.count) { c in parts[c].map { Normalizer.normalize(distinct[$0]) } }.flatMap { $0 }
+        let strings = normalised.map(\.text)
+        let byKey = distinctIndexes(strings)
+        keys = byKey.first.map { strings[$0] }
+        texts = byKey.first.map { normalised[$0] }
+        sample = byKey.first.map { distinct[$0] }
+        var counts = [Int](repeating: 0, count: keys.count)
+        for d in raw.of { counts[byKey.of[d]] += 1 }
+        self.counts = counts
+        var keyOfText: [UTF8Key: Int] = [:]
+        for (d, text) in distinct.enumerated() { keyOfText[UTF8Key(text)] = byKey.of[d] }
+        self.keyOfText = keyOfText
+    }
+
+    /// The key of an address of the book (one hash lookup, no normalising).
+    func key(of address: String) -> Int? { keyOfText[UTF8Key(address)] }
+}
+
+extension Geocoder {
+    /// This geocoder with its home district inferred from the book's addresses, unless it has one.
+    func withHome(from book: AddressBook) -> Geocoder {
+        guard !home.isKnown else { return self }
+        var g = self
+        g.home = inferHome(normalized: book.texts, counts: book.counts)
+        return g
+    }
+
+    /// The geocoder's results for the book's keys `wanted`, in blocks so that a progress bar can move
+    /// between them; each block runs on all cores.
+    func geocode(_ wanted: [Int], of book: AddressBook, bar: ProgressBar?) -> [GeocodeResult] {
+        let block = 16_384
+        var results: [GeocodeResult] = []
+        results.reserveCapacity(wanted.count)
+        for start in stride(from: 0, to: wanted.count, by: block) {
+            let part = wanted[start..<min(wanted.count, start + block)]
+            results += geocodeAll(normalized: part.map { (book.sample[$0], book.texts[$0]) })
+            bar?.update(results.count, of: wanted.count)
+        }
+        return results
+    }
+}
+
+/// For each text, the number of its distinct value (by UTF-8 bytes, in order of first appearance), and
+/// where each distinct value first appears.
+func distinctIndexes(_ texts: [String]) -> (of: [Int], first: [Int]) {
+    var number: [UTF8Key: Int] = [:], first: [Int] = []
+    let of = texts.indices.map { i in
+        if let known = number[UTF8Key(texts[i])] { return known }
+        first.append(i)
+        number[UTF8Key(texts[i])] = first.count - 1
+        return first.count - 1
+    }
+    return (of, first)
+}
+
+/// A text as a dictionary key by its UTF-8 bytes: String hashes non-ASCII text by its normal form, which
+/// costs a microsecond an address, as much as the rest of a cache hit.
+struct UTF8Key: Hashable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    static func == (a: UTF8Key, b: UTF8Key) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    func hash(into hasher: inout Hasher) {
+        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
+    }
+}
