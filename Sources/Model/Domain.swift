@@ -57,7 +57,7 @@ public struct Zone: Sendable, Hashable {
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     /// Days since 1970-01-01 in the proleptic Gregorian calendar.
     public var ordinal: Int
-    public init(ordinal: Int) { self.ordinal = ordinal }
+    @inlinable public init(ordinal: Int) { self.ordinal = ordinal }
     /// nil when the date does not exist (2026-02-30).
     public init?(year: Int, month: Int, day: Int) {
         // Years 1...9999, as ISO dates are written: a 19-digit year (`--as-of`, `?since=`) overflowed the
@@ -95,9 +95,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
         guard p.count == 3, let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]) else { return nil }
         self.init(year: y, month: m, day: d)
     }
-    public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }
-    public static func + (a: Day, n: Int) -> Day { Day(ordinal: a.ordinal + n) }
-    public static func - (a: Day, n: Int) -> Day { Day(ordinal: a.ordinal - n) }
+    @inlinable public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }
+    @inlinable public static func + (a: Day, n: Int) -> Day { Day(ordinal: a.ordinal + n) }
+    @inlinable public static func - (a: Day, n: Int) -> Day { Day(ordinal: a.ordinal - n) }
     /// Today in the machine's time zone.
     public static func today() -> Day {
         let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
@@ -216,8 +216,8 @@ public struct LocatedCase: Sendable, Hashable {
         self.init(record: record, point: point, zones: ZoneRef(street: street, community: community, post: post),
                   method: method, confidence: confidence)
     }
-    public var street: String? { zones.street }
-    public var community: String? { zones.community }
-    public var post: String? { zones.post }
-    public func zone(_ level: ZoneLevel) -> String? { zones[level] }
+    @inlinable public var street: String? { zones.street }
+    @inlinable public var community: String? { zones.community }
+    @inlinable public var post: String? { zones.post }
+    @inlinable public func zone(_ level: ZoneLevel) -> String? { zones[level] }
 }

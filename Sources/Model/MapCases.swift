@@ -1,7 +1,8 @@
 import Geometry
 
 // What a map is drawn from, per case: scoring, hotspots and the heat layer each need a different
-// slice of a located case (or of a database row), kept small because a run makes millions.
+// slice of a located case (or of a database row), kept small because a run makes millions. Their
+// accessors are inlinable: the layers above call them once per case.
 
 /// What scoring needs of a case; made from a located case (run) or a database row (stats).
 public struct ScoringCase: Sendable {
@@ -11,24 +12,24 @@ public struct ScoringCase: Sendable {
     /// `AddressKey.of(address)`; 0 when there is none.
     public var address: UInt64
     public var zones: ZoneRef
-    public init(day: Day, category: Int, address: UInt64, zones: ZoneRef) {
+    @inlinable public init(day: Day, category: Int, address: UInt64, zones: ZoneRef) {
         self.day = day; self.category = category; self.address = address; self.zones = zones
     }
     public init(day: Day, category: Int, address: UInt64, street: String?, community: String?, post: String?) {
         self.init(day: day, category: category, address: address,
                   zones: ZoneRef(street: street, community: community, post: post))
     }
-    public var street: String? { zones.street }
-    public var community: String? { zones.community }
-    public var post: String? { zones.post }
-    public func zone(_ level: ZoneLevel) -> String? { zones[level] }
+    @inlinable public var street: String? { zones.street }
+    @inlinable public var community: String? { zones.community }
+    @inlinable public var post: String? { zones.post }
+    @inlinable public func zone(_ level: ZoneLevel) -> String? { zones[level] }
 }
 
 /// A case with a point, for hotspots.
 public struct HotspotCase: Sendable {
     public var point: Coordinate
     public var zones: ZoneRef
-    public init(point: Coordinate, zones: ZoneRef) { self.point = point; self.zones = zones }
+    @inlinable public init(point: Coordinate, zones: ZoneRef) { self.point = point; self.zones = zones }
     public init(point: Coordinate, street: String?, community: String?, post: String?) {
         self.init(point: point, zones: ZoneRef(street: street, community: community, post: post))
     }
@@ -38,5 +39,5 @@ public struct HotspotCase: Sendable {
 /// One case for the heat layer: its WGS84 position and its weight (the category weight).
 public struct HeatPoint: Sendable, Equatable {
     public var lon: Double, lat: Double, weight: Double
-    public init(lon: Double, lat: Double, weight: Double) { self.lon = lon; self.lat = lat; self.weight = weight }
+    @inlinable public init(lon: Double, lat: Double, weight: Double) { self.lon = lon; self.lat = lat; self.weight = weight }
 }

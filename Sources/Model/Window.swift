@@ -3,9 +3,10 @@ public struct Window: Sendable, Equatable {
     public var asOf: Day
     public var days: Int
     public init(asOf: Day, days: Int) { self.asOf = asOf; self.days = days }
-    public func contains(_ day: Day) -> Bool { day <= asOf && day > asOf - days }
+    // Inlinable: asked for every case of a run, from other modules.
+    @inlinable public func contains(_ day: Day) -> Bool { day <= asOf && day > asOf - days }
     /// The window of the same length just before this one, for trends.
-    public var previous: Window { Window(asOf: asOf - days, days: days) }
+    @inlinable public var previous: Window { Window(asOf: asOf - days, days: days) }
     /// The first day inside.
-    public var first: Day { asOf - (days - 1) }
+    @inlinable public var first: Day { asOf - (days - 1) }
 }

@@ -6,7 +6,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
     public var street: String?
     public var community: String?
     public var post: String?
-    public init(street: String? = nil, community: String? = nil, post: String? = nil) {
+    @inlinable public init(street: String? = nil, community: String? = nil, post: String? = nil) {
         self.street = street; self.community = community; self.post = post
     }
 
@@ -15,7 +15,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
         self.init(street: ids[.street], community: ids[.community], post: ids[.post])
     }
 
-    public subscript(level: ZoneLevel) -> String? {
+    @inlinable public subscript(level: ZoneLevel) -> String? {
         get {
             switch level {
             case .street: street
@@ -40,9 +40,9 @@ public struct ZoneRef: Sendable, Hashable, Codable {
     }
 
     /// The finest level with an id; nil when none.
-    public var finest: ZoneLevel? { post != nil ? .post : community != nil ? .community : street != nil ? .street : nil }
+    @inlinable public var finest: ZoneLevel? { post != nil ? .post : community != nil ? .community : street != nil ? .street : nil }
     /// No street: the case or place is in no zone.
-    public var isEmpty: Bool { street == nil }
+    @inlinable public var isEmpty: Bool { street == nil }
 
     /// The levels both share, from the street down, stopping at the first difference.
     public func common(with o: ZoneRef) -> ZoneRef {

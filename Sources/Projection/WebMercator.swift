@@ -7,12 +7,16 @@ import Geometry
 /// bit: metres (`project`, as PROJ computes them) and normalised world coordinates (`world`, as
 /// mercantile computes tile indices).
 public enum WebMercator {
+    // The constants are inlinable computed values, not stored `let`s: renderers in other modules use
+    // them for every vertex and pixel, and a public stored global costs an accessor call (and blocks
+    // constant folding) on each use outside this module.
+
     /// EPSG:3857 uses the WGS84 semi-major axis as the sphere radius.
-    public static let earthRadius = 6378137.0
+    @inlinable public static var earthRadius: Double { 6378137.0 }
     /// Half the world's width in metres (π·R): x and y run from −originShift to +originShift.
-    public static let originShift = Double.pi * earthRadius
+    @inlinable public static var originShift: Double { Double.pi * earthRadius }
     /// The latitude where the projected world becomes a square; tiles stop here.
-    public static let maxLatitude = 85.05112878
+    @inlinable public static var maxLatitude: Double { 85.05112878 }
 
     /// Projects WGS84 lon/lat (degrees) to metres. Latitude is clamped to ±`maxLatitude`
     /// (PROJ returns huge finite values near the poles instead of failing).
@@ -27,16 +31,17 @@ public enum WebMercator {
     }
 
     /// Metres back to WGS84 lon/lat (degrees).
+    @inlinable
     public static func unproject(_ metres: Coordinate) -> Coordinate {
         let lon = metres.x / earthRadius * 180 / .pi
         let lat = atan(sinh(metres.y / earthRadius)) * 180 / .pi
         return Coordinate(lon, lat)
     }
 
-    public static let circumference = 2 * Double.pi * earthRadius
+    @inlinable public static var circumference: Double { 2 * Double.pi * earthRadius }
     // CPython's math.radians / math.degrees multiply by these constants; so do we (bit-identical results).
-    public static let degToRad = Double.pi / 180.0
-    public static let radToDeg = 180.0 / Double.pi
+    @inlinable public static var degToRad: Double { Double.pi / 180.0 }
+    @inlinable public static var radToDeg: Double { 180.0 / Double.pi }
 
     /// lon/lat → normalised world coordinates: x in [0, 1] west→east, y in [0, 1] north→south
     /// (EPSG:3857 metres scaled by 1/circumference and shifted; y flipped to match pixel rows).
