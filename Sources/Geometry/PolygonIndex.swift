@@ -26,10 +26,11 @@ public final class PolygonIndex: Sendable {
     /// nil; on all cores.
     public func locateAll(_ points: [Coordinate], workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> [Int?] {
         let grid = points.count >= Self.gridThreshold ? try cellGrid() : nil
-        let parts = chunks(of: points.count, parts: max(1, min(workers, points.count / 2_000 + 1)))
-        return try parallelMap(parts.count) { w in
-            try withLocator { locator in parts[w].map { locator.locate(points[$0], grid: grid) } }
-        }.flatMap { $0 }
+        return try parallelFill(points.count, parts: max(1, min(workers, points.count / 2_000 + 1)), initial: nil) { range, out in
+            try withLocator { locator in
+                for i in range { out[i] = locator.locate(points[i], grid: grid) }
+            }
+        }
     }
 
     /// The polygon holding one point, or nil.

@@ -27,6 +27,21 @@ public func parallelMap<T>(_ n: Int, _ body: (Int) -> T) -> [T] {
     (try? parallelMap(n, { (i: Int) throws -> T in body(i) })) ?? []
 }
 
+/// An array of `count` elements filled on all cores: `0..<count` is cut into at most `parts` contiguous
+/// ranges (see `chunks`), and each range is written by one call of `body` into the array's storage
+/// (`body` writes only the indices of its range). For results of a million small values, where
+/// `parallelMap` of per-chunk arrays would copy them all once more. The first error is rethrown.
+public func parallelFill<T>(_ count: Int, parts: Int, initial: T,
+                            _ body: (Range<Int>, UnsafeMutableBufferPointer<T>) throws -> Void) throws -> [T] {
+    var out = [T](repeating: initial, count: count)
+    let ranges = chunks(of: count, parts: parts)
+    try out.withUnsafeMutableBufferPointer { buffer in
+        let storage = Unchecked(buffer)
+        _ = try parallelMap(ranges.count) { c in try body(ranges[c], storage.value) }
+    }
+    return out
+}
+
 /// Runs `a` and `b` at once on two threads (work that shares nothing), returning both results.
 public func inParallel<A, B>(_ a: () throws -> A, _ b: () throws -> B) throws -> (A, B) {
     let both = try parallelMap(2) { i -> Either<A, B> in i == 0 ? .first(try a()) : .second(try b()) }
