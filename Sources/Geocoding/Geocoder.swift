@@ -159,14 +159,18 @@ extension Geocoder {
     /// Geocodes many normalised addresses (address, `Normalizer.normalize(address)`) on all cores,
     /// results in input order.
     public func geocodeAll(normalized items: [(address: String, text: [Unicode.Scalar])]) -> [GeocodeResult] {
-        let parts = chunks(of: items.count, parts: max(1, min(ProcessInfo.processInfo.activeProcessorCount, items.count / 256)))
-        return parallelMap(parts.count) { w in parts[w].map { geocode(items[$0].address, normalized: items[$0].text) } }.flatMap { $0 }
+        onAllCores(items.count) { geocode(items[$0].address, normalized: items[$0].text) }
     }
 
     /// Geocodes many addresses on all cores, results in input order.
     public func geocodeAll(_ addresses: [String]) -> [GeocodeResult] {
-        let parts = chunks(of: addresses.count, parts: max(1, min(ProcessInfo.processInfo.activeProcessorCount, addresses.count / 256)))
-        return parallelMap(parts.count) { w in parts[w].map { geocode(addresses[$0]) } }.flatMap { $0 }
+        onAllCores(addresses.count) { geocode(addresses[$0]) }
+    }
+
+    /// `body(0..<count)` in order, in contiguous chunks of at least 256 addresses per core.
+    private func onAllCores(_ count: Int, _ body: (Int) -> GeocodeResult) -> [GeocodeResult] {
+        let parts = chunks(of: count, parts: max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 256)))
+        return parallelMap(parts.count) { w in parts[w].map(body) }.flatMap { $0 }
     }
 
     /// This geocoder with its home district inferred from the addresses, unless it already has one.

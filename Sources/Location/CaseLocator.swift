@@ -85,6 +85,21 @@ public struct CaseLocator {
     /// the geocode cache's fingerprint; nil without a cache (no database).
     public var locationFingerprint: String? { geocodeCache?.fingerprint(gazetteerPath: gazetteerPath) }
 
+    /// What the geocoder makes of each of `addresses` (all of them among `everyAddress`), its home
+    /// district inferred from `everyAddress` unless it has one: each distinct address normalised once,
+    /// each distinct normalised address geocoded once (`AddressBook`). nil before `enableGeocoding`.
+    /// For stored cases located again when the boundaries change.
+    public func geocode(_ addresses: [String], homeFrom everyAddress: [String]) -> [GeocodeResult]? {
+        guard let geocoder else { return nil }
+        let book = AddressBook(everyAddress)
+        let wanted = distinctKeys(addresses.map { address in
+            guard let key = book.key(of: address) else { preconditionFailure("an address not among everyAddress") }
+            return key
+        })
+        let answers = geocoder.withHome(from: book).geocode(wanted.first, of: book, bar: nil)
+        return wanted.of.map { answers[$0] }
+    }
+
     /// The zone ids of each point (see `ZoneIndex`).
     public func zoneIDs(of points: [Coordinate]) throws -> [ZoneRef?] {
         try index.zones(of: points, progress: progress)

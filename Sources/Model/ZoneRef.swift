@@ -32,13 +32,6 @@ public struct ZoneRef: Sendable, Hashable, Codable {
         }
     }
 
-    /// The ids by level, the levels without one left out.
-    public var byLevel: [ZoneLevel: String] {
-        var z: [ZoneLevel: String] = [:]
-        for level in ZoneLevel.allCases { z[level] = self[level] }
-        return z
-    }
-
     /// The finest level with an id; nil when none.
     @inlinable public var finest: ZoneLevel? { post != nil ? .post : community != nil ? .community : street != nil ? .street : nil }
     /// No street: the case or place is in no zone.

@@ -59,7 +59,9 @@ public struct HotspotFinder {
         let n = Double(members.count)
         let center = Coordinate(members.reduce(0) { $0 + $1.point.x } / n, members.reduce(0) { $0 + $1.point.y } / n)
         var zones: [ZoneLevel: [String: Int]] = [:]
-        for m in members { for (level, id) in m.zones.byLevel { zones[level, default: [:]][id, default: 0] += 1 } }
+        for m in members {
+            for level in ZoneLevel.allCases { if let id = m.zones[level] { zones[level, default: [:]][id, default: 0] += 1 } }
+        }
         return Hotspot(rank: rank, center: center, cases: members.count, radiusMetres: cellMetres * 1.5, zones: zones)
     }
 }

@@ -296,7 +296,7 @@ extension CaseStore {
                 """, arguments: [first.ordinal, last.ordinal])
             var cases: [(HotspotCase, category: Int)] = []
             while let row = try rows.next() {
-                var zones: [ZoneLevel: String] = [:]
+                var zones = ZoneRef()
                 for (i, level) in ZoneLevel.allCases.enumerated() { zones[level] = row[2 + i] }
                 cases.append((HotspotCase(point: Coordinate(row[0], row[1]), zones: zones), categories[row[5] as Int64] ?? 0))
             }

@@ -25,9 +25,6 @@ public struct ByteReader {
         return UnsafeRawBufferPointer(rebasing: raw[offset..<offset + n])
     }
 
-    /// Skips `n` bytes (read elsewhere, e.g. in bulk).
-    public mutating func skip(_ n: Int) -> Bool { bytes(n) != nil }
-
     /// A line of text ending in `\n` within the next `limit` bytes, without the `\n`.
     public mutating func line(limit: Int = 64) -> String? {
         let window = raw[offset..<min(raw.count, offset + limit)]
@@ -74,7 +71,6 @@ public struct ByteWriter {
     public init(reserving n: Int = 0) { bytes.reserveCapacity(n) }
 
     public mutating func byte(_ b: UInt8) { bytes.append(b) }
-    public mutating func append(_ data: some Sequence<UInt8>) { bytes.append(contentsOf: data) }
     /// A little-endian integer.
     public mutating func integer<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }

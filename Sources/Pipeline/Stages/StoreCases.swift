@@ -4,7 +4,6 @@ import Input
 import Location
 import Model
 import Output
-import Projection
 import Risk
 import Store
 
@@ -70,8 +69,8 @@ struct StoreCases: RunStage {
             CaseStore.Relocated(rowid: c.rowid, point: c.point, zones: zones ?? ZoneRef())
         }
         let byAddress = stored.filter { !($0.method == .coordinates && $0.point != nil) }
-        if let geocoder = locator.geocoder?.withHome(from: stored.map(\.address)) {
-            for (c, r) in zip(byAddress, geocoder.geocodeAll(byAddress.map(\.address))) {
+        if let answers = locator.geocode(byAddress.map(\.address), homeFrom: stored.map(\.address)) {
+            for (c, r) in zip(byAddress, answers) {
                 updates.append(r.isLocated ? CaseStore.Relocated(rowid: c.rowid, point: r.point, zones: r.zones)
                                            : CaseStore.Relocated(rowid: c.rowid, point: nil, zones: ZoneRef()))
             }
@@ -79,17 +78,4 @@ struct StoreCases: RunStage {
         try store.relocate(updates, fingerprint: fingerprint)
         return updates.count
     }
-}
-
-/// Every zone's geodesic area in km², per level, computed once per run.
-struct ZoneAreas {
-    private var byLevel: [ZoneLevel: [String: Double]] = [:]
-    init(_ boundaries: Boundaries) {
-        for level in ZoneLevel.allCases {
-            byLevel[level] = Dictionary(boundaries.zones(level).map { ($0.id, geodesicArea($0.geometry) / 1e6) },
-                                        uniquingKeysWith: { a, _ in a })
-        }
-    }
-    func km2(_ level: ZoneLevel, _ id: String) -> Double { byLevel[level]?[id] ?? 0 }
-    func of(_ level: ZoneLevel) -> [String: Double] { byLevel[level] ?? [:] }
 }
