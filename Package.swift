@@ -29,9 +29,13 @@ let package = Package(
                        providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16",
                        providers: [.apt(["libpng-dev"])]),
+        // zlib, which libpng already links: gzip for PMTiles directories and the server's answers.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
 
-        // Small building blocks of every layer: parallel loops (the one concurrency helper), progress bars, a byte reader.
-        .target(name: "Support", path: "Sources/Support"),
+        // Small building blocks of every layer: parallel loops (the one concurrency helper), progress bars, a byte
+        // reader, gzip.
+        .target(name: "Support", dependencies: ["CZlib"], path: "Sources/Support"),
         // Plain geometry value types and the GEOS bridge.
         .target(name: "Geometry", dependencies: ["CGEOS", "Support"], path: "Sources/Geometry"),
         // Coordinate systems: PROJ, GCJ-02/BD-09, Web Mercator.
@@ -94,7 +98,7 @@ let package = Package(
         // Paths and child processes for the tests that run the real binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The documents of an output folder: each type against what the real writer wrote.
-        .testTarget(name: "OutputTests", dependencies: ["Model", "Output", "TestSupport"], path: "Tests/OutputTests"),
+        .testTarget(name: "OutputTests", dependencies: ["Model", "Geometry", "Output", "TestSupport"], path: "Tests/OutputTests"),
         .testTarget(name: "JobsTests", dependencies: ["Model", "Support", "Input", "Geocoding", "Risk", "Rendering", "Output", "Store", "Location", "Tiles", "Stats", "Publishing", "Pipeline", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "ServerTests",
                     dependencies: ["Model", "Server", "Output", "Stats", "Location", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],

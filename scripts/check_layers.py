@@ -13,7 +13,7 @@ crossing edges. Exit status: 1 when an edge crosses, else 0 (warnings do not fai
 An edge is one (target, imported module) pair, however many files repeat it. It crosses when:
 - the target has a row in the table and the module is a project target, a C module or a package its
   row does not name (`*` allows everything; Foundation, Dispatch, Glibc and Synchronization are always allowed);
-- a C module (CGEOS, CPROJ, CPNG) is imported by a target whose row does not name it, or by a target
+- a C module (CGEOS, CPROJ, CPNG, CZlib) is imported by a target whose row does not name it, or by a target
   without a row: C libraries are called only inside their bridges;
 - the target has no row, and the edge goes against the lowest-first order. Such a target (reported as
   missing) has no row to be judged by, so it is given a place: just below the lowest of the targets
@@ -26,7 +26,7 @@ An edge is one (target, imported module) pair, however many files repeat it. It 
 import argparse, os, re, sys
 
 ALWAYS = {"Foundation", "Dispatch", "Glibc", "Synchronization"}
-C_MODULES = {"CGEOS", "CPROJ", "CPNG"}
+C_MODULES = {"CGEOS", "CPROJ", "CPNG", "CZlib"}
 IMPORT = re.compile(r"^\s*(?:@\w+\s+)*(?:(?:public|package|internal|private|fileprivate)\s+)?import\s+"
                     r"(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?([A-Za-z_]\w*)")
 TARGET_CALL = re.compile(r"\.(target|executableTarget|systemLibrary|testTarget)\(")
@@ -146,11 +146,11 @@ def report(repo, targets, rows, edges, place, crossing):
     for t, module, why, where in crossing:
         more = f" (+{len(where) - 3} more)" if len(where) > 3 else ""
         print(f"{t} -> {module}: {why}; {', '.join(where[:3])}{more}")
-    # A C module belongs to the bridge whose row names it (Geometry: CGEOS, Projection: CPROJ, Rendering: CPNG).
+    # A C module belongs to the bridge whose row names it (Geometry: CGEOS, Projection: CPROJ, Rendering: CPNG, Support: CZlib).
     allowed = dict(rows)
     stray = [(t, m, w) for t in order for m, w in sorted(edges[t].items())
              if m in C_MODULES and m not in allowed.get(t, set())]
-    print(f"\n== C modules imported outside their bridges (Geometry, Projection, Rendering): "
+    print(f"\n== C modules imported outside their bridges (Geometry, Projection, Rendering, Support): "
           f"{sum(len(w) for _, _, w in stray)} imports")
     for t, m, where in stray:
         print(f"{t} imports {m}: {', '.join(where)}")

@@ -5,8 +5,8 @@
 # (Debian's chromium + chromedriver, selenium, a CJK font, MapLibre GL JS from the maplibre wheel),
 # with --bench-serve wrk for scripts/bench_serve.sh.
 set -euo pipefail
-packages=(libgeos-dev libproj-dev proj-data libpng-dev libjs-leaflet pkg-config)
-[ "${1:-}" = "--test" ] && packages+=(chromium chromium-driver fonts-wqy-zenhei)
+packages=(libgeos-dev libproj-dev proj-data libpng-dev zlib1g-dev libjs-leaflet pkg-config)
+[ "${1:-}" = "--test" ] && packages+=(chromium chromium-driver fonts-wqy-zenhei gdal-bin)
 [ "${1:-}" = "--bench-serve" ] && packages+=(wrk)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -8,6 +8,7 @@ import Publishing
 import Stats
 import Tiles
 import Model
+import Output
 import Projection
 import Rendering
 import Store
@@ -82,6 +83,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Render only part K of N of the tiles (1 ≤ K ≤ N), the same part on every machine; every shard writes all documents. Combine the shards with `riskmap merge`. Example: --shard 2/8.", valueName: "k/n"))
     var shard: String?
 
+    @Option(name: .customLong("case-points"), help: ArgumentHelp("How cases.geojson places cases: exact (the located point, for internal use), snap:METRES (the centre of a grid cell of about METRES × METRES, 10 to 100000, for dashboards others see) or none (no point; zones, day and category stay). An exact point can lead to a complainant's door. Example: --case-points snap:200.", valueName: "exact|snap:metres|none"))
+    var casePoints = "exact"
+
     @OptionGroup var limits: LimitOptions
 
     @Option(name: .customLong("max-tiles"), help: ArgumentHelp("Refuse a run whose zone layer would draw more tiles than this (of this shard), counted before drawing.", valueName: "n"))
@@ -101,6 +105,9 @@ struct RunCommand: ParsableCommand {
         }
         if ![256, 512].contains(tileSize) { throw ValidationError("--tile-size must be 256 or 512") }
         if let window, window < 1 { throw ValidationError("--window must be at least 1 day") }
+        if CasePoints(parsing: casePoints) == nil {
+            throw ValidationError("--case-points must be exact, none or snap:METRES with METRES from 10 to 100000, e.g. snap:200 (got '\(casePoints)')")
+        }
     }
 
     func run() throws {
@@ -122,6 +129,7 @@ struct RunCommand: ParsableCommand {
         options.maxTiles = maxTiles
         options.boundaryLimits = limits.boundaryLimits
         options.force = force
+        options.casePoints = CasePoints(parsing: casePoints) ?? .exact
         let s = try RunJob(options: options).run()
         for w in s.warnings { global.warn(w) }
         global.summary("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "

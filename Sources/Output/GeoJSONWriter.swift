@@ -8,8 +8,9 @@ import Risk
 /// 7 decimals (about 1 cm), no `crs` member.
 public enum GeoJSONWriter {
     public static func zones(_ stats: [ZoneStats], style: Style) -> String {
-        ZoneCollection(features: stats.map {
-            ZoneFeature(geometry: ZoneGeometry($0.zone.geometry), properties: ZoneProperties($0, style: style))
+        let numbers = FeatureNumber.of(stats.map(\.zone.id))
+        return ZoneCollection(features: zip(numbers, stats).map { number, s in
+            ZoneFeature(id: number, geometry: ZoneGeometry(s.zone.geometry), properties: ZoneProperties(s, style: style))
         }).jsonText()
     }
 
@@ -19,23 +20,29 @@ public enum GeoJSONWriter {
     }
 
     /// Located cases as points; no address text (it can identify the person who complained).
-    /// `warnings`: case id → why its address disagrees with its coordinates (a `warning` property).
+    /// `points`: exact, snapped to a grid, or none (`run --case-points`).
+    /// `warnings`: case id → why its address disagrees with its coordinates (a `warning` property, only
+    /// with exact points: it names the place the address matched).
     /// A million cases take tens of seconds to format on one core: the features are formatted in
     /// chunks on all cores, then joined in order (the text is the same as one core's).
-    public static func cases(_ cases: [LocatedCase], window: Window, warnings: [String: String] = [:]) -> String {
+    public static func cases(_ cases: [LocatedCase], window: Window, points: CasePoints = .exact,
+                             warnings: [String: String] = [:]) -> String {
+        let warnings = points == .exact ? warnings : [:]
+        let numbers = FeatureNumber.of(cases.lazy.map(\.record.id))
         let chunk = 8192, chunks = (cases.count + chunk - 1) / chunk
         let parts = parallelMap(chunks) { k in
-            cases[(k * chunk)..<min(cases.count, (k + 1) * chunk)]
-                .map { caseFeature($0, window: window, warnings: warnings) }.joined(separator: ",\n")
+            ((k * chunk)..<min(cases.count, (k + 1) * chunk))
+                .map { caseFeature(cases[$0], number: numbers[$0], points: points, window: window, warnings: warnings) }.joined(separator: ",\n")
         }
         let body = parts.joined(separator: ",\n")
         return "{\"type\":\"FeatureCollection\",\"features\":[\n" + body + "\n]}\n"
     }
 
-    static func caseFeature(_ c: LocatedCase, window: Window, warnings: [String: String]) -> String {
-        let geometry = c.point.map { "{\"type\":\"Point\",\"coordinates\":[\(coord($0))]}" } ?? "null"
+    static func caseFeature(_ c: LocatedCase, number: UInt64, points: CasePoints, window: Window,
+                            warnings: [String: String]) -> String {
+        let geometry = c.point.flatMap(points.place).map { "{\"type\":\"Point\",\"coordinates\":[\(coord($0))]}" } ?? "null"
         let warning = warnings[c.record.id].map { [("warning", JSONText.string($0))] } ?? []
-        return feature(geometry: geometry, properties: [
+        return feature(id: number, geometry: geometry, properties: [
             ("id", JSONText.string(c.record.id)),
             ("street", JSONText.optional(c.street)),
             ("community", JSONText.optional(c.community)),
@@ -52,8 +59,8 @@ public enum GeoJSONWriter {
         "{\"type\":\"FeatureCollection\",\"features\":[\n" + features.joined(separator: ",\n") + "\n]}\n"
     }
 
-    static func feature(geometry: String, properties: [(String, String)]) -> String {
-        "{\"type\":\"Feature\",\"geometry\":\(geometry),\"properties\":\(JSONText.object(properties))}"
+    static func feature(id: UInt64, geometry: String, properties: [(String, String)]) -> String {
+        "{\"type\":\"Feature\",\"id\":\(id),\"geometry\":\(geometry),\"properties\":\(JSONText.object(properties))}"
     }
 
     static func coord(_ c: Coordinate) -> String {

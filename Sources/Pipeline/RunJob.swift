@@ -65,14 +65,14 @@ public struct RunJob {
                                            tiles: options.tileSettings, previous: previous.usable?.state), cases)
 
         try clock.run(WriteZones(folder: folder, style: style), map)
-        try clock.run(WriteCases(folder: folder, window: window), located)
+        try clock.run(WriteCases(folder: folder, window: window, points: options.casePoints), located)
         try clock.run(WriteRejects(folder: folder, headers: input.headers), located)
         try clock.run(WriteHotspots(folder: folder), map)
         let tiles = try clock.run(DrawTiles(folder: folder, settings: options.tileSettings, style: style,
                                             fingerprint: fingerprint, previous: previous), map)
         clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
         let bounds = boundaries.bounds ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
-        let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: bounds), tiles)
+        let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: bounds, asOf: window.asOf), tiles)
 
         let outcome = RunOutcome(input: input, located: located, counted: cases.counted, map: map, tiles: tiles, database: update,
                                  warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings + viewerWarnings)

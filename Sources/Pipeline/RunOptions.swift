@@ -1,6 +1,7 @@
 import Foundation
 import Input
 import Model
+import Output
 import Projection
 import Rendering
 import Support
@@ -35,6 +36,8 @@ public struct RunOptions: Sendable {
     public var maxTiles = 2_000_000
     /// Bounds on vertices, point posts and zone extents (`--max-vertices`, `--max-posts`, ...).
     public var boundaryLimits = BoundaryLimits()
+    /// `--case-points`: how cases.geojson places cases (exact by default).
+    public var casePoints: CasePoints = .exact
     /// `--force`: replace `out` (and the archives) even when riskmap did not write them.
     public var force = false
     public init(boundaries: URL, cases: [URL], out: URL, style: URL? = nil) {

@@ -51,8 +51,9 @@ public enum ArchiveIdentity {
         return attribution == "riskmap"
     }
 
-    /// The PMTiles v3 header (magic, version, metadata offset and length), then the metadata, stored
-    /// uncompressed inside its gzip frame by riskmap: it names riskmap as the attribution.
+    /// The PMTiles v3 header (magic, version, metadata offset and length), then the metadata (gzip, or
+    /// stored uncompressed inside its gzip frame by riskmap before 2026-12): it names riskmap as the
+    /// attribution.
     static func wrotePMTiles(_ url: URL) -> Bool {
         guard let handle = FileHandle(forReadingAtPath: url.path) else { return false }
         defer { try? handle.close() }
@@ -62,7 +63,8 @@ public enum ArchiveIdentity {
         let (offset, length) = (uint64(24), uint64(32))
         guard length > 0, length < 1 << 20, (try? handle.seek(toOffset: offset)) != nil,
               let metadata = try? handle.read(upToCount: Int(length)) else { return false }
-        let text = String(decoding: metadata, as: UTF8.self)
+        let bytes = (try? Gzip.decompress(Array(metadata), limit: 1 << 20)) ?? Array(metadata)
+        let text = String(decoding: bytes, as: UTF8.self)
         return text.contains("\"attribution\"") && text.contains("\"riskmap\"")
     }
 }

@@ -17,12 +17,14 @@ public struct ArchiveJob {
     public var maxZoom: Int
     public var tileSize: Int
     public var bounds: BoundingBox
+    /// The map's as-of day (`YYYY-MM-DD`): the archives' revision (`TileSetInfo.version`).
+    public var asOf: String
     /// One step per archive file written.
     public var progress: ProgressSink = .silent
 
     public init(mbtiles: URL?, pmtiles: URL?, minZoom: Int, maxZoom: Int, tileSize: Int, bounds: BoundingBox,
-                progress: ProgressSink = .silent) {
-        self.mbtiles = mbtiles; self.pmtiles = pmtiles
+                asOf: String, progress: ProgressSink = .silent) {
+        self.mbtiles = mbtiles; self.pmtiles = pmtiles; self.asOf = asOf
         self.minZoom = minZoom; self.maxZoom = maxZoom; self.tileSize = tileSize; self.bounds = bounds
         self.progress = progress
     }
@@ -41,7 +43,8 @@ public struct ArchiveJob {
             // writes the same archive as a single run.
             let b = [bounds.minX, bounds.minY, bounds.maxX, bounds.maxY].map { ($0 * 1e7).rounded() / 1e7 }
             let info = TileSetInfo(name: "riskmap \(name)", description: Self.describe(name), bounds: (b[0], b[1], b[2], b[3]),
-                                   minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize)
+                                   minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize,
+                                   version: asOf.filter(\.isNumber))
             if let base = mbtiles {
                 let url = Self.url(base, layer: name)
                 try MBTilesWriter.write(tiles, info: info, to: url)

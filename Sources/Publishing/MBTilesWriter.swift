@@ -13,9 +13,12 @@ public struct TileSetInfo: Sendable {
     public var minZoom: Int
     public var maxZoom: Int
     public var tileSize: Int
+    /// The tileset's own revision (MBTiles `version`, "a plain number"): the map's as-of day as
+    /// YYYYMMDD, so that a newer map has a higher number and a shard merge the same as a single run.
+    public var version: String
     public init(name: String, description: String, bounds: (Double, Double, Double, Double),
-                minZoom: Int, maxZoom: Int, tileSize: Int) {
-        self.name = name; self.description = description
+                minZoom: Int, maxZoom: Int, tileSize: Int, version: String = "1") {
+        self.name = name; self.description = description; self.version = version
         self.bounds = (bounds.0, bounds.1, bounds.2, bounds.3)
         self.minZoom = minZoom; self.maxZoom = maxZoom; self.tileSize = tileSize
     }
@@ -65,11 +68,11 @@ public enum MBTilesWriter {
     }
 
     /// The spec's required keys (name, format) and the ones it recommends (bounds, center, minzoom,
-    /// maxzoom), plus type, version, description and attribution.
+    /// maxzoom), plus type, version (the tileset's revision, not the spec's), description and attribution.
     static func metadata(_ info: TileSetInfo) -> [(String, String)] {
         let b = info.bounds, c = info.center
         func f(_ v: Double) -> String { String(format: "%.7f", v) }
-        return [("name", info.name), ("format", "png"), ("type", "overlay"), ("version", "1.3"),
+        return [("name", info.name), ("format", "png"), ("type", "overlay"), ("version", info.version),
                 ("description", info.description), ("attribution", "riskmap"),
                 ("bounds", [b.west, b.south, b.east, b.north].map(f).joined(separator: ",")),
                 ("center", "\(f(c.lon)),\(f(c.lat)),\(c.zoom)"),

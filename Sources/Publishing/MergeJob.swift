@@ -46,7 +46,7 @@ public struct MergeJob {
             try copyTiles(from: root.appendingPathComponent("tiles"), to: folder.url("tiles"), counts: &counts)
         }
         try folder.write(try mergedReport(roots, counts: counts), to: "report.json")
-        try writeArchives(folder)
+        try writeArchives(folder, asOf: day)
         try folder.publish()
         return (counts.values.reduce(0, +), Date().timeIntervalSince(started))
     }
@@ -140,7 +140,7 @@ public struct MergeJob {
     }
 
     /// The archives of the merged pyramid; zooms, tile size and bounds come from tiles.json.
-    private func writeArchives(_ folder: OutputFolder) throws {
+    private func writeArchives(_ folder: OutputFolder, asOf: String) throws {
         guard mbtiles != nil || pmtiles != nil else { return }
         let url = folder.url("tiles.json")
         let tileJSON: TileJSON
@@ -156,7 +156,7 @@ public struct MergeJob {
         var layers: [String: [TileID: [UInt8]]] = [:]
         for name in MapDocuments.layers { layers[name] = try readTiles(folder.url("tiles/\(name)")) }
         _ = try ArchiveJob(mbtiles: mbtiles, pmtiles: pmtiles, minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize,
-                           bounds: BoundingBox(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3])).write(layers)
+                           bounds: BoundingBox(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3]), asOf: asOf).write(layers)
     }
 
     /// `z/x/y.png` under `root` → bytes.

@@ -8,14 +8,14 @@ import Rendering
 /// tile data — clustered (tile data in tile-id order) and deduplicated (identical tiles stored once;
 /// runs of consecutive identical tiles share one directory entry).
 ///
-/// Directories and metadata are gzip-compressed, as readers expect; the deflate stream uses stored
-/// blocks (`Gzip.stored`), which every inflater reads and which needs no zlib binding. PNG tiles are
-/// already compressed and stored as they are (tile compression "none").
+/// Directories and metadata are gzip-compressed (zlib, `Gzip.compress`), as readers expect; compressed,
+/// a root directory holds several times the entries in its 16 KiB, so fewer archives need leaves. PNG
+/// tiles are already compressed and stored as they are (tile compression "none").
 public enum PMTilesWriter {
     public static func write(_ tiles: [TileID: [UInt8]], info: TileSetInfo, to url: URL) throws {
         let (entries, data) = cluster(tiles)
         let (root, leaves) = try directories(entries)
-        let metadata = Gzip.stored(Array(metadataJSON(info).utf8))
+        let metadata = Gzip.compress(Array(metadataJSON(info).utf8), level: 9)
         var header = Header(info: info)
         header.rootOffset = 127; header.rootLength = root.count
         header.metadataOffset = 127 + root.count; header.metadataLength = metadata.count
@@ -62,17 +62,17 @@ public enum PMTilesWriter {
     /// 16 KiB: leaves of `size` entries (doubled until the root of leaf pointers fits).
     static func directories(_ entries: [Entry]) throws -> (root: [UInt8], leaves: [UInt8]) {
         let limit = 16_384 - 127
-        let root = Gzip.stored(serialize(entries))
+        let root = Gzip.compress(serialize(entries), level: 9)
         if root.count <= limit { return (root, []) }
         var size = 4096
         while true {
             var leaves: [UInt8] = [], pointers: [Entry] = []
             for start in stride(from: 0, to: entries.count, by: size) {
-                let leaf = Gzip.stored(serialize(Array(entries[start..<min(entries.count, start + size)])))
+                let leaf = Gzip.compress(serialize(Array(entries[start..<min(entries.count, start + size)])), level: 9)
                 pointers.append(Entry(tileID: entries[start].tileID, offset: leaves.count, length: leaf.count, runLength: 0))
                 leaves += leaf
             }
-            let root = Gzip.stored(serialize(pointers))
+            let root = Gzip.compress(serialize(pointers), level: 9)
             if root.count <= limit { return (root, leaves) }
             size *= 2
         }
@@ -127,7 +127,7 @@ public enum PMTilesWriter {
         var attribution = "riskmap"
         var type = "overlay"
         var format = "png"
-        var version = "1.3"
+        var version: String
         var tileSize: Int
         var bounds: String
         var center: String
@@ -136,7 +136,7 @@ public enum PMTilesWriter {
 
         init(_ info: TileSetInfo) {
             let b = info.bounds, c = info.center
-            name = info.name; description = info.description; tileSize = info.tileSize
+            name = info.name; description = info.description; tileSize = info.tileSize; version = info.version
             bounds = "\(b.west),\(b.south),\(b.east),\(b.north)"
             center = "\(c.lon),\(c.lat),\(c.zoom)"
             minzoom = "\(info.minZoom)"
@@ -170,37 +170,5 @@ public enum PMTilesWriter {
         private func e7(_ degrees: Double, _ out: inout [UInt8]) {
             withUnsafeBytes(of: Int32((degrees * 1e7).rounded()).littleEndian) { out += $0 }
         }
-    }
-}
-
-/// gzip (RFC 1952) of a deflate stream of stored blocks (RFC 1951 §3.2.4): valid for any inflater,
-/// uncompressed. Used for PMTiles directories, which are small.
-enum Gzip {
-    static func stored(_ bytes: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255]
-        var start = 0
-        repeat {
-            let n = min(65_535, bytes.count - start)
-            let final: UInt8 = start + n == bytes.count ? 1 : 0
-            out += [final, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
-            out += bytes[start..<(start + n)]
-            start += n
-        } while start < bytes.count
-        for v in [crc32(bytes), UInt32(truncatingIfNeeded: bytes.count)] {
-            withUnsafeBytes(of: v.littleEndian) { out += $0 }
-        }
-        return out
-    }
-
-    static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = table[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
     }
 }

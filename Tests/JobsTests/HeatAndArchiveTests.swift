@@ -86,12 +86,18 @@ import Rendering
     }
 
     /// Many tiles: the root directory no longer fits in 16 KiB, so entries go to leaf directories; runs
-    /// of identical tiles share entries. The `pmtiles` package reads every tile back.
+    /// of identical tiles share entries. The `pmtiles` package reads every tile back. (Directories are
+    /// compressed: tile lengths that vary at random keep them from shrinking into the root.)
     @Test func largePMTilesUseLeafDirectoriesAndDeduplicate() throws {
         var tiles: [TileID: [UInt8]] = [:]
-        for x in 0..<128 { for y in 0..<128 { tiles[TileID(z: 7, x: x, y: y)] = (x + y) % 3 == 0 ? [1, 2, 3] : Array("\(x)/\(y)".utf8) } }
+        var seed: UInt64 = 42
+        for x in 0..<256 { for y in 0..<256 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let padding = String(repeating: "#", count: Int(seed >> 56))
+            tiles[TileID(z: 8, x: x, y: y)] = (x + y) % 3 == 0 ? [1, 2, 3] : Array("\(x)/\(y)\(padding)".utf8)
+        } }
         let url = try Repo.temporaryFolder("pmleaves").appendingPathComponent("big.pmtiles")
-        let info = TileSetInfo(name: "t", description: "t", bounds: (-180, -85, 180, 85), minZoom: 7, maxZoom: 7, tileSize: 256)
+        let info = TileSetInfo(name: "t", description: "t", bounds: (-180, -85, 180, 85), minZoom: 8, maxZoom: 8, tileSize: 256)
         try PMTilesWriter.write(tiles, info: info, to: url)
         let script = """
         import sys, json
@@ -109,5 +115,37 @@ import Rendering
         #expect(read.count == tiles.count)
         for (id, data) in tiles { #expect(read["\(id)"] == (data == [1, 2, 3] ? "same" : String(decoding: data, as: UTF8.self))) }
         #expect(got["contents"] as? Int == tiles.values.filter { $0 != [1, 2, 3] }.count + 1)
+    }
+
+    /// PMTiles directories and metadata are deflated (zlib), not stored: the `pmtiles` package reads them;
+    /// Python's zlib gives the root directory back, several times its stored size, within the first 16 KiB.
+    @Test func pmtilesDirectoriesAreCompressed() throws {
+        var tiles: [TileID: [UInt8]] = [:]
+        for x in 0..<64 { for y in 0..<64 { tiles[TileID(z: 6, x: x, y: y)] = Array("\(x)/\(y)".utf8) } }
+        let url = try Repo.temporaryFolder("pmgzip").appendingPathComponent("z.pmtiles")
+        let info = TileSetInfo(name: "t", description: "t", bounds: (-180, -85, 180, 85), minZoom: 6, maxZoom: 6, tileSize: 256,
+                               version: "20261122")
+        try PMTilesWriter.write(tiles, info: info, to: url)
+        let script = """
+        import sys, json, gzip
+        from pmtiles.reader import MmapSource, Reader, all_tiles
+        from pmtiles.tile import Compression
+        with open(sys.argv[1], "rb") as f:
+            src = MmapSource(f); r = Reader(src); h = r.header()
+            n = sum(1 for _ in all_tiles(src))
+            raw = open(sys.argv[1], "rb").read()
+            root = raw[h["root_offset"]:h["root_offset"] + h["root_length"]]
+            print(json.dumps({"gzip": h["internal_compression"] == Compression.GZIP, "tiles": n,
+                              "root": h["root_length"], "root_raw": len(gzip.decompress(root)),
+                              "leaves": h["leaf_directory_length"], "version": r.metadata().get("version")}))
+        """
+        let r = try python(["-c", script, url.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(got["gzip"] as? Bool == true && got["tiles"] as? Int == tiles.count, "\(got)")
+        let root = got["root"] as? Int ?? .max, rawRoot = got["root_raw"] as? Int ?? 0
+        #expect(root <= 16_384 - 127 && root * 3 < rawRoot, "\(got)")
+        #expect(got["leaves"] as? Int == 0, "4,096 entries fit in a compressed root: \(got)")
+        #expect(got["version"] as? String == "20261122")
     }
 }

@@ -99,6 +99,21 @@ import Testing
         #expect(posts.contains("36047003002"))
     }
 
+    /// NYC's ids are numbers (borough 1…5, community districts, census tracts): the features' own ids
+    /// (issue 14), so a MapLibre dashboard addresses a zone by its code.
+    @Test func nycFeatureIdsAreTheirCodes() throws {
+        let run = try Self.nycRun.get()
+        for file in ["streets.geojson", "communities.geojson", "posts.geojson"] {
+            let doc = try Self.json(run.out.appendingPathComponent(file))
+            let features = doc["features"] as? [[String: Any]] ?? []
+            #expect(!features.isEmpty)
+            for f in features {
+                let code = (f["properties"] as? [String: Any])?["id"] as? String
+                #expect((f["id"] as? Int).map(String.init) == code, "\(file): \(f["id"] ?? "no id") for \(code ?? "?")")
+            }
+        }
+    }
+
     /// Rows with coordinates (feet or degrees) land in the post truth.csv says, and every row truth
     /// calls rejected is rejected: no exceptions.
     @Test func nycCoordinateRowsAndRejectsMatchTheTruth() throws {

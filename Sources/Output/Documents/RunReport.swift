@@ -48,6 +48,9 @@ public struct RunReport: Codable, Sendable {
     public var database: Database?
     /// What the incremental tile rendering redrew and kept.
     public var tileUpdates: TileUpdates?
+    /// How cases.geojson places cases (`CasePoints`: `exact`, `snap:METRES`, `none`); nil in reports of
+    /// runs before the option, whose points are exact. `serve --public` reads it.
+    public var casePoints: String?
 
     enum CodingKeys: String, CodingKey {
         case inputRows = "input_rows", located, rejected, counted, matchRate = "match_rate", levels
@@ -55,6 +58,7 @@ public struct RunReport: Codable, Sendable {
         case asOf = "as_of", windowDays = "window_days", window, files, style, tiles, timingsS = "timings_s"
         case warnings, generatedAt = "generated_at", tool, toolVersion = "tool_version", geocode
         case addressWarnings = "address_warnings", shard, database, tileUpdates = "tile_updates"
+        case casePoints = "case_points"
     }
 
     /// The days counted: (from_exclusive, to].

@@ -164,16 +164,19 @@ public enum ZoneGeometry: Codable, Equatable, Sendable {
 /// One feature of a zone GeoJSON.
 public struct ZoneFeature: Codable, Equatable, Sendable {
     public var type = "Feature"
+    /// The feature id (`FeatureNumber`); nil in files of earlier versions.
+    public var id: UInt64?
     public var geometry: ZoneGeometry
     public var properties: ZoneProperties
 
-    public init(geometry: ZoneGeometry, properties: ZoneProperties) {
-        self.geometry = geometry; self.properties = properties
+    public init(id: UInt64?, geometry: ZoneGeometry, properties: ZoneProperties) {
+        self.id = id; self.geometry = geometry; self.properties = properties
     }
 
-    /// The writer's text: type, geometry, properties.
+    /// The writer's text: type, id, geometry, properties.
     public func jsonText() -> String {
-        "{\"type\":\"Feature\",\"geometry\":\(geometry.jsonText()),\"properties\":\(properties.jsonText())}"
+        let id = id.map { "\"id\":\($0)," } ?? ""
+        return "{\"type\":\"Feature\",\(id)\"geometry\":\(geometry.jsonText()),\"properties\":\(properties.jsonText())}"
     }
 }
 

@@ -42,12 +42,14 @@ struct PublishRun: RunStage {
 
     func report(_ o: RunOutcome, timings: [(String, Double)]) -> RunReport {
         // A shard's report says which part it drew, so that `merge` can check it has them all.
-        RunReport(inputRows: o.input.rowCount, located: o.located.located, rejected: o.located.rejected, counted: o.counted,
-                  stats: o.map.stats, style: style, window: window, files: options.cases.map(\.relativePath),
-                  tiles: o.tiles.counts, timings: timings, warnings: o.warnings,
-                  geocode: o.located.geocode.report, addressWarnings: o.located.geocode.disagreements,
-                  shard: options.shard.count == 1 ? nil : options.shard.description, database: o.database?.report,
-                  tileUpdates: o.tiles.updates)
+        var report = RunReport(inputRows: o.input.rowCount, located: o.located.located, rejected: o.located.rejected, counted: o.counted,
+                               stats: o.map.stats, style: style, window: window, files: options.cases.map(\.relativePath),
+                               tiles: o.tiles.counts, timings: timings, warnings: o.warnings,
+                               geocode: o.located.geocode.report, addressWarnings: o.located.geocode.disagreements,
+                               shard: options.shard.count == 1 ? nil : options.shard.description, database: o.database?.report,
+                               tileUpdates: o.tiles.updates)
+        report.casePoints = options.casePoints.description
+        return report
     }
 
     /// THE seam between the published map and the case database: called right after the output folder

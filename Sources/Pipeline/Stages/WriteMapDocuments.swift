@@ -1,5 +1,6 @@
 import Foundation
 import Support
+import Model
 import Geometry
 import Output
 import Publishing
@@ -13,11 +14,13 @@ struct WriteMapDocuments: RunStage {
     let options: RunOptions
     let style: Style
     let bounds: BoundingBox
+    /// The map's day: the archives' revision.
+    let asOf: Day
     var name: String { "documents" }
 
     func run(_ tiles: TileJob.Result) throws -> [String] {
         _ = try ArchiveJob(mbtiles: options.mbtiles, pmtiles: options.pmtiles, minZoom: options.minZoom,
-                           maxZoom: options.maxZoom, tileSize: options.tileSize, bounds: bounds,
+                           maxZoom: options.maxZoom, tileSize: options.tileSize, bounds: bounds, asOf: asOf.description,
                            progress: options.progress).write(tiles.archived)
         try folder.write(MapDocuments.tileJSON(bounds: bounds, minZoom: options.minZoom, maxZoom: options.maxZoom,
                                                tileSize: options.tileSize), to: "tiles.json")
