@@ -40,12 +40,20 @@ struct TileLayers: Sendable {
             guard let one = document.layerList.first(where: { $0.id == layer }) else {
                 throw APIError.notFound("no tile layer '\(layer)' in this pyramid's TileJSON")
             }
+            // A complete document on its own: what the layer leaves out, the top level says.
             doc = one
             doc.layers = nil
+            doc.tilejson = one.tilejson ?? document.tilejson
+            doc.scheme = one.scheme ?? document.scheme
+            doc.bounds = one.bounds ?? document.bounds
+            doc.attribution = one.attribution ?? document.attribution
+            doc.tileSize = one.tileSize ?? document.tileSize
         } else {
             doc = document
             doc.layers = doc.layers?.map { Self.absolute($0, base: base) }
         }
+        // The URLs made absolute are what TileJSON 3.0 asks for: say so when the file did not.
+        doc.tilejson = doc.tilejson ?? "3.0.0"
         return Self.absolute(doc, base: base)
     }
 
