@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Stats
 import Hummingbird
@@ -83,7 +84,7 @@ public final class RiskServer: Sendable {
     }
 
     /// The Hummingbird application on `host:port` (port 0: any free port, reported to `onRunning`).
-    /// Every request passes the access log (when on) and Hummingbird's `MetricsMiddleware`.
+    /// Every request passes the access log (when on) and is counted and timed for `/metrics`.
     public func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
         var logger = Logger(label: "riskmap.serve")
@@ -94,20 +95,18 @@ public final class RiskServer: Sendable {
             httpDecoderConfiguration: .init(maxHeaderFieldSize: ServerLimits.maxHeaderFieldBytes,
                                             maxHeaderListSize: ServerLimits.maxHeadBytes,
                                             maxHeaderFieldCount: ServerLimits.maxHeaderCount))
-        let measured = MetricsMiddleware<BasicRequestContext>()
         let logged = options.accessLog.map { AccessLogMiddleware<BasicRequestContext>(logger: $0) }
+        let measuredAnswer: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            let start = DispatchTime.now().uptimeNanoseconds
+            let (response, route) = await self.answer(request)
+            self.metrics.request(route: route, method: request.method, status: response.status,
+                                 nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+            return response
+        }
         return Application(
             responder: CallbackResponder<BasicRequestContext> { request, context in
-                let inner: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
-                    try await measured.handle(request, context: context) { request, context in
-                        let (response, route) = await self.answer(request)
-                        // The route template labels the request's metrics (read when it has been written).
-                        context.coreContext.endpointPath.value = route
-                        return response
-                    }
-                }
-                guard let logged else { return try await inner(request, context) }
-                return try await logged.handle(request, context: context, next: inner)
+                guard let logged else { return try await measuredAnswer(request, context) }
+                return try await logged.handle(request, context: context, next: measuredAnswer)
             },
             server: .http1(configuration: http),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "riskmap"),
