@@ -4,7 +4,7 @@ import Logging
 
 /// One line per request at info level: method, path (never the query: `/api/locate?q=` carries
 /// addresses), status, body bytes and milliseconds until the answer was ready (not until written:
-/// wrapping the body to wait for the write costs a task switch per request, a fifth of the tile rate).
+/// wrapping the body to wait for the write cost a fifth of the tile rate, measured).
 /// Hummingbird's `LogRequestsMiddleware` logs on arrival only, without status, size or time, so this is
 /// riskmap's own.
 struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
