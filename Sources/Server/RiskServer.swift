@@ -345,8 +345,16 @@ public final class RiskServer: Sendable {
             case .ignored: break
             }
         }
+        // A large GeoJSON's gzip variant usually fits the cache: then the file is not read at all.
+        let source = CacheKey.file(large.path)
+        if Gzip.isCompressible(contentType: large.contentType), Gzip.accepted(request),
+           let hit = memory.value(for: .gzip(source: source, etag: large.etag)), hit.id == large.id {
+            metrics.cache("gzip", hit: true)
+            if Conditional.notModified(request, etag: hit.etag) { return notModified(hit) }
+            return Response(status: .ok, headers: hit.headers, body: ResponseBody(byteBuffer: hit.body))
+        }
         guard let entry = large.read() else { throw APIError.notFound("cannot read \(large.path)") }
-        return deliver(entry, key: nil, request)
+        return deliver(entry, key: source, request)
     }
 
     func gzipVariant(of entry: FileCache.Entry, key: CacheKey?) -> FileCache.Entry? {

@@ -237,6 +237,29 @@ struct RepresentationTests {
         }
     }
 
+    /// A GeoJSON over the cache's file limit: whole and gzipped (the variant kept), ranges of its bytes.
+    @Test func largeGeoJSON() async throws {
+        let fixture = try FixtureFolder()
+        defer { fixture.remove() }
+        let feature = #"{"type":"Feature","properties":{"id":"x"},"geometry":{"type":"Point","coordinates":[114.01,22.51]}}"#
+        let text = #"{"type":"FeatureCollection","features":["# + Array(repeating: feature, count: 180_000).joined(separator: ",") + "]}"
+        let data = Data(text.utf8)
+        #expect(data.count > 16 << 20)
+        try data.write(to: fixture.out.appendingPathComponent("big.geojson"))
+        let server = RiskServer(folder: ServedFolder(fixture.out), services: .standard(), limits: ServerLimits(cacheBytes: 64 << 20))
+        let plain = await server.respond(request("/big.geojson"))
+        #expect(try await bodyBytes(plain) == data)
+        for _ in 0..<2 {
+            let zipped = await server.respond(request("/big.geojson", headers: [.acceptEncoding: "gzip"]))
+            #expect(zipped.headers[.contentEncoding] == "gzip")
+            #expect(try gunzip(try await bodyBytes(zipped)) == data)
+        }
+        #expect(server.memory.usage.entries == 1)
+        let part = await server.respond(request("/big.geojson", headers: [.range: "bytes=100-199", .acceptEncoding: "gzip"]))
+        #expect(part.status == .partialContent)
+        #expect(try await bodyBytes(part) == data[100...199])
+    }
+
     @Test(arguments: ["/api/zones?level=community", "/api/stats?level=post", "/api/locate?q=114.035%2C22.52"])
     func apiAnswersHaveETagsAnd304(_ uri: String) async throws {
         try await withServer { client, _ in
