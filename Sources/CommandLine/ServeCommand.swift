@@ -96,6 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
         let accessLog = global.quiet ? nil : ServeOptions.standardErrorLog()
         let options = ServeOptions(allowOrigins: allowOrigin, publicURL: publicURL, isPublic: isPublic, accessLog: accessLog)
         let server = RiskServer(folder: folder, services: services, options: options, limits: limits)
+        // The access log is written in batches: what is pending goes out when the server stops.
+        defer { ServeOptions.flushStandardErrorLog() }
         do {
             try await server.run(host: host, port: port) { bound in
                 // One line on stdout with the real port, so scripts (and tests) using --port 0 can find it.

@@ -27,12 +27,18 @@ public struct ServeOptions: Sendable {
         self.accessLog = accessLog
     }
 
-    /// The access log of `riskmap serve`: standard error, info level.
+    /// The access log of `riskmap serve`: standard error, info level, written in batches
+    /// (`BatchedLogHandler`); `flushStandardErrorLog` when the server stops.
     public static func standardErrorLog() -> Logger {
-        var logger = Logger(label: "riskmap.serve.access") { label in StreamLogHandler.standardError(label: label) }
+        var logger = Logger(label: "riskmap.serve.access") { label in
+            BatchedLogHandler(label: label, sink: BatchedStandardError.shared)
+        }
         logger.logLevel = .info
         return logger
     }
+
+    /// Writes the access-log lines not yet written.
+    public static func flushStandardErrorLog() { BatchedStandardError.shared.flush() }
 
     /// `--public-url` checked: an absolute http(s) URL with a host and no query or fragment; nil when fine.
     public static func problem(publicURL: String) -> String? {
