@@ -20,6 +20,10 @@ let package = Package(
         // Already Hummingbird's own dependencies; named because the server imports them itself.
         .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // The server's /metrics: swift-metrics (also what Hummingbird's MetricsMiddleware records to) with
+        // the Prometheus backend.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages (see ../shared/c-libraries.md).
@@ -75,11 +79,13 @@ let package = Package(
                                                 "Rendering", "Output", "Store", "Location", "Tiles", "Publishing"],
                 path: "Sources/Pipeline"),
         // `riskmap serve`: the output folder and its APIs over HTTP (Hummingbird).
-        .target(name: "Server", dependencies: ["Model", "Geometry", "Projection", "Input", "Geocoding", "Output",
+        .target(name: "Server", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Output",
                                               "Location", "Stats", .product(name: "Hummingbird", package: "hummingbird"),
                                               .product(name: "HummingbirdCore", package: "hummingbird"),
                                               .product(name: "Logging", package: "swift-log"),
-                                              .product(name: "NIOCore", package: "swift-nio")],
+                                              .product(name: "NIOCore", package: "swift-nio"),
+                                              .product(name: "Metrics", package: "swift-metrics"),
+                                              .product(name: "Prometheus", package: "swift-prometheus")],
                 path: "Sources/Server"),
         // The command line.
         .executableTarget(name: "riskmap",
@@ -101,7 +107,8 @@ let package = Package(
         .testTarget(name: "OutputTests", dependencies: ["Model", "Geometry", "Output", "TestSupport"], path: "Tests/OutputTests"),
         .testTarget(name: "JobsTests", dependencies: ["Model", "Support", "Input", "Geocoding", "Risk", "Rendering", "Output", "Store", "Location", "Tiles", "Stats", "Publishing", "Pipeline", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "ServerTests",
-                    dependencies: ["Model", "Server", "Output", "Stats", "Location", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+                    dependencies: ["Model", "Support", "Server", "Output", "Stats", "Location", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "Logging", package: "swift-log")],
                     path: "Tests/ServerTests"),
     ]
 )

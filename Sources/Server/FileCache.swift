@@ -11,6 +11,11 @@ enum CacheKey: Hashable, Sendable {
     /// it was computed from, and the query NORMALISED (parsed, defaults applied): requests that differ
     /// only in spelling (parameter order, escapes, a default given or left out) share one entry.
     case answer(endpoint: String, folder: FileID, data: [FileID?], query: StatsQuery)
+    /// A TileJSON as served (`/tiles.json`, `/tiles/{layer}.json`): its path, the folder version and the
+    /// base URL its tile URLs were made absolute with.
+    case document(path: String, folder: FileID, base: String)
+    /// The gzip variant of what `source` holds, while that has this ETag.
+    indirect case gzip(source: CacheKey, etag: String)
 
     /// Bytes the key itself takes, roughly.
     var cost: Int {
@@ -18,6 +23,18 @@ enum CacheKey: Hashable, Sendable {
         case .file(let path): path.utf8.count
         case .answer(let endpoint, _, let data, let q):
             endpoint.utf8.count + 48 * data.count + (q.parent?.utf8.count ?? 0) + (q.category?.utf8.count ?? 0) + 128
+        case .document(let path, _, let base): path.utf8.count + base.utf8.count + 48
+        case .gzip(let source, let etag): source.cost + etag.utf8.count
+        }
+    }
+
+    /// The kind counted in `/metrics` (`riskmap_cache_hits_total{kind=…}`).
+    var kind: String {
+        switch self {
+        case .file: "file"
+        case .answer: "answer"
+        case .document: "document"
+        case .gzip: "gzip"
         }
     }
 }
@@ -45,6 +62,30 @@ final class FileCache: Sendable {
         var body: ByteBuffer
         var etag: String
         var headers: HTTPFields
+        /// JSON or GeoJSON: a gzip variant is offered (see `Gzip`).
+        var compressible: Bool
+
+        /// An entry of `body`, its ETag the content's hash. JSON answers carry `Vary: Accept-Encoding`
+        /// (their gzip variant is chosen by it); files carry `Accept-Ranges: bytes`.
+        init(id: FileID, body: ByteBuffer, contentType: String, cacheControl: String, ranges: Bool) {
+            self.id = id
+            self.body = body
+            // A content hash, not inode+mtime: the same tile written by tomorrow's run keeps its ETag,
+            // so browsers revalidate with a cheap 304 instead of downloading it again.
+            etag = "\"" + String(body.withUnsafeReadableBytes(fnv1a), radix: 16) + "\""
+            compressible = ContentCoding.isCompressible(contentType: contentType)
+            headers = [.contentType: contentType, .eTag: etag, .cacheControl: cacheControl, .contentLength: String(body.readableBytes)]
+            if ranges { headers[.acceptRanges] = "bytes" }
+            if compressible { headers[.vary] = "Accept-Encoding" }
+        }
+
+        init(id: FileID, body: ByteBuffer, etag: String, headers: HTTPFields, compressible: Bool) {
+            self.id = id
+            self.body = body
+            self.etag = etag
+            self.headers = headers
+            self.compressible = compressible
+        }
     }
 
     let memory: ServerCache
@@ -58,6 +99,9 @@ final class FileCache: Sendable {
 
     enum Lookup {
         case found(Entry)
+        /// A file over `largest`: not read whole unless the whole is asked for (ranges of a large
+        /// `.pmtiles` archive read only their bytes).
+        case large(LargeFile)
         /// Nothing there (or not a regular file).
         case missing
         /// There is a file, but its real path leaves the folder (a symlink pointing out).
@@ -65,33 +109,57 @@ final class FileCache: Sendable {
     }
 
     /// The file at `relative` inside `root`.
-    func file(_ relative: String, in root: Snapshot, cacheControl: String) -> Lookup {
+    func file(_ relative: String, in root: Snapshot, cacheControl: String, metrics: ServerMetrics? = nil) -> Lookup {
         let full = root.path + "/" + relative
         guard let id = FileID.of(full), id.isRegular else { return .missing }
-        if let hit = memory.value(for: .file(full)), hit.id == id { return .found(hit) }
+        if let hit = memory.value(for: .file(full)), hit.id == id {
+            metrics?.cache("file", hit: true)
+            return .found(hit)
+        }
+        metrics?.cache("file", hit: false)
         guard let real = realPath(full), real.hasPrefix(root.path + "/") else { return .outside }
+        if id.size > largest {
+            return .large(LargeFile(path: real, id: id, contentType: ContentType.of(relative), cacheControl: cacheControl))
+        }
         guard let data = FileManager.default.contents(atPath: real) else { return .missing }
-        let entry = makeEntry(id: id, data: data, name: relative, cacheControl: cacheControl)
-        if data.count <= largest { memory.insert(entry, for: .file(full)) }
+        let entry = Entry(id: id, body: ByteBuffer(bytes: data), contentType: ContentType.of(relative), cacheControl: cacheControl, ranges: true)
+        memory.insert(entry, for: .file(full))
         return .found(entry)
     }
+}
 
-    private func makeEntry(id: FileID, data: Data, name: String, cacheControl: String) -> Entry {
-        // A content hash, not inode+mtime: the same tile written by tomorrow's run keeps its ETag,
-        // so browsers revalidate with a cheap 304 instead of downloading it again.
-        let etag = "\"" + String(fnv1a(data), radix: 16) + "\""
-        let headers: HTTPFields = [
-            .contentType: ContentType.of(name),
-            .eTag: etag,
-            .cacheControl: cacheControl,
-            .contentLength: String(data.count),
-        ]
-        return Entry(id: id, body: ByteBuffer(bytes: data), etag: etag, headers: headers)
+/// A file too large to keep in memory. Its ETag comes from `stat` (hashing it per request would read
+/// it whole): the file's identity rather than its content.
+struct LargeFile {
+    var path: String
+    var id: FileID
+    var contentType: String
+    var cacheControl: String
+
+    var etag: String { "\"" + [UInt64(bitPattern: id.size), id.inode, UInt64(bitPattern: id.mtime), UInt64(bitPattern: id.mtimeNanos)]
+        .map { String($0, radix: 16) }.joined(separator: "-") + "\"" }
+
+    /// The bytes `range` (all when nil) as an entry; nil when the file cannot be read.
+    func read(_ range: Range<Int>? = nil) -> FileCache.Entry? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let data: Data?
+        if let range {
+            guard (try? handle.seek(toOffset: UInt64(range.lowerBound))) != nil else { return nil }
+            data = try? handle.read(upToCount: range.count)
+        } else {
+            data = try? handle.readToEnd()
+        }
+        let body = ByteBuffer(bytes: data ?? Data())
+        var headers: HTTPFields = [.contentType: contentType, .eTag: etag, .cacheControl: cacheControl,
+                                   .contentLength: String(body.readableBytes), .acceptRanges: "bytes"]
+        if ContentCoding.isCompressible(contentType: contentType) { headers[.vary] = "Accept-Encoding" }
+        return FileCache.Entry(id: id, body: body, etag: etag, headers: headers, compressible: ContentCoding.isCompressible(contentType: contentType))
     }
 }
 
 /// 64-bit FNV-1a: fast, stable across runs and machines, good enough to tell two files apart.
-func fnv1a(_ data: Data) -> UInt64 {
+func fnv1a(_ data: UnsafeRawBufferPointer) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for b in data { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
     return h
@@ -104,6 +172,8 @@ enum ContentType {
         "css": "text/css; charset=utf-8", "json": "application/json", "geojson": "application/geo+json",
         "png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml", "csv": "text/csv; charset=utf-8",
         "txt": "text/plain; charset=utf-8", "map": "application/json", "ico": "image/x-icon",
+        // Archives of `run --pmtiles` / `--mbtiles`: pmtiles.js reads the former over Range requests.
+        "pmtiles": "application/vnd.pmtiles", "mbtiles": "application/vnd.sqlite3",
     ]
 
     static func of(_ name: String) -> String {

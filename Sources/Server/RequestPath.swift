@@ -15,8 +15,10 @@ enum RequestPath {
     /// No empty segments (`//`), nothing hidden (`.`, `..`, `.staging-…`), no separators or NUL
     /// smuggled in by escapes.
     static func isSafe(_ segment: String) -> Bool {
-        !segment.isEmpty && !segment.hasPrefix(".")
-            && !segment.contains("/") && !segment.contains("\\") && !segment.contains("\0")
+        // Byte scans: Foundation's `String.contains(_:)` goes through CFStringFind, a tenth of a tile's
+        // time in the server.
+        guard let first = segment.utf8.first, first != UInt8(ascii: ".") else { return false }
+        return !segment.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") || $0 == 0 }
     }
 
     /// Percent-decoding for paths: unlike a query, `+` is a literal plus. Tile paths have no escapes:

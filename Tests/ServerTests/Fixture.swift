@@ -72,12 +72,30 @@ struct FixtureFolder {
 
     func remove() { try? FileManager.default.removeItem(at: parent) }
 
-    func server(services: ServerServices = .standard()) -> RiskServer {
-        RiskServer(folder: ServedFolder(out), services: services)
+    func server(services: ServerServices = .standard(), options: ServeOptions = ServeOptions()) -> RiskServer {
+        RiskServer(folder: ServedFolder(out), services: services, options: options)
     }
 
-    func app(services: ServerServices = .standard()) -> some ApplicationProtocol {
-        server(services: services).application(host: "127.0.0.1", port: 0)
+    func app(services: ServerServices = .standard(), options: ServeOptions = ServeOptions()) -> some ApplicationProtocol {
+        server(services: services, options: options).application(host: "127.0.0.1", port: 0)
+    }
+
+    /// A second pyramid as `run --publish-crs gcj02` writes it: `tiles-gcj02.json` (tiles.json with its
+    /// URLs under `tiles-gcj02/`) and a copy of `tiles/` as `tiles-gcj02/`.
+    static func addGCJ02Pyramid(to out: URL) throws {
+        let fm = FileManager.default
+        let text = try String(contentsOf: out.appendingPathComponent("tiles.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"tiles/", with: "\"tiles-gcj02/")
+        try text.write(to: out.appendingPathComponent("tiles-gcj02.json"), atomically: true, encoding: .utf8)
+        let source = out.appendingPathComponent("tiles"), target = out.appendingPathComponent("tiles-gcj02")
+        for case let file as URL in fm.enumerator(at: source, includingPropertiesForKeys: [.isRegularFileKey])! {
+            guard (try file.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true,
+                  file.pathExtension == "png", (try? fm.destinationOfSymbolicLink(atPath: file.path)) == nil else { continue }
+            let relative = String(file.standardizedFileURL.path.dropFirst(source.standardizedFileURL.path.count))
+            let copy = target.appendingPathComponent(relative)
+            try fm.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fm.copyItem(at: file, to: copy)
+        }
     }
 }
 

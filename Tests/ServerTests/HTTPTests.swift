@@ -105,7 +105,7 @@ struct FileTests {
             #expect(head.body.readableBytes == 0)
             let post = try await client.execute(uri: "/api/stats", method: .post)
             #expect(post.status == .methodNotAllowed)
-            #expect(post.headers[.allow] == "GET, HEAD")
+            #expect(post.headers[.allow] == "GET, HEAD, OPTIONS")   // OPTIONS since issue 14 (CORS preflights)
         }
     }
 }

@@ -5,13 +5,16 @@ import TestSupport
 final class ServeProcess {
     let process = Process()
     let url: String
+    /// Standard error, when asked to capture it (the access log).
+    let errors: Pipe?
 
-    init(out: URL, extra: [String] = []) throws {
+    init(out: URL, extra: [String] = [], captureStandardError: Bool = false) throws {
         process.executableURL = Repo.binary
         process.arguments = ["serve", "--out", out.path, "--port", "0"] + extra
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.standardError
+        errors = captureStandardError ? Pipe() : nil
+        process.standardError = errors ?? FileHandle.standardError
         try process.run()
         url = try Self.firstLine(pipe.fileHandleForReading, timeout: 60)
             .components(separatedBy: " on ").last ?? ""
@@ -35,6 +38,13 @@ final class ServeProcess {
     func stop() {
         if process.isRunning { process.interrupt() }
         process.waitUntilExit()
+    }
+
+    /// Stops the server and returns what it wrote on standard error (captured only when asked).
+    func stopAndReadStandardError() -> String {
+        stop()
+        guard let errors else { return "" }
+        return String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     }
 
     deinit { stop() }

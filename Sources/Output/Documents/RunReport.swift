@@ -48,9 +48,9 @@ public struct RunReport: Codable, Sendable {
     public var database: Database?
     /// What the incremental tile rendering redrew and kept.
     public var tileUpdates: TileUpdates?
-    /// How cases.geojson places cases (`CasePoints`: `exact`, `snap:METRES`, `none`); nil in reports of
-    /// runs before the option, whose points are exact. `serve --public` reads it.
-    public var casePoints: String?
+    /// How `cases.geojson` places cases (`CasePoints`, `run --case-points`): "exact", "snap:METRES"
+    /// (e.g. "snap:100") or "none". nil in reports of runs before the option: exact. `serve --public` reads it.
+    public var casePoints: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case inputRows = "input_rows", located, rejected, counted, matchRate = "match_rate", levels
@@ -214,6 +214,16 @@ public struct RunReport: Codable, Sendable {
         struct GeocodeOnly: Decodable { var geocode: Geocode? }
         guard let data = try? Data(contentsOf: folder.appendingPathComponent("report.json")) else { return nil }
         return (try? DocumentJSON.decode(GeocodeOnly.self, from: data))?.geocode
+    }
+
+    /// `case_points` of a report.json's text, read alone (as `geocode(in:)`) so that a report of an
+    /// older run still answers: nil when absent (exact points) or when `data` is not a report.
+    public static func casePoints(in data: Data) -> String? {
+        struct CasePointsOnly: Decodable {
+            var casePoints: String?
+            enum CodingKeys: String, CodingKey { case casePoints = "case_points" }
+        }
+        return (try? DocumentJSON.decode(CasePointsOnly.self, from: data))?.casePoints
     }
 
     /// Whether `data` is a report with the members every riskmap's report has had (input rows, located,
