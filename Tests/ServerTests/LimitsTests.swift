@@ -14,17 +14,7 @@ struct LimitsTests {
     }
 
     /// The bytes of a response's body.
-    func collect(_ response: Response) async throws -> ByteBuffer {
-        final class Sink: @unchecked Sendable { var buffer = ByteBuffer() }
-        struct Collector: ResponseBodyWriter {
-            let sink: Sink
-            mutating func write(_ buffer: ByteBuffer) async throws { var b = buffer; sink.buffer.writeBuffer(&b) }
-            consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
-        }
-        let sink = Sink()
-        try await response.body.write(Collector(sink: sink))
-        return sink.buffer
-    }
+    func collect(_ response: Response) async throws -> ByteBuffer { ByteBuffer(data: try await bodyBytes(response)) }
 
     /// `count` different spellings of one query: parameters in any order, defaults given or left out,
     /// any letter percent-escaped (upper- or lower-case hex). Deterministic.
