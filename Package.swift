@@ -71,7 +71,7 @@ let package = Package(
         // `riskmap stats` and the server's statistics: one query type, from the database or a folder.
         .target(name: "Stats", dependencies: ["Model", "Geometry", "Support", "Input", "Risk", "Store", "Output"], path: "Sources/Stats"),
         // Archives (MBTiles, PMTiles) and the merge of shards.
-        .target(name: "Publishing", dependencies: ["Geometry", "Support", "Rendering", "Output",
+        .target(name: "Publishing", dependencies: ["Model", "Geometry", "Support", "Rendering", "Output",
                                                   .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/Publishing"),
         // The jobs behind `run` (a pipeline of typed stages) and `check`, composing the layers below.
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "GeocodingTests", dependencies: ["Model", "Geocoding"], path: "Tests/GeocodingTests"),
         .testTarget(name: "RiskTests", dependencies: ["Model", "Risk"], path: "Tests/RiskTests"),
         .testTarget(name: "StoreTests", dependencies: ["Model", "Store"], path: "Tests/StoreTests"),
-        .testTarget(name: "RenderingTests", dependencies: ["Model", "Rendering"], path: "Tests/RenderingTests"),
+        .testTarget(name: "RenderingTests", dependencies: ["Model", "Projection", "Rendering"], path: "Tests/RenderingTests"),
         // Paths and child processes for the tests that run the real binary.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The documents of an output folder: each type against what the real writer wrote.

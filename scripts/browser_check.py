@@ -5,8 +5,13 @@ corner, the legend and the address search. Used by Tests/ServerTests/BrowserTest
 
 usage: browser_check.py --url http://127.0.0.1:PORT/ --out OUTPUT_DIR --screenshot FILE
                         [--examples docs/examples] [--maplibre DIR_WITH_maplibre-gl.js]
+                        [--basemap JSON]
+With --basemap (the line scripts/stand_in_basemap.py printed) only the basemap alignment is checked:
+the viewer over a stand-in GCJ-02 basemap, the marks of which must fall where the overlay draws them.
 Prints one JSON line with what it found; exits 1 with the reason on the first failed check."""
-import argparse, json, os, shutil, sys, tempfile, time
+import argparse, io, json, math, os, shutil, sys, tempfile, time
+
+from PIL import Image
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -158,6 +163,86 @@ def maplibre_example(d, url, examples, maplibre, workdir):
             "webgl": d.execute_script("return !!map.painter;")}
 
 
+def screenshot(d):
+    """The page as pixels (RGB), and the device pixel ratio that maps CSS pixels onto them."""
+    image = Image.open(io.BytesIO(d.get_screenshot_as_png())).convert("RGB")
+    return image, d.execute_script("return window.devicePixelRatio || 1;")
+
+
+def centroid(image, colour, around, radius):
+    """Centre (screenshot pixels) of the pixels within `radius` of `around` close to `colour`."""
+    cx, cy = around
+    hits = [(x, y) for y in range(max(0, int(cy - radius)), min(image.height, int(cy + radius)))
+            for x in range(max(0, int(cx - radius)), min(image.width, int(cx + radius)))
+            if all(abs(a - b) <= 40 for a, b in zip(image.getpixel((x, y)), colour))]
+    check(len(hits) >= 5, f"no {colour} mark within {radius} px of {around}")
+    return sum(h[0] for h in hits) / len(hits) + 0.5, sum(h[1] for h in hits) / len(hits) + 0.5
+
+
+def wait_tiles(d, layer_js, what):
+    wait(d, f"const t = {layer_js}; return window.riskmap.map.hasLayer(t) && !t.isLoading();", what)
+
+
+def basemap_alignment(d, url, out, marks, shot_path):
+    """The viewer over a stand-in GCJ-02 basemap: it loads the GCJ-02 pyramid, and the basemap's marks
+    (drawn at prcoords' GCJ-02 positions of two places of a community) fall on the pixels where the
+    overlay draws that community: its fill under the disc, its outline through the corner dot."""
+    d.get(url)
+    wait(d, "return window.riskmap && (window.riskmap.ready || window.riskmap.error);", "the viewer to start")
+    check(not d.execute_script("return window.riskmap.error;"), "viewer error")
+    pyramid = d.execute_script("return window.riskmap.pyramid;")
+    check(pyramid["crs"] == "gcj02" and pyramid["tilejson"] == "tiles-gcj02.json", f"viewer pyramid {pyramid}")
+    src = d.execute_script("return window.riskmap.layers.community._url;")
+    check(src.startswith("tiles-gcj02/"), f"community tiles from {src}")
+    check(d.execute_script("return !!window.riskmap.basemap;"), "no basemap layer")
+    attribution = d.find_element(By.CSS_SELECTOR, ".leaflet-control-attribution").text
+    check("stand-in" in attribution, f"attribution {attribution!r}")
+    lon = (marks["inside_gcj02"][0] + marks["corner_gcj02"][0]) / 2
+    lat = (marks["inside_gcj02"][1] + marks["corner_gcj02"][1]) / 2
+    d.execute_script("""const s = window.riskmap; showLevel(s.map, 'community');
+        s.map.setView([arguments[1], arguments[0]], arguments[2], {animate: false});""", lon, lat, marks["zoom"])
+    wait_tiles(d, "window.riskmap.basemap", "basemap tiles")
+    wait_tiles(d, "window.riskmap.layers.community", "community tiles")
+    def where(point):
+        return d.execute_script("const q = window.riskmap.map.latLngToContainerPoint([arguments[1], arguments[0]]); return [q.x, q.y];",
+                                point[0], point[1])
+    rect = d.execute_script("const r = document.getElementById('map').getBoundingClientRect(); return [r.left, r.top];")
+
+    # 1. The basemap alone: where its marks are on screen.
+    d.execute_script("const s = window.riskmap; s.map.removeLayer(s.layers.community);")
+    base, ratio = screenshot(d)
+    def on_screen(point):
+        x, y = where(point)
+        return (rect[0] + x) * ratio, (rect[1] + y) * ratio
+    expected_inside, expected_corner = on_screen(marks["inside_gcj02"]), on_screen(marks["corner_gcj02"])
+    disc = centroid(base, (255, 0, 255), expected_inside, 20 * ratio)
+    dot = centroid(base, (0, 255, 255), expected_corner, 20 * ratio)
+
+    # 2. The overlay alone, at the same view.
+    d.execute_script("const s = window.riskmap; s.map.removeLayer(s.basemap); s.layers.community.addTo(s.map);")
+    wait_tiles(d, "window.riskmap.layers.community", "community tiles without the basemap")
+    overlay, _ = screenshot(d)
+    overlay.save(shot_path)
+    with open(os.path.join(out, "communities.gcj02.geojson"), encoding="utf-8") as f:
+        zone = next(z for z in json.load(f)["features"] if str(z["properties"]["id"]) == marks["zone"])
+    fill = [int(zone["properties"]["color"][i:i + 2], 16) for i in (1, 3, 5)]
+    background = (242, 239, 233)  # #map's background in index.html
+    seen = overlay.getpixel((int(disc[0]), int(disc[1])))
+    want = [round(0.45 * f + 0.55 * b) for f, b in zip(fill, background)]
+    check(all(abs(a - b) <= 8 for a, b in zip(seen, want)),
+          f"under the basemap's disc {disc} the overlay shows {seen}, not community {marks['zone']}'s fill {want}")
+    # The outline (#37474F, 1 px, antialiased) passes through the corner: a dark pixel within 3 px of the dot.
+    dark = [(x, y) for y in range(int(dot[1]) - 8, int(dot[1]) + 9) for x in range(int(dot[0]) - 8, int(dot[0]) + 9)
+            if sum(overlay.getpixel((x, y))) < 3 * 150]
+    check(dark, f"no outline near the basemap's corner dot {dot}")
+    gap = min(math.hypot(x + 0.5 - dot[0], y + 0.5 - dot[1]) for x, y in dark)
+    check(gap <= 3 * ratio, f"the overlay's outline passes {gap:.1f} px from the basemap's corner dot")
+    drift = math.hypot(disc[0] - expected_inside[0], disc[1] - expected_inside[1])
+    check(drift <= 2 * ratio, f"the basemap's disc is {drift:.1f} px from where Leaflet puts its GCJ-02 point")
+    return {"pyramid": pyramid, "disc": disc, "corner": dot, "fill_seen": seen, "fill_expected": want,
+            "outline_gap_px": gap, "attribution": attribution}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
@@ -165,9 +250,15 @@ def main():
     ap.add_argument("--screenshot", required=True)
     ap.add_argument("--examples")
     ap.add_argument("--maplibre")
+    ap.add_argument("--basemap")
     args = ap.parse_args()
     d = driver()
     try:
+        if args.basemap:
+            marks = json.loads(args.basemap)
+            print(json.dumps({"ok": True, "basemap": basemap_alignment(d, args.url, args.out, marks, args.screenshot)},
+                             ensure_ascii=False))
+            return
         result = {"ok": True, "viewer": viewer(d, args.url, args.out, args.screenshot)}
         with tempfile.TemporaryDirectory() as workdir:
             if args.examples:

@@ -11,6 +11,7 @@ import Model
 import Output
 import Projection
 import Rendering
+import Risk
 import Store
 
 struct RunCommand: ParsableCommand {
@@ -80,6 +81,21 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the tiles as PMTiles v3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers. Example: --pmtiles risk.pmtiles.", valueName: "file"))
     var pmtiles: String?
 
+    @Option(name: .customLong("publish-crs"), help: ArgumentHelp("Also publish the map in these coordinate systems (comma-separated; wgs84 is always written): gcj02 adds tiles-gcj02/{layer}/{z}/{x}/{y}.png, tiles-gcj02.json and streets/communities/posts.gcj02.geojson, which line up with Amap and Tencent basemaps; bd09 adds *.bd09.geojson for Baidu's JS API. With --mbtiles/--pmtiles the GCJ-02 tiles go into FILE-gcj02 (heat), FILE-gcj02-street, ... Example: --publish-crs gcj02,bd09.", valueName: "list"))
+    var publishCRS: String = "wgs84"
+
+    @Option(name: .customLong("basemap-url"), help: ArgumentHelp("The viewer's basemap: an XYZ tile URL template with {z}, {x}, {y} (and {s} for --basemap-subdomains), instead of the style's [basemap]; `none`: no basemap whatever the style says. Without one the viewer has no basemap and works offline. Example: --basemap-url 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'.", valueName: "template"))
+    var basemapURL: String?
+
+    @Option(name: .customLong("basemap-crs"), help: ArgumentHelp("The basemap's coordinate system: wgs84 (OSM, Tianditu; cgcs2000 is the same here) or gcj02 (Amap, Tencent). With gcj02 the viewer shows the GCJ-02 pyramid, and gcj02 is published as if --publish-crs named it.", valueName: "crs"))
+    var basemapCRS: String?
+
+    @Option(name: .customLong("basemap-attribution"), help: ArgumentHelp("The basemap's attribution, shown in the viewer's corner (its licence usually requires one). Example: --basemap-attribution '© OpenStreetMap contributors'.", valueName: "text"))
+    var basemapAttribution: String?
+
+    @Option(name: .customLong("basemap-subdomains"), help: ArgumentHelp("Values of {s} in --basemap-url: comma-separated (t0,t1,t2) or one character each (abc).", valueName: "list"))
+    var basemapSubdomains: String?
+
     @Option(help: ArgumentHelp("Render only part K of N of the tiles (1 ≤ K ≤ N), the same part on every machine; every shard writes all documents. Combine the shards with `riskmap merge`. Example: --shard 2/8.", valueName: "k/n"))
     var shard: String?
 
@@ -108,6 +124,34 @@ struct RunCommand: ParsableCommand {
         if CasePoints(parsing: casePoints) == nil {
             throw ValidationError("--case-points must be exact, none or snap:METRES with METRES from 10 to 100000, e.g. snap:200 (got '\(casePoints)')")
         }
+        if let unknown = PublishedCRS.parse(list: publishCRS).unknown {
+            throw ValidationError("--publish-crs: '\(unknown)' is not a coordinate system riskmap publishes; "
+                                  + "give a comma-separated list of wgs84, gcj02, bd09 (e.g. --publish-crs gcj02)")
+        }
+        if let basemapCRS, Basemap.Datum(naming: basemapCRS) == nil {
+            throw ValidationError("--basemap-crs: \(Basemap.Datum.problem(basemapCRS))")
+        }
+        if let basemapURL, basemapURL != "none", let problem = Basemap.problem(url: basemapURL) {
+            throw ValidationError("--basemap-url: \(problem)")
+        }
+    }
+
+    /// The basemap the command line names; nil when no option is given (the style's `[basemap]`
+    /// stands). With --basemap-url the basemap is the command line's alone (crs wgs84 unless given);
+    /// without it the other options replace those keys of the style's `[basemap]`, and without that
+    /// they are a bad command line.
+    func basemap(style: Style) throws -> Basemap? {
+        guard basemapURL != "none" else { return nil }
+        guard basemapURL != nil || basemapCRS != nil || basemapAttribution != nil || basemapSubdomains != nil else { return nil }
+        guard var b = basemapURL.map({ Basemap(url: $0) }) ?? style.basemap else {
+            let given = [("--basemap-crs", basemapCRS), ("--basemap-attribution", basemapAttribution),
+                         ("--basemap-subdomains", basemapSubdomains)].filter { $0.1 != nil }.map(\.0)
+            throw ValidationError("\(given.joined(separator: ", ")) needs --basemap-url (the style \(style.file) has no [basemap] url)")
+        }
+        if let basemapCRS, let datum = Basemap.Datum(naming: basemapCRS) { b.datum = datum }
+        if let basemapAttribution { b.attribution = basemapAttribution }
+        if let basemapSubdomains { b.subdomains = Basemap.subdomains(basemapSubdomains) }
+        return b
     }
 
     func run() throws {
@@ -130,6 +174,11 @@ struct RunCommand: ParsableCommand {
         options.boundaryLimits = limits.boundaryLimits
         options.force = force
         options.casePoints = CasePoints(parsing: casePoints) ?? .exact
+        options.publishCRS = PublishedCRS.parse(list: publishCRS).crs
+        options.noBasemap = basemapURL == "none"
+        if basemapURL != nil || basemapCRS != nil || basemapAttribution != nil || basemapSubdomains != nil {
+            options.basemap = try basemap(style: Style.load(options.style))
+        }
         let s = try RunJob(options: options).run()
         for w in s.warnings { global.warn(w) }
         global.summary("riskmap run: \(s.inputRows) rows, \(s.located) located, \(s.rejected) rejected, \(s.counted) counted, "

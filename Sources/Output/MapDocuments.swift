@@ -10,8 +10,8 @@ public enum MapDocuments {
 
     /// `tiles.json` (see `TileJSON`).
     public static func tileJSON(bounds: BoundingBox, minZoom: Int, maxZoom: Int, tileSize: Int,
-                                layers: [String] = MapDocuments.layers) -> String {
-        TileJSON(bounds: bounds, minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize, layers: layers).jsonText()
+                                layers: [String] = MapDocuments.layers, folder: String = "tiles") -> String {
+        TileJSON(bounds: bounds, minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize, layers: layers, folder: folder).jsonText()
     }
 
     /// `legend.json` (see `Legend`).
@@ -43,8 +43,21 @@ public enum MapDocuments {
         return true
     }
 
-    public static func viewer(bounds: BoundingBox) -> String {
-        ViewerPage.html
+    /// `index.html`: the pyramid of `crs` (its bounds in `bounds`) over `basemap`, if any.
+    public static func viewer(bounds: BoundingBox, crs: PublishedCRS = .wgs84, basemap: Basemap? = nil) -> String {
+        let suffix = crs == .wgs84 ? "" : ".\(crs.rawValue)"
+        let pyramid = JSONText.object([("crs", JSONText.string(crs.rawValue)), ("tilejson", JSONText.string(crs.tileJSONFile)),
+                                       ("suffix", JSONText.string(suffix))])
+        let base = basemap.map { b in
+            JSONText.object([("url", JSONText.string(b.url)), ("crs", JSONText.string(b.datum.rawValue)),
+                             ("attribution", JSONText.string(b.attribution)),
+                             ("subdomains", "[" + b.subdomains.map(JSONText.string).joined(separator: ",") + "]")])
+        } ?? "null"
+        // Inside a <script>: "<" escaped, so that no setting can close the script ("</script>").
+        func script(_ json: String) -> String { json.replacingOccurrences(of: "<", with: "\\u003c") }
+        return ViewerPage.html
             .replacingOccurrences(of: "__BOUNDS__", with: "[[\(bounds.minY),\(bounds.minX)],[\(bounds.maxY),\(bounds.maxX)]]")
+            .replacingOccurrences(of: "__PYRAMID__", with: script(pyramid))
+            .replacingOccurrences(of: "__BASEMAP__", with: script(base))
     }
 }

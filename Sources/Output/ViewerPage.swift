@@ -2,7 +2,10 @@
 /// libjs-leaflet, never from a CDN), the tile layers `tiles.json` lists, the zones' GeoJSON for
 /// popups, the legend, the report's counts and an address search through `riskmap serve`'s API.
 /// Every URL is relative, so the folder works from `riskmap serve`, any static web server, or a
-/// sub-path of one. No basemap: the page must work with no internet at all.
+/// sub-path of one. No basemap by default: the page must work with no internet at all. With a
+/// basemap (`Basemap`: the style's `[basemap]` or `run --basemap-url`) the page shows it under the
+/// overlays and loads the pyramid drawn in the basemap's datum (`PYRAMID`: `tiles-gcj02.json` and
+/// `*.gcj02.geojson` for a GCJ-02 basemap), so that the overlays line up with it.
 enum ViewerPage {
     static let html = #"""
 <!DOCTYPE html>
@@ -30,9 +33,13 @@ enum ViewerPage {
 <script>
 "use strict";
 const BOUNDS = __BOUNDS__;
+// The pyramid shown (its TileJSON and the suffix of its zone GeoJSON) and the basemap under it, if any.
+const PYRAMID = __PYRAMID__;
+const BASEMAP = __BASEMAP__;
 // A transparent pixel for tiles answered 204 (no data) or missing on a static server: no broken-image icons.
 const EMPTY = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
-const LEVEL_FILES = { street: "streets.geojson", community: "communities.geojson", post: "posts.geojson" };
+const LEVEL_FILES = { street: `streets${PYRAMID.suffix}.geojson`, community: `communities${PYRAMID.suffix}.geojson`,
+  post: `posts${PYRAMID.suffix}.geojson` };
 const LEVEL_NAMES = { street: "街道 street", community: "社区 community", post: "哨点 post", heat: "热力 heat" };
 
 async function getJSON(url) { const r = await fetch(url); if (!r.ok) throw new Error(url + ": " + r.status); return r.json(); }
@@ -41,7 +48,7 @@ function num(x, d = 1) { return typeof x === "number" ? (Number.isInteger(x) ? S
 
 // window.riskmap is the page's state, also read by the browser test: the map, its layers and how
 // many tiles of each layer loaded or failed.
-const state = window.riskmap = { map: null, layers: {}, zones: {}, tiles: {}, ready: false };
+const state = window.riskmap = { map: null, layers: {}, zones: {}, tiles: {}, ready: false, pyramid: PYRAMID, basemap: null };
 
 async function main() {
   if (typeof L === "undefined") {
@@ -51,7 +58,8 @@ async function main() {
   const map = state.map = L.map("map", { preferCanvas: true, zoomSnap: 0.5 });
   map.fitBounds(BOUNDS);
   map.attributionControl.setPrefix(false);
-  const tilejson = await getJSON("tiles.json");
+  if (BASEMAP) basemap(map);
+  const tilejson = await getJSON(PYRAMID.tilejson);
   const layers = tilejson.layers || [tilejson];
   const bases = {}, overlays = {};
   for (const layer of layers) {
@@ -66,6 +74,29 @@ async function main() {
   legend(map); report(map); search(map);
   state.ready = true;
 }
+
+// The basemap under the overlays (tile layers stack by zIndex; riskmap's are at Leaflet's default 1).
+// Past zoom 18 its tiles are enlarged: not every provider serves finer ones.
+function basemap(map) {
+  const options = { attribution: BASEMAP.attribution, zIndex: 0, minZoom: 0, maxZoom: 20, maxNativeZoom: 18, errorTileUrl: EMPTY };
+  if (BASEMAP.subdomains.length) options.subdomains = BASEMAP.subdomains;
+  state.basemap = L.tileLayer(BASEMAP.url, options).addTo(map);
+}
+
+// WGS-84 → the shown pyramid's datum, for points the page gets in WGS-84 (the address search):
+// GCJ-02 as riskmap computes it (Projection/ChinaOffsets.swift, after prcoords), the identity else.
+function toMap(lon, lat) {
+  if (PYRAMID.crs !== "gcj02" || lat < 0.8293 || lat > 55.8271 || lon < 72.004 || lon > 137.8347) return [lat, lon];
+  const x = lon - 105, y = lat - 35, s = Math.sin, PI = Math.PI, a = 6378245.0, ee = 0.00669342162296594323;
+  const dLat = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x))
+    + (2 * s(x * 6 * PI) + 2 * s(x * 2 * PI) + 2 * s(y * PI) + 4 * s(y / 3 * PI) + 16 * s(y / 12 * PI) + 32 * s(y / 30 * PI)) * 20 / 3;
+  const dLon = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x))
+    + (2 * s(x * 6 * PI) + 2 * s(x * 2 * PI) + 2 * s(x * PI) + 4 * s(x / 3 * PI) + 15 * s(x / 12 * PI) + 30 * s(x / 30 * PI)) * 20 / 3;
+  const rad = lat * PI / 180, magic = 1 - ee * s(rad) * s(rad);
+  const latLen = a * (1 - ee) / Math.pow(magic, 1.5) * PI / 180, lonLen = a * Math.cos(rad) / Math.sqrt(magic) * PI / 180;
+  return [lat + dLat / latLen, lon + dLon / lonLen];
+}
+state.toMap = toMap;
 
 function tileLayer(layer) {
   const t = L.tileLayer(layer.tiles[0], { minZoom: 0, maxZoom: 20, minNativeZoom: layer.minzoom,
@@ -169,7 +200,7 @@ function search(map) {
       if (!r.ok) { out.textContent = body.error || ("error " + r.status); return; }
       if (!body.point) { out.textContent = "not found"; return; }
       out.textContent = "";
-      const ll = [body.point[1], body.point[0]];
+      const ll = toMap(body.point[0], body.point[1]);
       if (marker) map.removeLayer(marker);
       const zones = ["street", "community", "post"].map(k => body[k + "_name"] || body[k]).filter(Boolean);
       marker = L.marker(ll).addTo(map).bindPopup(esc(input.value) + "<br>" + esc(zones.join(" / ") || "outside every zone")).openPopup();

@@ -24,6 +24,9 @@ public struct RunJob {
     public func run() throws -> RunSummary {
         var clock = StageClock()
         let style = try Style.load(options.style)
+        let basemap = options.basemap(style: style)
+        let published = options.published(basemap: basemap)
+        let settings = options.tileSettings(published)
         let window = Window(asOf: options.asOf ?? Day.today(), days: options.window ?? style.windowDays)
         // An empty, foreign (not riskmap's) or non-SQLite --db stops the run before anything is touched.
         try options.db.map { try CaseStore.checkHeader($0.path) }
@@ -31,7 +34,8 @@ public struct RunJob {
         // both held until this function returns. The output is checked first: a path riskmap may not
         // replace stops the run before the database is opened.
         let (outputLock, folder) = try claimOutput(options.out, history: options.keep.map { (day: window.asOf.description, keep: $0) },
-                                                   archives: (options.mbtiles, options.pmtiles), force: options.force)
+                                                   archives: (options.mbtiles, options.pmtiles), force: options.force,
+                                                   pyramids: published)
         let databaseLock = try options.db.map { try RunLock(database: $0, waiting: sayWaiting) }
         defer { withExtendedLifetime((outputLock, databaseLock)) {} }
         // A damaged database stops the run before the heavy work: its pages are checked (quick_check,
@@ -53,7 +57,7 @@ public struct RunJob {
                                      style: style, boundariesFolder: options.boundaries), located)
         }
         try TestPoint.reached("after_database")
-        let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles)
+        let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles, pyramids: settings.pyramids)
         let previous = try clock.run(ReadTileState(folder: options.previousFolder, fingerprint: fingerprint), ())
         let cases: MapCases
         if let database {
@@ -62,20 +66,22 @@ public struct RunJob {
             cases = try clock.run(CollectRunCases(window: window, style: style), located)
         }
         let map = try clock.run(ScoreZones(style: style, window: window, boundaries: boundaries, areas: areas,
-                                           tiles: options.tileSettings, previous: previous.usable?.state), cases)
+                                           tiles: settings, previous: previous.usable?.state), cases)
 
-        try clock.run(WriteZones(folder: folder, style: style), map)
+        try clock.run(WriteZones(folder: folder, style: style, published: published), map)
         try clock.run(WriteCases(folder: folder, window: window, points: options.casePoints), located)
         try clock.run(WriteRejects(folder: folder, headers: input.headers), located)
         try clock.run(WriteHotspots(folder: folder), map)
-        let tiles = try clock.run(DrawTiles(folder: folder, settings: options.tileSettings, style: style,
+        let tiles = try clock.run(DrawTiles(folder: folder, settings: settings, style: style,
                                             fingerprint: fingerprint, previous: previous), map)
         clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
-        let bounds = boundaries.bounds ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
-        let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: bounds, asOf: window.asOf), tiles)
+        let bounds = Dictionary(uniqueKeysWithValues: settings.pyramids.map { ($0, Self.bounds(boundaries, in: $0)) })
+        let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: bounds,
+                                                             basemap: basemap, asOf: window.asOf), tiles)
 
         let outcome = RunOutcome(input: input, located: located, counted: cases.counted, map: map, tiles: tiles, database: update,
-                                 warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings + viewerWarnings)
+                                 warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings + viewerWarnings,
+                                 published: published)
         return try PublishRun(options: options, folder: folder, style: style, window: window, database: database)
             .run((outcome, clock))
     }
@@ -91,10 +97,18 @@ public struct RunJob {
     }
 
     /// Everything every tile depends on at once: a difference from the previous run's means a full render.
-    func tileFingerprint(style: Style, boundaryFiles: BoundaryFiles) -> String {
+    /// The pyramids beside WGS-84 count too: a run that adds one has no previous tiles of it to keep.
+    func tileFingerprint(style: Style, boundaryFiles: BoundaryFiles, pyramids: [PublishedCRS]) -> String {
         ([TileState.version, "style:\(style.contentHash)", "crs:\(options.boundariesCRS)",
           "zoom:\(options.minZoom)-\(options.maxZoom)", "size:\(options.tileSize)", "shard:\(options.shard)"]
+            + pyramids.filter { $0 != .wgs84 }.map { "pyramid:\($0.rawValue)" }
             + boundaryFiles.hashes).joined(separator: " ")
+    }
+
+    /// The map's extent in a published coordinate system: the box of the streets' shapes there.
+    static func bounds(_ boundaries: Boundaries, in crs: PublishedCRS) -> BoundingBox {
+        boundaries.zones(.street).compactMap { crs.fromWGS84($0.geometry).boundingBox }.reduce(nil) { $0?.union($1) ?? $1 }
+            ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
     }
 }
 

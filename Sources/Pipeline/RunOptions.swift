@@ -4,6 +4,7 @@ import Model
 import Output
 import Projection
 import Rendering
+import Risk
 import Support
 import Tiles
 
@@ -40,14 +41,34 @@ public struct RunOptions: Sendable {
     public var casePoints: CasePoints = .exact
     /// `--force`: replace `out` (and the archives) even when riskmap did not write them.
     public var force = false
+    /// `--publish-crs`: the coordinate systems the map is published in; WGS-84 always (see `PublishedCRS`).
+    public var publishCRS: [PublishedCRS] = [.wgs84]
+    /// The viewer's basemap from the command line (`--basemap-*`, merged with the style's by the
+    /// command); nil: the style's `[basemap]`, if any.
+    public var basemap: Basemap?
+    /// `--basemap-url none`: no basemap, whatever the style says.
+    public var noBasemap = false
     public init(boundaries: URL, cases: [URL], out: URL, style: URL? = nil) {
         self.boundaries = boundaries; self.cases = cases; self.out = out; self.style = style
     }
 
-    /// What the tile stage needs of the options.
-    var tileSettings: TileSettings {
+    /// What the tile stage needs of the options (`published`: see `published(basemap:)`).
+    func tileSettings(_ published: [PublishedCRS] = [.wgs84]) -> TileSettings {
         TileSettings(minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize, shard: shard,
-                     keepForArchives: mbtiles != nil || pmtiles != nil, progress: progress)
+                     keepForArchives: mbtiles != nil || pmtiles != nil, progress: progress,
+                     pyramids: published.filter(\.hasTiles))
+    }
+
+    /// The viewer's basemap: the command line's, else the style's, unless `--basemap-url none`.
+    func basemap(style: Style) -> Basemap? {
+        noBasemap ? nil : basemap ?? style.basemap
+    }
+
+    /// The coordinate systems this run publishes: `--publish-crs`, and GCJ-02 when the viewer's
+    /// basemap is a GCJ-02 one (its overlay must line up with it).
+    func published(basemap: Basemap?) -> [PublishedCRS] {
+        let wanted = Set(publishCRS + [.wgs84] + (basemap.map { [$0.datum.published] } ?? []))
+        return PublishedCRS.allCases.filter(wanted.contains)
     }
 
     /// The published folder of the previous run: OUT, or what OUT/current names with `--keep` (followed

@@ -1,14 +1,15 @@
 import Foundation
 import Support
 import Output
+import Model
 
 /// Checks that `out` (and the archive paths) may be written, takes the output's lock — waiting, and
 /// saying so, while another run writes it — and opens the staging folder, which recovers what a
 /// killed run left. Used by `run` and `merge`.
 public func claimOutput(_ out: URL, history: (day: String, keep: Int)?, archives: (mbtiles: URL?, pmtiles: URL?),
-                 force: Bool, marked: Bool = true) throws -> (RunLock, OutputFolder) {
+                 force: Bool, marked: Bool = true, pyramids: [PublishedCRS] = [.wgs84]) throws -> (RunLock, OutputFolder) {
     try OutputFolder.check(destination: out, history: history, force: force)
-    try ArchiveJob.checkPaths(mbtiles: archives.mbtiles, pmtiles: archives.pmtiles, force: force)
+    try ArchiveJob.checkPaths(mbtiles: archives.mbtiles, pmtiles: archives.pmtiles, force: force, pyramids: pyramids)
     try FileManager.default.createDirectory(at: out.standardizedFileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
     let lock = try RunLock(lockFile: OutputFolder.lockFile(for: out), guarding: "the output folder \(out.path)",
                            waiting: sayWaiting)

@@ -3,12 +3,14 @@ import Support
 import Geometry
 import Output
 import Rendering
+import Model
 
 /// Combines the output folders of `riskmap run --shard K/N` into one: the tiles of every shard, and
 /// the documents (GeoJSON, viewer ...) that every shard writes alike, taken from the first. The
 /// merged `report.json` is the first shard's with the tile counts of the merged pyramid and no
 /// `shard` field, so it equals a single run's report but for `timings_s` and `generated_at`.
 /// With `mbtiles`/`pmtiles` the archives are written from the merged tiles, as a single run writes them.
+/// Shards run with `--publish-crs gcj02` merge their `tiles-gcj02/` pyramid (and its archives) alike.
 public struct MergeJob {
     public var shards: [URL]
     public var out: URL
@@ -27,28 +29,35 @@ public struct MergeJob {
     /// the same input and stops the merge.
     static let sharedDocuments = ["streets.geojson", "communities.geojson", "posts.geojson", "cases.geojson",
                                   "rejects.csv", "hotspots.geojson", "tiles.json", "legend.json", "index.html"]
+        + PublishedCRS.allCases.filter { $0 != .wgs84 }.flatMap { crs in
+            ZoneLevel.allCases.map { crs.fileName($0.fileName) } + (crs.hasTiles ? [crs.tileJSONFile] : [])
+        }
 
     public func run() throws -> (tiles: Int, seconds: Double) {
         let started = Date()
         let roots = try shards.map(resolve)
         try checkShards(roots)
         try checkDocuments(roots)
-        let day = try report(roots[0]).asOf
+        let first = try report(roots[0])
+        let pyramids = (first.publishCRS ?? ["wgs84"]).compactMap(PublishedCRS.init(rawValue:)).filter(\.hasTiles)
         // As `run`: out checked, one writer at a time (held until the merge returns), leftovers recovered.
         // No marker: the merged folder holds exactly the files of a single run's map (ShardTests), and
         // its report.json (written last, with every report's fields) proves it riskmap's and complete.
-        let (lock, folder) = try claimOutput(out, history: keep.map { (day: day, keep: $0) }, archives: (mbtiles, pmtiles),
-                                             force: force, marked: false)
+        let (lock, folder) = try claimOutput(out, history: keep.map { (day: first.asOf, keep: $0) }, archives: (mbtiles, pmtiles),
+                                             force: force, marked: false, pyramids: pyramids)
         defer { withExtendedLifetime(lock) {} }
-        try copyTree(roots[0], into: folder.staging, skipping: ["tiles", "report.json"])
-        var counts: [String: Int] = [:]
-        for root in roots {
-            try copyTiles(from: root.appendingPathComponent("tiles"), to: folder.url("tiles"), counts: &counts)
+        try copyTree(roots[0], into: folder.staging, skipping: Set(pyramids.map(\.tilesFolder) + ["tiles", "report.json"]))
+        var counts: [PublishedCRS: [String: Int]] = [:]
+        for crs in pyramids {
+            for root in roots {
+                try copyTiles(from: root.appendingPathComponent(crs.tilesFolder), to: folder.url(crs.tilesFolder),
+                              counts: &counts[crs, default: [:]])
+            }
         }
         try folder.write(try mergedReport(roots, counts: counts), to: "report.json")
-        try writeArchives(folder, asOf: day)
+        for crs in pyramids { try writeArchives(folder, crs: crs, asOf: first.asOf) }
         try folder.publish()
-        return (counts.values.reduce(0, +), Date().timeIntervalSince(started))
+        return (counts.values.map { $0.values.reduce(0, +) }.reduce(0, +), Date().timeIntervalSince(started))
     }
 
     /// A shard folder, or the day its `current` link names.
@@ -100,13 +109,17 @@ public struct MergeJob {
         }
     }
 
-    /// The first shard's report with the merged tile counts (every layer, 0 where no shard drew one)
-    /// and `tile_updates` summed over the shards (rendered, kept, deleted per layer).
-    func mergedReport(_ roots: [URL], counts: [String: Int]) throws -> String {
+    /// The first shard's report with the merged tile counts of each pyramid (every layer, 0 where no
+    /// shard drew one) and `tile_updates` summed over the shards (rendered, kept, deleted per layer).
+    func mergedReport(_ roots: [URL], counts: [PublishedCRS: [String: Int]]) throws -> String {
         let reports = try roots.map(report)
         var merged = reports[0]
         merged.shard = nil
-        merged.tiles = Dictionary(uniqueKeysWithValues: MapDocuments.layers.map { ($0, counts[$0] ?? 0) })
+        func layers(_ crs: PublishedCRS) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: MapDocuments.layers.map { ($0, counts[crs]?[$0] ?? 0) })
+        }
+        merged.tiles = layers(.wgs84)
+        if merged.tilesGCJ02 != nil { merged.tilesGCJ02 = layers(.gcj02) }
         if let first = merged.tileUpdates {
             merged.tileUpdates = .summed(reports.compactMap(\.tileUpdates), mode: first.mode)
         }
@@ -139,10 +152,10 @@ public struct MergeJob {
         }
     }
 
-    /// The archives of the merged pyramid; zooms, tile size and bounds come from tiles.json.
-    private func writeArchives(_ folder: OutputFolder, asOf: String) throws {
+    /// The archives of a merged pyramid; zooms, tile size and bounds come from its TileJSON.
+    private func writeArchives(_ folder: OutputFolder, crs: PublishedCRS, asOf: String) throws {
         guard mbtiles != nil || pmtiles != nil else { return }
-        let url = folder.url("tiles.json")
+        let url = folder.url(crs.tileJSONFile)
         let tileJSON: TileJSON
         do {
             tileJSON = try DocumentJSON.decode(TileJSON.self, from: try Data(contentsOf: url))
@@ -154,9 +167,11 @@ public struct MergeJob {
             throw MergeError("\(url.path): no minzoom, maxzoom, tileSize or bounds")
         }
         var layers: [String: [TileID: [UInt8]]] = [:]
-        for name in MapDocuments.layers { layers[name] = try readTiles(folder.url("tiles/\(name)")) }
-        _ = try ArchiveJob(mbtiles: mbtiles, pmtiles: pmtiles, minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize,
-                           bounds: BoundingBox(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3]), asOf: asOf).write(layers)
+        for name in MapDocuments.layers { layers[name] = try readTiles(folder.url("\(crs.tilesFolder)/\(name)")) }
+        var archives = ArchiveJob(mbtiles: mbtiles, pmtiles: pmtiles, minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize,
+                                  bounds: BoundingBox(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3]), asOf: asOf)
+        archives.crs = crs
+        _ = try archives.write(layers)
     }
 
     /// `z/x/y.png` under `root` → bytes.

@@ -83,8 +83,8 @@ public final class HeatmapRenderer: Sendable {
     /// The points drawn, as given.
     public let points: [HeatPoint]
     /// log2(tileSize / 256): a tile of zoom z reads pixel level z + tileShift.
-    private let tileShift: Int
-    private let candidates: [TileID]
+    let tileShift: Int
+    let candidates: [TileID]
 
     /// `previous`: an earlier run's points and fixed density (see `DensityField.init`).
     public init(points: [HeatPoint], bandwidthMetres: Double, ramp: HeatRamp, options: TileOptions = TileOptions(),
@@ -127,11 +127,16 @@ public final class HeatmapRenderer: Sendable {
 
     // MARK: pixels
 
-    private func renderTile(_ id: TileID, buffers: inout TileBuffers) throws -> [UInt8]? {
+    /// `shift`: draw the tile of the pyramid in that datum (see `DatumShift`); nil: WGS-84.
+    func renderTile(_ id: TileID, buffers: inout TileBuffers, shift: DatumShift? = nil) throws -> [UInt8]? {
         let n = options.tileSize * options.tileSize
         var any: UInt8 = 0
         buffers.values.withUnsafeMutableBufferPointer { v in
-            density(id, into: v.baseAddress!, scratch: &buffers.scratch)
+            if let shift {
+                density(id, shiftedBy: shift, into: v.baseAddress!, scratch: &buffers.scratch)
+            } else {
+                density(id, into: v.baseAddress!, scratch: &buffers.scratch)
+            }
             buffers.indices.withUnsafeMutableBufferPointer { out in
                 any = ramp.indices(v.baseAddress!, into: out.baseAddress!, count: n)
             }
@@ -177,7 +182,7 @@ public final class HeatmapRenderer: Sendable {
     }
 
     /// Every tile of the zoom range that meets a block of the field.
-    private static func candidates(field: DensityField, options: TileOptions, tileShift: Int) -> [TileID] {
+    static func candidates(field: DensityField, options: TileOptions, tileShift: Int) -> [TileID] {
         var result: [TileID] = []
         for z in options.minZoom...options.maxZoom {
             let level = z + tileShift
@@ -201,7 +206,7 @@ public final class HeatmapRenderer: Sendable {
 }
 
 /// One worker's reusable buffers.
-private struct TileBuffers {
+struct TileBuffers {
     var values: [Float]
     var indices: [UInt8]
     var scratch: [Float] = []

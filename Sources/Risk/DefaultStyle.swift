@@ -132,5 +132,16 @@ steps = 8
 # Opacity of the heat colours over the base map (0..1).
 opacity = 0.8
 
+# The viewer's basemap (index.html), optional: without [basemap] the viewer has none and works offline.
+# `crs` is the datum the basemap draws in — "wgs84" (OSM; Tianditu's CGCS2000 is the same here) or
+# "gcj02" (Amap, Tencent) — and picks the tiles and GeoJSON the viewer loads so that they line up with
+# it; "gcj02" also publishes the GCJ-02 pyramid (as `run --publish-crs gcj02`). `run --basemap-url ...`
+# overrides this table. README "Basemaps in China" has examples for Tianditu, Amap and OSM.
+# [basemap]
+# url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# crs = "wgs84"
+# attribution = "© OpenStreetMap contributors"
+# subdomains = "abc"        # the values of {s} in url, if it has one
+
 """#
 }

@@ -63,6 +63,8 @@ public struct Style: Sendable {
     public var outline: String
     /// The heat layer: kernel bandwidth and colour ramp (`[heatmap]`, optional).
     public var heatmap: HeatmapStyle
+    /// The viewer's basemap (`[basemap]`, optional; see `Basemap`); nil: none, the viewer works offline.
+    public var basemap: Basemap?
 
     public static let otherCategory = "其他"
 
@@ -120,6 +122,7 @@ public struct Style: Sendable {
         fillOpacity = try keys.double("colors.fill_opacity", in: 0...1)
         outline = try keys.color("colors.outline")
         heatmap = try HeatmapStyle(table: table, file: file)
+        basemap = try Basemap(table: table, file: file)
     }
 
     /// Every category key of the style, `其他` last.

@@ -17,10 +17,12 @@ public struct TileSettings: Sendable {
     /// Keep every tile's PNG for the archives (`--mbtiles`, `--pmtiles`).
     public var keepForArchives: Bool
     public var progress: ProgressSink
+    /// The pyramids drawn: WGS-84 (`tiles/`) first, then those `--publish-crs` adds (`tiles-gcj02/`).
+    public var pyramids: [PublishedCRS]
     public init(minZoom: Int, maxZoom: Int, tileSize: Int, shard: TileShard = .whole, keepForArchives: Bool = false,
-                progress: ProgressSink = .silent) {
+                progress: ProgressSink = .silent, pyramids: [PublishedCRS] = [.wgs84]) {
         self.minZoom = minZoom; self.maxZoom = maxZoom; self.tileSize = tileSize; self.shard = shard
-        self.keepForArchives = keepForArchives; self.progress = progress
+        self.keepForArchives = keepForArchives; self.progress = progress; self.pyramids = pyramids
     }
     public var tileOptions: TileOptions { TileOptions(minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize) }
 }
@@ -44,23 +46,39 @@ public struct TileJob {
         self.fingerprint = fingerprint; self.previous = previous
     }
 
-    /// What the layers produced.
-    public struct Result {
-        /// Tiles written per layer.
+    /// What the layers of one pyramid produced.
+    public struct Pyramid {
+        /// Tiles in the folder per layer.
         public var counts: [String: Int] = [:]
-        /// Wall seconds per layer, in rendering order.
-        public var seconds: [(String, Double)] = []
         /// layer → tile → PNG, only when an archive is wanted.
         public var archived: [String: [TileID: [UInt8]]] = [:]
         /// Per layer: tiles drawn by this run, kept from the previous one, and deleted (drawn before,
         /// empty now).
         public var rendered: [String: Int] = [:], kept: [String: Int] = [:], deleted: [String: Int] = [:]
+    }
+
+    /// What the layers produced.
+    public struct Result {
+        /// Per pyramid drawn (`TileSettings.pyramids`).
+        public var pyramids: [PublishedCRS: Pyramid] = [:]
+        /// Wall seconds per layer, in rendering order (`heat`, ..., then `gcj02_heat`, ...).
+        public var seconds: [(String, Double)] = []
         /// "incremental", or "full" with the reason, for report.json.
         public var mode = "full"
         public var state: TileState?
 
+        /// The WGS-84 pyramid's (`tiles/`).
+        public var counts: [String: Int] { pyramids[.wgs84]?.counts ?? [:] }
+        /// Tiles of every pyramid.
+        public var total: Int { pyramids.values.map { $0.counts.values.reduce(0, +) }.reduce(0, +) }
+
         public var updates: RunReport.TileUpdates {
-            RunReport.TileUpdates(mode: mode, rendered: rendered, kept: kept, deleted: deleted)
+            let wgs = pyramids[.wgs84] ?? Pyramid()
+            var u = RunReport.TileUpdates(mode: mode, rendered: wgs.rendered, kept: wgs.kept, deleted: wgs.deleted)
+            if let gcj = pyramids[.gcj02] {
+                u.gcj02 = RunReport.PyramidUpdates(rendered: gcj.rendered, kept: gcj.kept, deleted: gcj.deleted)
+            }
+            return u
         }
     }
 
@@ -74,25 +92,51 @@ public struct TileJob {
 
     public func render(into folder: OutputFolder) throws -> Result {
         var result = Result()
-        let usable = previous.usable
         result.mode = previous.mode
-        let points = heat.points
-        let heatDirty = usable.map { heatTiles(around: changedPoints($0.1.heat, points), bandwidthMetres: style.heatmap.bandwidthMetres,
-                                               sampleLevel: heat.field.sampleLevel, options: tileOptions) }
-        try layer("heat", into: folder, base: usable?.0, dirty: heatDirty, result: &result) { including, onTile, progress in
-            try heat.render(including: including, onTile: onTile, progress: progress)
-        }
         var fills: [String: [String]] = [:]
+        for crs in options.pyramids where crs.hasTiles {
+            result.pyramids[crs] = try renderPyramid(crs, into: folder, fills: &fills, seconds: &result.seconds)
+        }
+        // One state for every pyramid: they are drawn from the same fills, points and density.
+        result.state = TileState(fingerprint: fingerprint, fills: fills, heat: heat.points, density: heat.field.fixed)
+        return result
+    }
+
+    /// The four layers of one pyramid, under its folder (`tiles/`, `tiles-gcj02/`). A shifted pyramid
+    /// draws the zones' shifted shapes and reads the heat layer's density at the WGS-84 point under
+    /// each pixel (`DatumShift`); its tiles change where the WGS-84 pyramid's do, shifted.
+    private func renderPyramid(_ crs: PublishedCRS, into folder: OutputFolder, fills: inout [String: [String]],
+                               seconds: inout [(String, Double)]) throws -> Pyramid {
+        var pyramid = Pyramid()
+        let usable = previous.usable
+        let shift = crs == .wgs84 ? nil : DatumShift(crs)
+        let prefix = crs == .wgs84 ? "" : "\(crs.rawValue)_"
+        let points = heat.points
+        let heatDirty = usable.map { previous -> Set<TileID> in
+            let changed = changedPoints(previous.1.heat, points)
+            return heatTiles(around: shift.map { s in changed.map { $0.moved(by: s) } } ?? changed,
+                             bandwidthMetres: style.heatmap.bandwidthMetres, sampleLevel: heat.field.sampleLevel,
+                             options: tileOptions, extraPixels: shift == nil ? 0 : 2)
+        }
+        let layer = PyramidLayers(folder: crs.tilesFolder, base: usable?.0)
+        try self.layer("heat", layer, into: folder, dirty: heatDirty, pyramid: &pyramid, seconds: &seconds, prefix: prefix) {
+            including, onTile, progress in
+            if let shift {
+                try heat.render(shiftedBy: shift, including: including, onTile: onTile, progress: progress)
+            } else {
+                try heat.render(including: including, onTile: onTile, progress: progress)
+            }
+        }
         for level in ZoneLevel.allCases {
-            let (renderer, colours) = try choroplethRenderer(level)
+            let (renderer, colours) = try choroplethRenderer(level, crs: crs)
             fills[level.rawValue] = colours
             let dirty = usable.map { renderer.tiles(drawing: changedZones($0.1.fills[level.rawValue], colours)) }
-            try layer(level.rawValue, into: folder, base: usable?.0, dirty: dirty, result: &result) { including, onTile, progress in
+            try self.layer(level.rawValue, layer, into: folder, dirty: dirty, pyramid: &pyramid, seconds: &seconds,
+                           prefix: prefix) { including, onTile, progress in
                 try renderer.render(including: including, onTile: onTile, progress: progress)
             }
         }
-        result.state = TileState(fingerprint: fingerprint, fills: fills, heat: points, density: heat.field.fixed)
-        return result
+        return pyramid
     }
 
     /// Indices of the zones whose colour differs from the previous run's (all when the count differs).
@@ -126,15 +170,16 @@ public struct TileJob {
         return c
     }
 
-    /// The renderer of a zone layer and the fill colour of each of its zones (for the tile state).
-    func choroplethRenderer(_ level: ZoneLevel) throws -> (ChoroplethRenderer, [String]) {
+    /// The renderer of a zone layer (the zones' shapes in `crs`) and the fill colour of each of its
+    /// zones (for the tile state).
+    func choroplethRenderer(_ level: ZoneLevel, crs: PublishedCRS = .wgs84) throws -> (ChoroplethRenderer, [String]) {
         let alpha = UInt8((style.fillOpacity * 255).rounded())   // the style admits 0...1 only
         let outline = try Self.colour(style.outline, style: style, key: "colors.outline")
         var fills: [RiskLevel: RGBA8] = [:]
         for (risk, hex) in style.colors { fills[risk] = try Self.colour(hex, style: style, key: "colors.\(risk.rawValue)") }
         let zones = (stats[level] ?? []).filter { !$0.zone.geometry.isEmpty }
         let features = zones.map { s -> ChoroplethFeature in
-            ChoroplethFeature(geometry: s.zone.geometry, fill: (fills[s.level] ?? outline).withAlpha(alpha), stroke: outline)
+            ChoroplethFeature(geometry: crs.fromWGS84(s.zone.geometry), fill: (fills[s.level] ?? outline).withAlpha(alpha), stroke: outline)
         }
         return (ChoroplethRenderer(features: features, options: tileOptions), features.map(\.fill.hexString))
     }
@@ -142,22 +187,28 @@ public struct TileJob {
     typealias Render = (_ including: ((TileID) -> Bool)?, _ onTile: @Sendable (TileID, [UInt8]) throws -> Void,
                         _ progress: @escaping @Sendable (Int, Int) -> Void) throws -> Void
 
-    /// Renders one layer on all cores with a progress bar, writing `tiles/NAME/z/x/y.png`. With a
+    /// Where a pyramid's layers go (`tiles`, `tiles-gcj02`) and the previous run's folder they build on.
+    struct PyramidLayers {
+        var folder: String
+        var base: URL?
+    }
+
+    /// Renders one layer on all cores with a progress bar, writing `FOLDER/NAME/z/x/y.png`. With a
     /// previous folder and the `dirty` tiles, every other tile of the previous run is kept (hard link)
     /// and only the dirty ones are drawn.
-    private func layer(_ name: String, into folder: OutputFolder, base: URL?, dirty: Set<TileID>?,
-                       result: inout Result, _ render: Render) throws {
+    private func layer(_ name: String, _ where_: PyramidLayers, into folder: OutputFolder, dirty: Set<TileID>?,
+                       pyramid: inout Pyramid, seconds: inout [(String, Double)], prefix: String, _ render: Render) throws {
         let start = Date()
-        let root = folder.url("tiles/\(name)")
+        let root = folder.url("\(where_.folder)/\(name)")
         let sink = TileSink(keep: options.keepForArchives)
         var including = shardFilter
         var before = Set<TileID>()
-        if let base, let dirty {
-            before = try keepTiles(from: base.appendingPathComponent("tiles/\(name)"), to: root, dirty: dirty, sink: sink)
-            result.kept[name] = sink.count
+        if let base = where_.base, let dirty {
+            before = try keepTiles(from: base.appendingPathComponent("\(where_.folder)/\(name)"), to: root, dirty: dirty, sink: sink)
+            pyramid.kept[name] = sink.count
             including = { [shardFilter] id in dirty.contains(id) && (shardFilter?(id) ?? true) }
         }
-        let bar = options.progress.bar("tiles \(name)")
+        let bar = options.progress.bar("\(where_.folder) \(name)")
         try render(including, { tile, png in
             let dir = root.appendingPathComponent("\(tile.z)/\(tile.x)")
             try sink.makeColumn(dir, of: tile)
@@ -165,12 +216,12 @@ public struct TileJob {
             sink.add(tile, png, rendered: true)
         }, { done, total in bar.update(done, of: total) })
         bar.finish()
-        result.rendered[name] = sink.renderedIDs.count
-        result.kept[name] = result.kept[name] ?? 0
-        result.deleted[name] = before.subtracting(sink.renderedIDs).count
-        result.counts[name] = sink.count
-        result.seconds.append((name, Date().timeIntervalSince(start)))
-        if sink.keep { result.archived[name] = sink.tiles }
+        pyramid.rendered[name] = sink.renderedIDs.count
+        pyramid.kept[name] = pyramid.kept[name] ?? 0
+        pyramid.deleted[name] = before.subtracting(sink.renderedIDs).count
+        pyramid.counts[name] = sink.count
+        seconds.append((prefix + name, Date().timeIntervalSince(start)))
+        if sink.keep { pyramid.archived[name] = sink.tiles }
     }
 
     /// Hard-links (or copies, across file systems) every tile of `from` that is not dirty into `to`;

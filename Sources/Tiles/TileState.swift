@@ -4,6 +4,7 @@ import Model
 import Output
 import Projection
 import Rendering
+import Geometry
 
 /// What the tiles of a run were drawn from, kept in the output folder (`.riskmap-tiles.state`) so the
 /// next run can re-render only the tiles whose content can have changed.
@@ -104,8 +105,10 @@ func changedPoints(_ old: [HeatPoint], _ new: [HeatPoint]) -> [HeatPoint] {
 /// A case's kernel covers the disk of radius `bandwidth` (on the ground) around it; finer levels
 /// interpolate the sampling level bilinearly, which reaches one sampled pixel further. The reach used
 /// is 1.5 × the bandwidth plus 4 sampled pixels: a few extra tiles re-rendered cost little, a tile
-/// missed would be wrong.
-func heatTiles(around points: [HeatPoint], bandwidthMetres h: Double, sampleLevel: Int, options: TileOptions) -> Set<TileID> {
+/// missed would be wrong. `extraPixels` more pixels of each zoom: a shifted pyramid (`DatumShift`)
+/// interpolates between the pixels of the zoom itself, which reaches one of them further.
+func heatTiles(around points: [HeatPoint], bandwidthMetres h: Double, sampleLevel: Int, options: TileOptions,
+               extraPixels: Double = 0) -> Set<TileID> {
     var tiles = Set<TileID>()
     let world = 2 * WebMercator.originShift
     for p in points {
@@ -114,6 +117,7 @@ func heatTiles(around points: [HeatPoint], bandwidthMetres h: Double, sampleLeve
         let reach = 1.5 * h / max(cos(p.lat * .pi / 180), 0.01) / world + 4 / (256 * pow(2, Double(sampleLevel)))
         for z in options.minZoom...options.maxZoom {
             let n = 1 << z, scale = Double(n)
+            let reach = reach + extraPixels / (256 * scale)
             func index(_ t: Double) -> Int { min(max(Int((t * scale).rounded(.down)), 0), n - 1) }
             for x in index(u - reach)...index(u + reach) {
                 for y in index(v - reach)...index(v + reach) { tiles.insert(TileID(z: z, x: x, y: y)) }
@@ -121,4 +125,12 @@ func heatTiles(around points: [HeatPoint], bandwidthMetres h: Double, sampleLeve
         }
     }
     return tiles
+}
+
+extension HeatPoint {
+    /// The point in the datum of a shifted pyramid: where its kernel's tiles lie there.
+    func moved(by shift: DatumShift) -> HeatPoint {
+        let c = shift.fromWGS84(Coordinate(lon, lat))
+        return HeatPoint(lon: c.x, lat: c.y, weight: weight)
+    }
 }

@@ -30,8 +30,13 @@ public struct RunReport: Codable, Sendable {
     /// The cases files, as given.
     public var files: [String]
     public var style: StyleUsed
-    /// Tile layer → tiles in the folder.
+    /// Tile layer → tiles in the folder (the WGS-84 pyramid, `tiles/`).
     public var tiles: [String: Int]
+    /// The coordinate systems the run published in (`run --publish-crs`; `wgs84` always); nil in
+    /// reports of runs before the option.
+    public var publishCRS: [String]?
+    /// Tile layer → tiles of the GCJ-02 pyramid (`tiles-gcj02/`), when published.
+    public var tilesGCJ02: [String: Int]?
     /// Step → wall seconds (3 decimals).
     public var timingsS: [String: Double]
     public var warnings: [String]
@@ -56,6 +61,7 @@ public struct RunReport: Codable, Sendable {
         case inputRows = "input_rows", located, rejected, counted, matchRate = "match_rate", levels
         case rejectsByReason = "rejects_by_reason", methods, reached, coordinateSystems = "coordinate_systems"
         case asOf = "as_of", windowDays = "window_days", window, files, style, tiles, timingsS = "timings_s"
+        case publishCRS = "publish_crs", tilesGCJ02 = "tiles_gcj02"
         case warnings, generatedAt = "generated_at", tool, toolVersion = "tool_version", geocode
         case addressWarnings = "address_warnings", shard, database, tileUpdates = "tile_updates"
         case casePoints = "case_points"
@@ -143,15 +149,34 @@ public struct RunReport: Codable, Sendable {
         public var rendered: [String: Int]
         public var kept: [String: Int]
         public var deleted: [String: Int]
+        /// The same for the GCJ-02 pyramid, when published.
+        public var gcj02: PyramidUpdates?
         public init(mode: String, rendered: [String: Int], kept: [String: Int], deleted: [String: Int]) {
             self.mode = mode; self.rendered = rendered; self.kept = kept; self.deleted = deleted
         }
 
         /// The layers' counts of several shards added up.
         public static func summed(_ parts: [TileUpdates], mode: String) -> TileUpdates {
-            func sum(_ counts: [[String: Int]]) -> [String: Int] { counts.reduce(into: [:]) { $0.merge($1, uniquingKeysWith: +) } }
-            return TileUpdates(mode: mode, rendered: sum(parts.map(\.rendered)), kept: sum(parts.map(\.kept)),
-                               deleted: sum(parts.map(\.deleted)))
+            var u = TileUpdates(mode: mode, rendered: sum(parts.map(\.rendered)), kept: sum(parts.map(\.kept)),
+                                deleted: sum(parts.map(\.deleted)))
+            let shifted = parts.compactMap(\.gcj02)
+            if !shifted.isEmpty {
+                u.gcj02 = PyramidUpdates(rendered: sum(shifted.map(\.rendered)), kept: sum(shifted.map(\.kept)),
+                                         deleted: sum(shifted.map(\.deleted)))
+            }
+            return u
+        }
+
+        static func sum(_ counts: [[String: Int]]) -> [String: Int] { counts.reduce(into: [:]) { $0.merge($1, uniquingKeysWith: +) } }
+    }
+
+    /// Per layer of a pyramid beside the WGS-84 one: tiles drawn, kept and deleted.
+    public struct PyramidUpdates: Codable, Sendable, Equatable {
+        public var rendered: [String: Int]
+        public var kept: [String: Int]
+        public var deleted: [String: Int]
+        public init(rendered: [String: Int], kept: [String: Int], deleted: [String: Int]) {
+            self.rendered = rendered; self.kept = kept; self.deleted = deleted
         }
     }
 
@@ -159,7 +184,8 @@ public struct RunReport: Codable, Sendable {
     /// given typed (geocode, shard, database, tile updates).
     public init(inputRows: Int, located: [LocatedCase], rejected: [RejectedRow], counted: Int,
                 stats: [ZoneLevel: [ZoneStats]], style: Style, window: Window, files: [String],
-                tiles: [String: Int], timings: [(String, Double)], warnings: [String],
+                tiles: [String: Int], tilesGCJ02: [String: Int]? = nil, publishCRS: [String] = ["wgs84"],
+                timings: [(String, Double)], warnings: [String],
                 geocode: Geocode, addressWarnings: Int, shard: String?, database: Database?, tileUpdates: TileUpdates) {
         var levels: [String: [String: Int]] = [:]
         for level in ZoneLevel.allCases {
@@ -193,6 +219,8 @@ public struct RunReport: Codable, Sendable {
         self.files = files
         self.style = StyleUsed(file: style.file, hash: "fnv1a64:" + style.contentHash)
         self.tiles = tiles
+        self.tilesGCJ02 = tilesGCJ02
+        self.publishCRS = publishCRS
         timingsS = Dictionary(timings.map { ($0.0, ($0.1 * 1000).rounded() / 1000) }, uniquingKeysWith: +)
         self.warnings = warnings
         generatedAt = ISO8601DateFormatter().string(from: Date())

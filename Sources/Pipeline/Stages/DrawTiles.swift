@@ -3,6 +3,7 @@ import Support
 import Output
 import Risk
 import Tiles
+import Model
 
 /// The tile layers (see `TileJob`), drawn in full or only where something changed since the previous
 /// run, and the tile state the next run builds on.

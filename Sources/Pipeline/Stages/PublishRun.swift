@@ -4,6 +4,7 @@ import Model
 import Output
 import Risk
 import Tiles
+import Model
 
 /// What the stages of a run produced, for its report.
 struct RunOutcome {
@@ -15,6 +16,8 @@ struct RunOutcome {
     var tiles: TileJob.Result
     var database: DatabaseUpdate?
     var warnings: [String]
+    /// The coordinate systems published (`RunOptions.published`).
+    var published: [PublishedCRS]
 }
 
 /// The last stage: `report.json`, then the folder published, then — never before — the database
@@ -36,7 +39,7 @@ struct PublishRun: RunStage {
         try commitAfterPublish()
         return RunSummary(inputRows: outcome.input.rowCount, located: outcome.located.located.count,
                           rejected: outcome.located.rejected.count, counted: outcome.counted,
-                          tiles: outcome.tiles.counts.values.reduce(0, +), seconds: total, warnings: outcome.warnings,
+                          tiles: outcome.tiles.total, seconds: total, warnings: outcome.warnings,
                           out: options.out)
     }
 
@@ -44,7 +47,8 @@ struct PublishRun: RunStage {
         // A shard's report says which part it drew, so that `merge` can check it has them all.
         var report = RunReport(inputRows: o.input.rowCount, located: o.located.located, rejected: o.located.rejected, counted: o.counted,
                                stats: o.map.stats, style: style, window: window, files: options.cases.map(\.relativePath),
-                               tiles: o.tiles.counts, timings: timings, warnings: o.warnings,
+                               tiles: o.tiles.counts, tilesGCJ02: o.tiles.pyramids[.gcj02]?.counts,
+                               publishCRS: o.published.map(\.rawValue), timings: timings, warnings: o.warnings,
                                geocode: o.located.geocode.report, addressWarnings: o.located.geocode.disagreements,
                                shard: options.shard.count == 1 ? nil : options.shard.description, database: o.database?.report,
                                tileUpdates: o.tiles.updates)

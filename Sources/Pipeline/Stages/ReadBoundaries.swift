@@ -20,7 +20,7 @@ struct ReadBoundaries: RunStage {
     /// Every zone layer within `maxTiles` (this shard's part of it). The heat layer is drawn where the
     /// located cases are, inside the streets: the street layer's count bounds it too.
     func checkTileBudget(_ boundaries: Boundaries) throws {
-        let tileOptions = options.tileSettings.tileOptions
+        let tileOptions = options.tileSettings().tileOptions
         for level in ZoneLevel.allCases {
             let zones = boundaries.zones(level)
             let budget = TileBudget(boxes: zones.map(\.geometry.boundingBox), options: tileOptions)
