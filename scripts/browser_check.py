@@ -181,6 +181,7 @@ def centroid(image, colour, around, radius):
 
 def wait_tiles(d, layer_js, what):
     wait(d, f"const t = {layer_js}; return window.riskmap.map.hasLayer(t) && !t.isLoading();", what)
+    time.sleep(1)  # Leaflet fades new tiles in (0.2 s): a screenshot must not catch them half opaque
 
 
 def basemap_alignment(d, url, out, marks, shot_path):
