@@ -10,7 +10,7 @@ disc and its outline through the cyan dot.
 
 usage: stand_in_basemap.py --boundaries DIR --tiles DIR [--zoom 16]
 Prints one JSON line (the URL template and the places, WGS-84 and GCJ-02), then serves until killed."""
-import argparse, functools, http.server, json, os, sys, threading, warnings
+import argparse, functools, http.server, json, os, signal, warnings
 
 import mercantile
 import prcoords
@@ -73,6 +73,8 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def main():
+    # A child of the test process inherits its blocked signals: let the test's terminate() end it.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     ap = argparse.ArgumentParser()
     ap.add_argument("--boundaries", required=True)
     ap.add_argument("--tiles", required=True)
