@@ -245,7 +245,7 @@ struct RepresentationTests {
         let data = Data(text.utf8)
         #expect(data.count > 16 << 20)
         try data.write(to: fixture.out.appendingPathComponent("big.geojson"))
-        let server = RiskServer(folder: ServedFolder(fixture.out), services: .standard(), limits: ServerLimits(cacheBytes: 64 << 20))
+        let server = RiskServer(folder: ServedFolder(fixture.out), services: .standard(), limits: ServerLimits(cacheBytes: 64 << 20, idleTimeout: FixtureFolder.testLimits.idleTimeout))
         let plain = await server.respond(request("/big.geojson"))
         #expect(try await bodyBytes(plain) == data)
         for _ in 0..<2 {

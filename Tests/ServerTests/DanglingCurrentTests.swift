@@ -19,7 +19,7 @@ struct DanglingCurrentTests {
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "2026-11-22")
         let folder = ServedFolder(base)
         try folder.validate()
-        let app = RiskServer(folder: folder, services: .standard()).application(host: "127.0.0.1", port: 0)
+        let app = RiskServer(folder: folder, services: .standard(), limits: FixtureFolder.testLimits).application(host: "127.0.0.1", port: 0)
         try await app.test(.live) { client in
             #expect(try await get(client, "/report.json").text.contains("2026-11-22"))
             // The day folder moved aside, as the two-rename path does for a moment.

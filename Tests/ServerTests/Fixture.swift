@@ -72,8 +72,14 @@ struct FixtureFolder {
 
     func remove() { try? FileManager.default.removeItem(at: parent) }
 
+    /// In-process servers idle out after ten minutes, not the 30 s of `serve`: Swift Testing runs the
+    /// blocking tests (a `riskmap run` child waited for) on the same cooperative threads as these, and a
+    /// live test's client connects before its first request, which on a loaded two-core machine can
+    /// wait longer than 30 s — the server then closed the connection first ("I/O on closed channel").
+    static let testLimits = ServerLimits(idleTimeout: .seconds(600))
+
     func server(services: ServerServices = .standard(), options: ServeOptions = ServeOptions()) -> RiskServer {
-        RiskServer(folder: ServedFolder(out), services: services, options: options)
+        RiskServer(folder: ServedFolder(out), services: services, options: options, limits: Self.testLimits)
     }
 
     func app(services: ServerServices = .standard(), options: ServeOptions = ServeOptions()) -> some ApplicationProtocol {

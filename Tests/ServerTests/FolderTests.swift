@@ -42,7 +42,7 @@ struct FolderTests {
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "2026-11-21")
         let folder = ServedFolder(base)
         try folder.validate()
-        let app = RiskServer(folder: folder, services: .standard()).application(host: "127.0.0.1", port: 0)
+        let app = RiskServer(folder: folder, services: .standard(), limits: FixtureFolder.testLimits).application(host: "127.0.0.1", port: 0)
         try await app.test(.live) { client in
             #expect(try await get(client, "/report.json").text.contains("2026-11-21"))
             #expect(try await get(client, "/api/stats?level=street").status == .ok)

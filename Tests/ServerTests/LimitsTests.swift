@@ -48,7 +48,7 @@ struct LimitsTests {
         let fixture = try FixtureFolder()
         defer { fixture.remove() }
         let budget = 1 << 20
-        let server = RiskServer(folder: ServedFolder(fixture.out), services: .standard(), limits: ServerLimits(cacheBytes: budget))
+        let server = RiskServer(folder: ServedFolder(fixture.out), services: .standard(), limits: ServerLimits(cacheBytes: budget, idleTimeout: FixtureFolder.testLimits.idleTimeout))
         let queries = Self.spellings(16_000, of: [("level", "street"), ("sort", "score"), ("format", "json"), ("parent", "")].filter { !$0.1.isEmpty },
                                      optional: ["level", "sort", "format"])
         var first: ByteBuffer?
@@ -73,7 +73,7 @@ struct LimitsTests {
         let fixture = try FixtureFolder()
         defer { fixture.remove() }
         let budget = 64 << 10
-        let server = RiskServer(folder: ServedFolder(fixture.out), services: .standard(), limits: ServerLimits(cacheBytes: budget))
+        let server = RiskServer(folder: ServedFolder(fixture.out), services: .standard(), limits: ServerLimits(cacheBytes: budget, idleTimeout: FixtureFolder.testLimits.idleTimeout))
         for top in 1...16_000 {
             let r = await server.respond(request("/api/zones?level=post&top=\(top)"))
             #expect(r.status == .ok)
