@@ -11,10 +11,11 @@ enum PublicPolicy {
         name == "cases.geojson" || (name.hasPrefix("cases.") && name.hasSuffix(".geojson"))
     }
 
-    /// Whether a report's `case_points` value lets the cases be published.
+    /// Whether a report's `case_points` value (`CasePoints`, as `run --case-points` wrote it) lets the
+    /// cases be published: snapped or none.
     static func publishable(_ casePoints: String?) -> Bool {
-        guard let casePoints else { return false }
-        return casePoints.hasPrefix("snap:") || casePoints == "none"
+        guard let points = casePoints.flatMap(CasePoints.init(parsing:)) else { return false }
+        return points != .exact
     }
 
     static func check(_ segments: [String], root: Snapshot, files: FileCache) throws(APIError) {

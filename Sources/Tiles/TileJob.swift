@@ -110,7 +110,6 @@ public struct TileJob {
         var pyramid = Pyramid()
         let usable = previous.usable
         let shift = crs == .wgs84 ? nil : DatumShift(crs)
-        let prefix = crs == .wgs84 ? "" : "\(crs.rawValue)_"
         let points = heat.points
         let heatDirty = usable.map { previous -> Set<TileID> in
             let changed = changedPoints(previous.1.heat, points)
@@ -118,8 +117,8 @@ public struct TileJob {
                              bandwidthMetres: style.heatmap.bandwidthMetres, sampleLevel: heat.field.sampleLevel,
                              options: tileOptions, extraPixels: shift == nil ? 0 : 2)
         }
-        let layer = PyramidLayers(folder: crs.tilesFolder, base: usable?.0)
-        try self.layer("heat", layer, into: folder, dirty: heatDirty, pyramid: &pyramid, seconds: &seconds, prefix: prefix) {
+        let place = PyramidLayers(crs: crs, base: usable?.0)
+        try layer("heat", place, into: folder, dirty: heatDirty, pyramid: &pyramid, seconds: &seconds) {
             including, onTile, progress in
             if let shift {
                 try heat.render(shiftedBy: shift, including: including, onTile: onTile, progress: progress)
@@ -131,8 +130,8 @@ public struct TileJob {
             let (renderer, colours) = try choroplethRenderer(level, crs: crs)
             fills[level.rawValue] = colours
             let dirty = usable.map { renderer.tiles(drawing: changedZones($0.1.fills[level.rawValue], colours)) }
-            try self.layer(level.rawValue, layer, into: folder, dirty: dirty, pyramid: &pyramid, seconds: &seconds,
-                           prefix: prefix) { including, onTile, progress in
+            try layer(level.rawValue, place, into: folder, dirty: dirty, pyramid: &pyramid, seconds: &seconds) {
+                including, onTile, progress in
                 try renderer.render(including: including, onTile: onTile, progress: progress)
             }
         }
@@ -187,28 +186,36 @@ public struct TileJob {
     typealias Render = (_ including: ((TileID) -> Bool)?, _ onTile: @Sendable (TileID, [UInt8]) throws -> Void,
                         _ progress: @escaping @Sendable (Int, Int) -> Void) throws -> Void
 
-    /// Where a pyramid's layers go (`tiles`, `tiles-gcj02`) and the previous run's folder they build on.
+    /// Where a pyramid's layers go (`tiles`, `tiles-gcj02`), the previous run's folder they build on,
+    /// and the prefix of their timings in report.json (`heat`, `gcj02_heat`).
     struct PyramidLayers {
         var folder: String
+        var timingPrefix: String
         var base: URL?
+
+        init(crs: PublishedCRS, base: URL?) {
+            folder = crs.tilesFolder
+            timingPrefix = crs == .wgs84 ? "" : "\(crs.rawValue)_"
+            self.base = base
+        }
     }
 
     /// Renders one layer on all cores with a progress bar, writing `FOLDER/NAME/z/x/y.png`. With a
     /// previous folder and the `dirty` tiles, every other tile of the previous run is kept (hard link)
     /// and only the dirty ones are drawn.
-    private func layer(_ name: String, _ where_: PyramidLayers, into folder: OutputFolder, dirty: Set<TileID>?,
-                       pyramid: inout Pyramid, seconds: inout [(String, Double)], prefix: String, _ render: Render) throws {
+    private func layer(_ name: String, _ place: PyramidLayers, into folder: OutputFolder, dirty: Set<TileID>?,
+                       pyramid: inout Pyramid, seconds: inout [(String, Double)], _ render: Render) throws {
         let start = Date()
-        let root = folder.url("\(where_.folder)/\(name)")
+        let root = folder.url("\(place.folder)/\(name)")
         let sink = TileSink(keep: options.keepForArchives)
         var including = shardFilter
         var before = Set<TileID>()
-        if let base = where_.base, let dirty {
-            before = try keepTiles(from: base.appendingPathComponent("\(where_.folder)/\(name)"), to: root, dirty: dirty, sink: sink)
+        if let base = place.base, let dirty {
+            before = try keepTiles(from: base.appendingPathComponent("\(place.folder)/\(name)"), to: root, dirty: dirty, sink: sink)
             pyramid.kept[name] = sink.count
             including = { [shardFilter] id in dirty.contains(id) && (shardFilter?(id) ?? true) }
         }
-        let bar = options.progress.bar("\(where_.folder) \(name)")
+        let bar = options.progress.bar("\(place.folder) \(name)")
         try render(including, { tile, png in
             let dir = root.appendingPathComponent("\(tile.z)/\(tile.x)")
             try sink.makeColumn(dir, of: tile)
@@ -220,7 +227,7 @@ public struct TileJob {
         pyramid.kept[name] = pyramid.kept[name] ?? 0
         pyramid.deleted[name] = before.subtracting(sink.renderedIDs).count
         pyramid.counts[name] = sink.count
-        seconds.append((prefix + name, Date().timeIntervalSince(start)))
+        seconds.append((place.timingPrefix + name, Date().timeIntervalSince(start)))
         if sink.keep { pyramid.archived[name] = sink.tiles }
     }
 
