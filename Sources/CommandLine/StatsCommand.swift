@@ -10,7 +10,10 @@ import Tiles
 import Model
 import Store
 
-extension ZoneLevel: ExpressibleByArgument {}
+extension ZoneLevel: ExpressibleByArgument {
+    /// `grid` too: the grid level is accepted wherever a level is (it exists when the style has `[grid]`).
+    public static var allValueStrings: [String] { mapLevels.map(\.rawValue) }
+}
 extension StatsSort: ExpressibleByArgument {}
 extension StatsFormat: ExpressibleByArgument {}
 
@@ -40,7 +43,7 @@ struct StatsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --db: a style file (TOML) whose rules score the zones, instead of the built-in style.", valueName: "file"))
     var style: String?
 
-    @Option(help: "Zone level: street, community or post.")
+    @Option(help: "Zone level: street, community, post, or grid (the regular grid of [grid] cell_m in the style).")
     var level: ZoneLevel = .community
 
     @Option(help: ArgumentHelp("Only the zones inside this zone of the level above, by its id. Example: --level community --parent FT01.", valueName: "id"))

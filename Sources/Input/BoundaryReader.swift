@@ -13,14 +13,19 @@ public struct Boundaries: Sendable {
     /// Problems that did not stop the read: repaired geometries, children mostly outside their parent.
     public var warnings: [String]
     public var gazetteer: URL?
+    /// The grid level, when the style asks for one (`ZoneGrid`); set after reading, from the streets.
+    public var grid: ZoneGrid?
 
     public func zones(_ level: ZoneLevel) -> [Zone] {
         switch level {
         case .street: streets
         case .community: communities
         case .post: posts
+        case .grid: grid?.zones ?? []
         }
     }
+    /// The levels this map has: the nested ones, and the grid when there is one.
+    public var levels: [ZoneLevel] { grid == nil ? ZoneLevel.allCases : ZoneLevel.mapLevels }
     public var bounds: BoundingBox? {
         streets.compactMap { $0.geometry.boundingBox }.reduce(nil) { $0?.union($1) ?? $1 }
     }

@@ -5,9 +5,19 @@ import Projection
 // The domain model every layer shares: zones and their levels, days, case rows, located cases and
 // rejects. Plain values only; readers, scoring and rendering live in the layers above.
 
-/// The three nested levels of zones: street (街道) ⊃ community (社区) ⊃ sentinel post (生态哨点).
+/// The three nested levels of zones: street (街道) ⊃ community (社区) ⊃ sentinel post (生态哨点), and
+/// the optional regular grid (`[grid] cell_m` in the style), which nests in nothing.
 public enum ZoneLevel: String, CaseIterable, Sendable, Codable, Comparable {
-    case street, community, post
+    case street, community, post, grid
+
+    /// The nested administrative levels, street first. Not the grid: it exists only when the style
+    /// asks for it, is built from the outline rather than read from a file, and a case reaches its
+    /// cell by its point alone — every loop over the levels of the boundaries, the database's zone
+    /// columns or a case's `ZoneRef` chain means these three. Use `Boundaries.levels` for the levels a
+    /// map has.
+    public static var allCases: [ZoneLevel] { [.street, .community, .post] }
+    /// Every level a map may have: the nested ones, then the grid.
+    public static var mapLevels: [ZoneLevel] { allCases + [.grid] }
 
     /// The boundary (and output) file of this level.
     public var fileName: String {
@@ -15,6 +25,7 @@ public enum ZoneLevel: String, CaseIterable, Sendable, Codable, Comparable {
         case .street: "streets.geojson"
         case .community: "communities.geojson"
         case .post: "posts.geojson"
+        case .grid: "grid.geojson"
         }
     }
     /// The level one up, whose zones enclose this level's; nil for streets.
@@ -23,17 +34,18 @@ public enum ZoneLevel: String, CaseIterable, Sendable, Codable, Comparable {
         case .street: nil
         case .community: .street
         case .post: .community
+        case .grid: nil
         }
     }
     public var childLevel: ZoneLevel? {
         switch self {
         case .street: .community
         case .community: .post
-        case .post: nil
+        case .post, .grid: nil
         }
     }
     public static func < (a: ZoneLevel, b: ZoneLevel) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        mapLevels.firstIndex(of: a)! < mapLevels.firstIndex(of: b)!
     }
 }
 

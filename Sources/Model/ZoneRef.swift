@@ -6,6 +6,9 @@ public struct ZoneRef: Sendable, Hashable, Codable {
     public var street: String?
     public var community: String?
     public var post: String?
+    /// The grid cell (`ZoneLevel.grid`) of the case's point, when the map has a grid: set when the
+    /// map's cases are collected, never stored or compared by `common`/`fits` (a cell is not nested).
+    public var grid: String?
     @inlinable public init(street: String? = nil, community: String? = nil, post: String? = nil) {
         self.street = street; self.community = community; self.post = post
     }
@@ -21,6 +24,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
             case .street: street
             case .community: community
             case .post: post
+            case .grid: grid
             }
         }
         set {
@@ -28,6 +32,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
             case .street: street = newValue
             case .community: community = newValue
             case .post: post = newValue
+            case .grid: grid = newValue
             }
         }
     }

@@ -5,8 +5,12 @@ import Risk
 
 /// The small documents next to the tiles: TileJSON, the legend and the viewer page.
 public enum MapDocuments {
-    /// The tile layers, in drawing order.
+    /// The tile layers every map has, in drawing order.
     public static let layers = ["heat", "street", "community", "post"]
+    /// Every layer a map may have: those above, then the grid's (when the style has `[grid]`).
+    public static let allLayers = layers + [ZoneLevel.grid.rawValue]
+    /// The layers of a map with or without a grid.
+    public static func layers(grid: Bool) -> [String] { grid ? allLayers : layers }
 
     /// `tiles.json` (see `TileJSON`).
     public static func tileJSON(bounds: BoundingBox, minZoom: Int, maxZoom: Int, tileSize: Int,

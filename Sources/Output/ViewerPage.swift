@@ -39,8 +39,8 @@ const BASEMAP = __BASEMAP__;
 // A transparent pixel for tiles answered 204 (no data) or missing on a static server: no broken-image icons.
 const EMPTY = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 const LEVEL_FILES = { street: `streets${PYRAMID.suffix}.geojson`, community: `communities${PYRAMID.suffix}.geojson`,
-  post: `posts${PYRAMID.suffix}.geojson` };
-const LEVEL_NAMES = { street: "街道 street", community: "社区 community", post: "哨点 post", heat: "热力 heat" };
+  post: `posts${PYRAMID.suffix}.geojson`, grid: `grid${PYRAMID.suffix}.geojson` };
+const LEVEL_NAMES = { street: "街道 street", community: "社区 community", post: "哨点 post", grid: "网格 grid", heat: "热力 heat" };
 
 async function getJSON(url) { const r = await fetch(url); if (!r.ok) throw new Error(url + ": " + r.status); return r.json(); }
 function esc(s) { return String(s ?? "").replace(/[&<>"']/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;","'":"&#39;"}[c])); }
@@ -113,6 +113,7 @@ function tileLayer(layer) {
 // Invisible zone polygons above the tiles: they carry the popups. Only the shown level's are on the map.
 async function zoneLayers(map) {
   for (const [level, file] of Object.entries(LEVEL_FILES)) {
+    if (!state.layers[level]) continue;   // the grid's file exists only when the style has [grid]
     const data = await getJSON(file);
     state.zones[level] = L.geoJSON(data, {
       style: { weight: 0, opacity: 0, fillOpacity: 0, color: "#000" },

@@ -25,10 +25,10 @@ struct MapCases {
     var counted = 0
 
     /// From this run's located cases.
-    init(located: [LocatedCase], window: Window, style: Style) {
+    init(located: [LocatedCase], window: Window, style: Style, grid: ZoneGrid? = nil) throws {
         table = CategoryTable(style: style)
         let previous = window.previous
-        var part = MapCasesPart()
+        var part = MapCasesPart(keepingPoints: grid != nil)
         var last: (text: String, id: Int)?   // exports come sorted by time: runs of one category are common
         for c in located where window.contains(c.record.day) || previous.contains(c.record.day) {
             let text = c.record.category
@@ -37,12 +37,12 @@ struct MapCases {
             part.add(ScoringCase(day: c.record.day, category: category, address: AddressKey.of(c.record.address),
                                  street: c.street, community: c.community, post: c.post), point: c.point, window: window)
         }
-        join([part])
+        try join([part], grid: grid)
     }
 
     /// From the database: every stored case of the window, read on all cores, and the previous
     /// window's counts per zone, counted by SQLite meanwhile.
-    init(store: CaseStore, window: Window, style: Style) throws {
+    init(store: CaseStore, window: Window, style: Style, grid: ZoneGrid? = nil) throws {
         var table = CategoryTable(style: style)
         // Each reader's arrays sized once: growing them row by row copies and page-faults hundreds of MB.
         let readers = ProcessInfo.processInfo.activeProcessorCount
@@ -50,21 +50,36 @@ struct MapCases {
         let (parts, previous) = try inParallel({
             try store.readMapCases(first: window.first, last: window.asOf, table: &table,
                                    parts: readers,
-                                   makePart: { MapCasesPart(reserving: share) }) { part, c in part.add(c.scoring, point: c.point, window: window) }
+                                   makePart: { MapCasesPart(reserving: share, keepingPoints: grid != nil) }) { part, c in
+                part.add(c.scoring, point: c.point, window: window)
+            }
         }, { try store.zoneCounts(first: window.previous.first, last: window.previous.asOf) })
         self.table = table
         self.previous = previous
-        join(parts)
+        try join(parts, grid: grid)
     }
 
-    private mutating func join(_ parts: [MapCasesPart]) {
+    private mutating func join(_ parts: [MapCasesPart], grid: ZoneGrid?) throws {
+        var points: [Coordinate] = []
         for p in parts {
             scoring += p.scoring
+            points += p.points
             counted += p.counted
             heat += p.heat.map { HeatPoint(lon: $0.lon, lat: $0.lat, weight: table.resolved[Int($0.weight)].weight) }
             hotspots += p.hotspots
         }
+        if let grid { try placeInCells(points, grid: grid) }
         finish()
+    }
+
+    /// Each scoring case's grid cell, from its point (`points` parallel to `scoring`; NaN: no point),
+    /// in chunks on all cores, each one batch through PROJ.
+    private mutating func placeInCells(_ points: [Coordinate], grid: ZoneGrid) throws {
+        let parts = chunks(of: points.count, parts: ProcessInfo.processInfo.activeProcessorCount * 4)
+        let cells = try parallelMap(parts.count) { p in try grid.cellIDs(of: Array(points[parts[p]])) }
+        for (range, ids) in zip(parts, cells) {
+            for (i, id) in zip(range, ids) { scoring[i].zones.grid = id }
+        }
     }
 
     /// Puts the heat points in an order that does not depend on where they came from (file order,
@@ -82,9 +97,14 @@ struct MapCasesPart {
     var heat: [HeatPoint] = []
     var hotspots: [HotspotCase] = []
     var counted = 0
+    /// With a grid: each scoring case's point, NaN where it has none (the grid places cases by point).
+    var points: [Coordinate] = []
+    let keepingPoints: Bool
 
-    init(reserving n: Int = 0) {
+    init(reserving n: Int = 0, keepingPoints: Bool = false) {
+        self.keepingPoints = keepingPoints
         scoring.reserveCapacity(n); heat.reserveCapacity(n); hotspots.reserveCapacity(n)
+        if keepingPoints { points.reserveCapacity(n) }
     }
 
     mutating func add(_ c: ScoringCase, point: Coordinate?, window: Window) {
@@ -92,6 +112,7 @@ struct MapCasesPart {
         // `RunJob.relocateStored`); a located case always has its street.
         guard c.street != nil else { return }
         scoring.append(c)
+        if keepingPoints { points.append(point ?? Coordinate(.nan, .nan)) }
         guard window.contains(c.day) else { return }
         counted += 1
         guard let point else { return }

@@ -42,7 +42,8 @@ public struct RunJob {
         // read-only) while the input is read; the store is opened, and written, only after that.
         let integrity = options.db.map { url in BackgroundTask { try CaseStore.verifyIntegrity(at: url) } }
 
-        let boundaries = try clock.run(ReadBoundaries(options: options), ())
+        let boundaries = try clock.run(ReadBoundaries(options: options, gridCellMetres: style.gridCellMetres,
+                                                        styleFile: style.file), ())
         let input = try clock.run(ReadCases(options: options), ())
         if let damage = integrity?.wait() { throw damage }
         let database = try RunDatabase(options.db)
@@ -61,9 +62,9 @@ public struct RunJob {
         let previous = try clock.run(ReadTileState(folder: options.previousFolder, fingerprint: fingerprint), ())
         let cases: MapCases
         if let database {
-            cases = try clock.run(CollectStoredCases(store: database.store, window: window, style: style), ())
+            cases = try clock.run(CollectStoredCases(store: database.store, window: window, style: style, grid: boundaries.grid), ())
         } else {
-            cases = try clock.run(CollectRunCases(window: window, style: style), located)
+            cases = try clock.run(CollectRunCases(window: window, style: style, grid: boundaries.grid), located)
         }
         let map = try clock.run(ScoreZones(style: style, window: window, boundaries: boundaries, areas: areas,
                                            tiles: settings, previous: previous.usable?.state), cases)

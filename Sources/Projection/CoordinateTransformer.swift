@@ -90,7 +90,7 @@ public final class CoordinateTransformer {
 }
 
 /// One PROJ context and one normalized crs-to-crs operation; freed together.
-private final class ProjOperation {
+final class ProjOperation {
     private let ctx: OpaquePointer
     private let pj: OpaquePointer
 

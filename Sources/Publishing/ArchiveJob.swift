@@ -40,8 +40,8 @@ public struct ArchiveJob {
         var written: [URL] = []
         let bar = progress.bar("archives")
         defer { bar.finish() }
-        let files = MapDocuments.layers.filter { layers[$0] != nil }.count * ((mbtiles == nil ? 0 : 1) + (pmtiles == nil ? 0 : 1))
-        for name in MapDocuments.layers {
+        let files = MapDocuments.allLayers.filter { layers[$0] != nil }.count * ((mbtiles == nil ? 0 : 1) + (pmtiles == nil ? 0 : 1))
+        for name in MapDocuments.allLayers {
             bar.update(written.count, of: files)
             guard let tiles = layers[name] else { continue }
             // Rounded as tiles.json rounds them (1 cm), so that `merge`, which knows only tiles.json,
@@ -69,7 +69,7 @@ public struct ArchiveJob {
     /// naming it, unless `force`): checked before the run does any work.
     public static func checkPaths(mbtiles: URL?, pmtiles: URL?, force: Bool, pyramids: [PublishedCRS] = [.wgs84]) throws {
         for crs in pyramids where crs.hasTiles {
-            for name in MapDocuments.layers {
+            for name in MapDocuments.allLayers {
                 if let base = mbtiles {
                     try ArchiveIdentity.checkReplaceable(Self.url(base, layer: name, crs: crs), kind: .mbtiles, option: "--mbtiles",
                                                          force: force)

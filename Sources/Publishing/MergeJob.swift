@@ -27,10 +27,10 @@ public struct MergeJob {
 
     /// Files every shard writes with the same content; a difference means the shards did not run on
     /// the same input and stops the merge.
-    static let sharedDocuments = ["streets.geojson", "communities.geojson", "posts.geojson", "cases.geojson",
+    static let sharedDocuments = ["streets.geojson", "communities.geojson", "posts.geojson", "grid.geojson", "cases.geojson",
                                   "rejects.csv", "hotspots.geojson", "tiles.json", "legend.json", "index.html"]
         + PublishedCRS.allCases.filter { $0 != .wgs84 }.flatMap { crs in
-            ZoneLevel.allCases.map { crs.fileName($0.fileName) } + (crs.hasTiles ? [crs.tileJSONFile] : [])
+            ZoneLevel.mapLevels.map { crs.fileName($0.fileName) } + (crs.hasTiles ? [crs.tileJSONFile] : [])
         }
 
     public func run() throws -> (tiles: Int, seconds: Double) {
@@ -116,7 +116,9 @@ public struct MergeJob {
         var merged = reports[0]
         merged.shard = nil
         func layers(_ crs: PublishedCRS) -> [String: Int] {
-            Dictionary(uniqueKeysWithValues: MapDocuments.layers.map { ($0, counts[crs]?[$0] ?? 0) })
+            // The grid's layer only when the shards drew a map with a grid.
+            let names = MapDocuments.layers(grid: reports[0].tiles[ZoneLevel.grid.rawValue] != nil)
+            return Dictionary(uniqueKeysWithValues: names.map { ($0, counts[crs]?[$0] ?? 0) })
         }
         merged.tiles = layers(.wgs84)
         if merged.tilesGCJ02 != nil { merged.tilesGCJ02 = layers(.gcj02) }
@@ -167,7 +169,9 @@ public struct MergeJob {
             throw MergeError("\(url.path): no minzoom, maxzoom, tileSize or bounds")
         }
         var layers: [String: [TileID: [UInt8]]] = [:]
-        for name in MapDocuments.layers { layers[name] = try readTiles(folder.url("\(crs.tilesFolder)/\(name)")) }
+        for name in MapDocuments.allLayers where FileManager.default.fileExists(atPath: folder.url("\(crs.tilesFolder)/\(name)").path) {
+            layers[name] = try readTiles(folder.url("\(crs.tilesFolder)/\(name)"))
+        }
         var archives = ArchiveJob(mbtiles: mbtiles, pmtiles: pmtiles, minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize,
                                   bounds: BoundingBox(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3]), asOf: asOf)
         archives.crs = crs

@@ -65,6 +65,8 @@ public struct Style: Sendable {
     public var heatmap: HeatmapStyle
     /// The viewer's basemap (`[basemap]`, optional; see `Basemap`); nil: none, the viewer works offline.
     public var basemap: Basemap?
+    /// `[grid] cell_m`: the grid level's cell size in metres (optional); nil: the map has no grid.
+    public var gridCellMetres: Double?
 
     public static let otherCategory = "其他"
 
@@ -118,6 +120,11 @@ public struct Style: Sendable {
                                cellMetres: try keys.double("hotspots.cell_m", in: 10...10_000))
         categories = try keys.categories()
         thresholds = try Dictionary(uniqueKeysWithValues: ZoneLevel.allCases.map { ($0, try keys.thresholds($0)) })
+        gridCellMetres = table["grid"] == nil ? nil : try keys.double("grid.cell_m", in: 10...1_000_000)
+        // The grid's thresholds are optional: by default a cell is yellow above 90 % of the cells and
+        // red above 97 % (with min_cases_red), since a cell's count depends on its size.
+        thresholds[.grid] = table["thresholds"]?.table?["grid"] == nil
+            ? Thresholds(measure: .quantile, yellow: 0.90, red: 0.97) : try keys.thresholds(.grid)
         colors = try Dictionary(uniqueKeysWithValues: RiskLevel.allCases.map { ($0, try keys.color("colors.\($0.rawValue)")) })
         fillOpacity = try keys.double("colors.fill_opacity", in: 0...1)
         outline = try keys.color("colors.outline")

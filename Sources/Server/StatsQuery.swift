@@ -12,7 +12,7 @@ extension StatsQuery {
     /// Streets and JSON unless the query says otherwise.
     public init(_ q: QueryString) throws(APIError) {
         self.init(level: .street, format: .json)
-        if let l = try q.choice("level", ZoneLevel.allCases.map(\.rawValue)) { level = ZoneLevel(rawValue: l)! }
+        if let l = try q.choice("level", ZoneLevel.mapLevels.map(\.rawValue)) { level = ZoneLevel(rawValue: l)! }
         parent = try Self.nonEmpty(q, "parent")
         category = try Self.nonEmpty(q, "category")
         since = try Self.day(q, "since")

@@ -84,6 +84,10 @@ public struct ZoneTables: Sendable {
     public init(folder: URL) throws {
         var t: [ZoneLevel: ZoneTable] = [:]
         for level in ZoneLevel.allCases { t[level] = try ZoneTable(level: level, folder: folder) }
+        // The grid's file is there only when the run's style has `[grid]`.
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent(ZoneLevel.grid.fileName).path) {
+            t[.grid] = try ZoneTable(level: .grid, folder: folder)
+        }
         tables = t
     }
 
@@ -94,7 +98,10 @@ public struct ZoneTables: Sendable {
         case .levelHasNoParent: throw .badRequest("parent: \(q.level.rawValue) zones have no parent level")
         case .unknown(let up, let id): throw .badRequest("parent: no \(up.rawValue) with id '\(id)'")
         }
-        return tables[q.level]!
+        guard let table = tables[q.level] else {
+            throw .notFound("level: this map has no \(q.level.rawValue) level (the grid needs [grid] cell_m in the run's style)")
+        }
+        return table
     }
 
     /// `/api/zones`: a GeoJSON FeatureCollection of the selected zones (file order unless sorted).

@@ -46,6 +46,11 @@ struct DatabaseStats {
         let only = try options.query.category.map { try categoryKey($0) }
         if options.query.hotspots { return try hotspots(window: window, only: only) }
         let level = try options.query.explain.map { try levelOf(zone: $0) } ?? options.query.level
+        // The database keeps each case's street, community and post, not its grid cell (the cell follows
+        // from the style's cell size, which may change from run to run).
+        guard level != .grid else {
+            throw UsageError("--level", "grid statistics come from the grid.geojson of --out (a run with [grid] in its style); leave out --db")
+        }
         try checkParent()
         let (zones, areas) = try store.zones(level)
         var table = CategoryTable(style: style)

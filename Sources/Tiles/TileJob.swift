@@ -126,7 +126,7 @@ public struct TileJob {
                 try heat.render(including: including, onTile: onTile, progress: progress)
             }
         }
-        for level in ZoneLevel.allCases {
+        for level in ZoneLevel.mapLevels where stats[level] != nil {
             let (renderer, colours) = try choroplethRenderer(level, crs: crs)
             fills[level.rawValue] = colours
             let dirty = usable.map { renderer.tiles(drawing: changedZones($0.1.fills[level.rawValue], colours)) }

@@ -34,6 +34,7 @@ public struct HotspotProperties: Codable, Equatable, Sendable {
         case .street: street
         case .community: community
         case .post: post
+        case .grid: nil   // hotspots name their nested zones only
         }
     }
 

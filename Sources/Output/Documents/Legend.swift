@@ -61,7 +61,7 @@ public struct Legend: Codable, Equatable, Sendable {
 
     public init(style: Style) {
         var levels: [String: Level] = [:]
-        for level in ZoneLevel.allCases {
+        for level in ZoneLevel.mapLevels where level != .grid || style.gridCellMetres != nil {
             guard let t = style.thresholds[level] else { continue }
             levels[level.rawValue] = Level(measure: t.measure.rawValue, units: Self.units(of: t.measure),
                                            breakpoints: ["yellow": t.yellow, "red": t.red])

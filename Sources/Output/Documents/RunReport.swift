@@ -188,7 +188,7 @@ public struct RunReport: Codable, Sendable {
                 timings: [(String, Double)], warnings: [String],
                 geocode: Geocode, addressWarnings: Int, shard: String?, database: Database?, tileUpdates: TileUpdates) {
         var levels: [String: [String: Int]] = [:]
-        for level in ZoneLevel.allCases {
+        for level in ZoneLevel.mapLevels where level != .grid || stats[level] != nil {
             var n = Dictionary(uniqueKeysWithValues: RiskLevel.allCases.map { ($0.rawValue, 0) })
             for s in stats[level] ?? [] { n[s.level.rawValue, default: 0] += 1 }
             levels[level.rawValue] = n

@@ -4,15 +4,22 @@ import Input
 import Model
 import Rendering
 
-/// Reads the boundaries folder (`BoundaryReader`, with the run's limits) and checks, before anything
-/// is drawn or stored, that every zone layer stays within `--max-tiles`.
+/// Reads the boundaries folder (`BoundaryReader`, with the run's limits), lays the style's grid over
+/// the streets when it has one, and checks, before anything is drawn or stored, that every zone layer
+/// stays within `--max-tiles`.
 struct ReadBoundaries: RunStage {
     let options: RunOptions
+    /// `[grid] cell_m`, and the style file that says so (for errors).
+    var gridCellMetres: Double? = nil
+    var styleFile = ""
     var name: String { "read_boundaries" }
 
     func run(_: Void) throws -> Boundaries {
-        let boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS,
+        var boundaries = try BoundaryReader(folder: options.boundaries, defaultCRS: options.boundariesCRS,
                                             limits: options.boundaryLimits).read()
+        if let gridCellMetres {
+            boundaries.grid = try ZoneGrid(streets: boundaries.streets, cellMetres: gridCellMetres, styleFile: styleFile)
+        }
         try checkTileBudget(boundaries)
         return boundaries
     }

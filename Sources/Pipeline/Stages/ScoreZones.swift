@@ -33,7 +33,7 @@ struct ScoreZones: RunStage {
         let ramp = try TileJob.heatRamp(style)
         let scorer = Scorer(style: style, window: window)
         let repeats = scorer.repeatedAddresses(cases.scoring)
-        let levels = ZoneLevel.allCases
+        let levels = boundaries.levels
         let products = parallelMap(levels.count + 2) { task -> Product in
             switch task {
             case levels.count:

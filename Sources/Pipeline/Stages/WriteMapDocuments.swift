@@ -30,7 +30,8 @@ struct WriteMapDocuments: RunStage {
             archives.crs = crs
             _ = try archives.write(pyramid.archived)
             try folder.write(MapDocuments.tileJSON(bounds: box, minZoom: options.minZoom, maxZoom: options.maxZoom,
-                                                   tileSize: options.tileSize, folder: crs.tilesFolder), to: crs.tileJSONFile)
+                                                   tileSize: options.tileSize, layers: MapDocuments.layers(grid: pyramid.counts[ZoneLevel.grid.rawValue] != nil),
+                                                   folder: crs.tilesFolder), to: crs.tileJSONFile)
         }
         try folder.write(MapDocuments.legend(style: style), to: "legend.json")
         // The viewer shows the pyramid that lines up with its basemap (WGS-84 without one).

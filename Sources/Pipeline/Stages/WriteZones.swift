@@ -17,7 +17,7 @@ struct WriteZones: RunStage {
 
     func run(_ map: ScoredMap) throws {
         for crs in published {
-            for level in ZoneLevel.allCases {
+            for level in ZoneLevel.mapLevels where map.stats[level] != nil {
                 let stats = (map.stats[level] ?? []).map { s in
                     var shifted = s
                     shifted.zone.geometry = crs == .wgs84 ? s.zone.geometry : s.zone.geometry.mapCoordinates { c in
