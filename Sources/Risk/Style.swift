@@ -65,6 +65,10 @@ public struct Style: Sendable {
     public var heatmap: HeatmapStyle
     /// The viewer's basemap (`[basemap]`, optional; see `Basemap`); nil: none, the viewer works offline.
     public var basemap: Basemap?
+    /// Local Getis-Ord Gi* (`[gi]`, optional): the spatial weights and permutations.
+    public var gi: GiStyle
+    /// Emerging hot spots (`[emerging]`, optional): the time steps.
+    public var emerging: EmergingStyle
 
     public static let otherCategory = "其他"
 
@@ -123,6 +127,8 @@ public struct Style: Sendable {
         outline = try keys.color("colors.outline")
         heatmap = try HeatmapStyle(table: table, file: file)
         basemap = try Basemap(table: table, file: file)
+        gi = try GiStyle(table: table, file: file)
+        emerging = try EmergingStyle(table: table, file: file)
     }
 
     /// Every category key of the style, `其他` last.
