@@ -67,6 +67,10 @@ public struct Style: Sendable {
     public var basemap: Basemap?
     /// `[grid] cell_m`: the grid level's cell size in metres (optional); nil: the map has no grid.
     public var gridCellMetres: Double?
+    /// Local Getis-Ord Gi* (`[gi]`, optional): the spatial weights and permutations.
+    public var gi: GiStyle
+    /// Emerging hot spots (`[emerging]`, optional): the time steps.
+    public var emerging: EmergingStyle
 
     public static let otherCategory = "其他"
 
@@ -130,6 +134,8 @@ public struct Style: Sendable {
         outline = try keys.color("colors.outline")
         heatmap = try HeatmapStyle(table: table, file: file)
         basemap = try Basemap(table: table, file: file)
+        gi = try GiStyle(table: table, file: file)
+        emerging = try EmergingStyle(table: table, file: file)
     }
 
     /// Every category key of the style, `其他` last.
