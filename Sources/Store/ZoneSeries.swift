@@ -50,6 +50,8 @@ extension CaseStore {
         case .street: column = "street"
         case .community: column = "community"
         case .post: column = "post"
+        // The database keeps no grid cells (see `pointDays`): the caller places the points itself.
+        case .grid: return [:]
         }
         let rows = try read { db in
             try Row.fetchAll(db, sql: """
