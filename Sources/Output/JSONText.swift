@@ -29,6 +29,12 @@ public enum JSONText {
     /// A number with at most `decimals` decimals and no trailing zeros ("114.0512345", "3", "0.5").
     /// C's `vsnprintf` rather than `String(format:)`, which rounds alike (Foundation formats doubles
     /// with the C library) at a tenth of the cost: cases.geojson formats three numbers per case.
+    /// A number to its last bit (Swift's shortest round-trip digits), null when not finite.
+    public static func exact(_ d: Double) -> String {
+        guard d.isFinite else { return "null" }
+        return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : d.description
+    }
+
     public static func number(_ d: Double, decimals: Int) -> String {
         guard d.isFinite else { return "null" }
         // %.Nf of the largest double has 309 integer digits.

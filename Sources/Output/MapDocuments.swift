@@ -7,10 +7,16 @@ import Risk
 public enum MapDocuments {
     /// The tile layers every map has, in drawing order.
     public static let layers = ["heat", "street", "community", "post"]
-    /// Every layer a map may have: those above, then the grid's (when the style has `[grid]`).
-    public static let allLayers = layers + [ZoneLevel.grid.rawValue]
-    /// The layers of a map with or without a grid.
-    public static func layers(grid: Bool) -> [String] { grid ? allLayers : layers }
+    /// Every layer a map may have: those above, then the grid's (when the style has `[grid]`), the
+    /// significant hot and cold spots (Gi* classes of the finest level) and, with `--db` history, the
+    /// emerging hot spots.
+    public static let allLayers = layers + [ZoneLevel.grid.rawValue, hotspotsLayer, emergingLayer]
+    public static let hotspotsLayer = "hotspots"
+    public static let emergingLayer = "emerging"
+    /// The layers of a map in drawing order: those every map has, and those of the others it drew.
+    public static func layers(drawn: (String) -> Bool) -> [String] {
+        allLayers.filter { layers.contains($0) || drawn($0) }
+    }
 
     /// `tiles.json` (see `TileJSON`).
     public static func tileJSON(bounds: BoundingBox, minZoom: Int, maxZoom: Int, tileSize: Int,

@@ -40,7 +40,10 @@ const BASEMAP = __BASEMAP__;
 const EMPTY = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 const LEVEL_FILES = { street: `streets${PYRAMID.suffix}.geojson`, community: `communities${PYRAMID.suffix}.geojson`,
   post: `posts${PYRAMID.suffix}.geojson`, grid: `grid${PYRAMID.suffix}.geojson` };
-const LEVEL_NAMES = { street: "街道 street", community: "社区 community", post: "哨点 post", grid: "网格 grid", heat: "热力 heat" };
+const LEVEL_NAMES = { street: "街道 street", community: "社区 community", post: "哨点 post", grid: "网格 grid", heat: "热力 heat",
+  hotspots: "显著热点 Gi* hot/cold spots", emerging: "新兴热点 emerging hot spots" };
+// Layers drawn over the shown level rather than instead of it.
+const OVERLAYS = new Set(["heat", "hotspots", "emerging"]);
 
 async function getJSON(url) { const r = await fetch(url); if (!r.ok) throw new Error(url + ": " + r.status); return r.json(); }
 function esc(s) { return String(s ?? "").replace(/[&<>"']/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;","'":"&#39;"}[c])); }
@@ -64,10 +67,10 @@ async function main() {
   const bases = {}, overlays = {};
   for (const layer of layers) {
     const t = tileLayer(layer);
-    (layer.id === "heat" ? overlays : bases)[LEVEL_NAMES[layer.id] || layer.id] = t;
+    (OVERLAYS.has(layer.id) ? overlays : bases)[LEVEL_NAMES[layer.id] || layer.id] = t;
   }
   await zoneLayers(map);
-  const first = state.layers.community ? "community" : Object.keys(state.layers).find(k => k !== "heat");
+  const first = state.layers.community ? "community" : Object.keys(state.layers).find(k => !OVERLAYS.has(k));
   if (first) showLevel(map, first);
   L.control.layers(bases, overlays, { collapsed: false }).addTo(map);
   map.on("baselayerchange", e => showLevel(map, e.layer.options.riskmapId));
@@ -127,7 +130,7 @@ async function zoneLayers(map) {
 }
 
 function showLevel(map, level) {
-  for (const [id, t] of Object.entries(state.layers)) if (id !== "heat" && id !== level) map.removeLayer(t);
+  for (const [id, t] of Object.entries(state.layers)) if (!OVERLAYS.has(id) && id !== level) map.removeLayer(t);
   if (state.layers[level] && !map.hasLayer(state.layers[level])) state.layers[level].addTo(map);
   for (const z of Object.values(state.zones)) map.removeLayer(z);
   if (state.zones[level]) state.zones[level].addTo(map);

@@ -67,7 +67,7 @@ public struct RunJob {
             cases = try clock.run(CollectRunCases(window: window, style: style, grid: boundaries.grid), located)
         }
         let map = try clock.run(ScoreZones(style: style, window: window, boundaries: boundaries, areas: areas,
-                                           tiles: settings, previous: previous.usable?.state), cases)
+                                           tiles: settings, previous: previous.usable?.state, history: database?.store), cases)
 
         try clock.run(WriteZones(folder: folder, style: style, published: published), map)
         try clock.run(WriteCases(folder: folder, window: window, points: options.casePoints), located)
@@ -81,7 +81,7 @@ public struct RunJob {
                                                              basemap: basemap, asOf: window.asOf), tiles)
 
         let outcome = RunOutcome(input: input, located: located, counted: cases.counted, map: map, tiles: tiles, database: update,
-                                 warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings + viewerWarnings,
+                                 warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings + map.warnings + viewerWarnings,
                                  published: published)
         return try PublishRun(options: options, folder: folder, style: style, window: window, database: database)
             .run((outcome, clock))

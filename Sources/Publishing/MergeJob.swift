@@ -116,8 +116,8 @@ public struct MergeJob {
         var merged = reports[0]
         merged.shard = nil
         func layers(_ crs: PublishedCRS) -> [String: Int] {
-            // The grid's layer only when the shards drew a map with a grid.
-            let names = MapDocuments.layers(grid: reports[0].tiles[ZoneLevel.grid.rawValue] != nil)
+            // The grid's and the significance layers only when the shards drew them.
+            let names = MapDocuments.layers { reports[0].tiles[$0] != nil }
             return Dictionary(uniqueKeysWithValues: names.map { ($0, counts[crs]?[$0] ?? 0) })
         }
         merged.tiles = layers(.wgs84)

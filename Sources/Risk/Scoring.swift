@@ -31,6 +31,12 @@ public struct ZoneStats: Sendable {
     public var parts: [String: CategoryPart] = [:]
     /// Why the zone has its level, in one line.
     public var reason = ""
+    /// Local Gi* of the zone's density among its level's zones (`ZoneSignificance`); nil until computed.
+    public var gi: GiStar?
+    /// The permutation pseudo p-value of Gi*, when the style asks for permutations (`[gi] permutations`).
+    public var giPseudoP: Double?
+    /// The emerging hot spot category, when a database's history was analysed.
+    public var emerging: EmergingCategory?
 
     public var trend: Int { cases - previousCases }
     /// Cases per km²; 0 for a zone without area.

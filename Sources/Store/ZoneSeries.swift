@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Model
+import Geometry
 
 /// Why a history of case counts cannot be read: the steps asked for do not fit the stored days, or
 /// are not steps at all. The message names the settings (`[emerging] step_days` / `steps` of the style,
@@ -34,16 +35,7 @@ extension CaseStore {
     /// span are absent (read them as all zeros). Throws `HistoryError` when stepDays < 1, steps < 2, or
     /// stepDays × steps is longer than the history from the first stored day to `last`.
     public func zoneSeries(level: ZoneLevel, last: Day, stepDays: Int, steps: Int) throws -> [String: [Int]] {
-        guard stepDays >= 1 else { throw HistoryError.stepTooShort(stepDays: stepDays) }
-        guard steps >= 2 else { throw HistoryError.tooFewSteps(steps: steps) }
-        let firstStored = try read { db in
-            try Int.fetchOne(db, sql: "SELECT min(day) FROM zone_days WHERE cases > 0").map(Day.init(ordinal:))
-        }
-        let (span, overflow) = stepDays.multipliedReportingOverflow(by: steps)
-        guard !overflow, let firstStored, last.ordinal - firstStored.ordinal + 1 >= span else {
-            throw HistoryError.longerThanHistory(stepDays: stepDays, steps: steps, first: firstStored, last: last)
-        }
-        let first = last.ordinal - span + 1
+        let first = try historySpan(last: last, stepDays: stepDays, steps: steps).first.ordinal
         // The level's zone column by name from a fixed list, never from text of the caller.
         let column: String
         switch level {
@@ -66,5 +58,33 @@ extension CaseStore {
             series[id, default: Array(repeating: 0, count: steps)][(day - first) / stepDays] += n
         }
         return series
+    }
+
+    /// The first day of `steps` steps of `stepDays` days ending at `last`, and their days; throws
+    /// `HistoryError` when they are no steps or reach before the first stored day.
+    public func historySpan(last: Day, stepDays: Int, steps: Int) throws -> (first: Day, days: Int) {
+        guard stepDays >= 1 else { throw HistoryError.stepTooShort(stepDays: stepDays) }
+        guard steps >= 2 else { throw HistoryError.tooFewSteps(steps: steps) }
+        let firstStored = try read { db in
+            try Int.fetchOne(db, sql: "SELECT min(day) FROM zone_days WHERE cases > 0").map(Day.init(ordinal:))
+        }
+        let (span, overflow) = stepDays.multipliedReportingOverflow(by: steps)
+        guard !overflow, let firstStored, last.ordinal - firstStored.ordinal + 1 >= span else {
+            throw HistoryError.longerThanHistory(stepDays: stepDays, steps: steps, first: firstStored, last: last)
+        }
+        return (last - (span - 1), span)
+    }
+
+    /// The day and point of every stored case with a point on days `first...last` (for the grid level,
+    /// whose cells the database does not keep). Cases in no zone are left out, as in the map.
+    public func pointDays(first: Day, last: Day) throws -> [(day: Day, point: Coordinate)] {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT day, lon, lat FROM cases WHERE day BETWEEN ? AND ? AND lon IS NOT NULL AND street IS NOT NULL
+                """, arguments: [first.ordinal, last.ordinal])
+            var out: [(day: Day, point: Coordinate)] = []
+            while let row = try rows.next() { out.append((Day(ordinal: row[0]), Coordinate(row[1], row[2]))) }
+            return out
+        }
     }
 }

@@ -135,7 +135,43 @@ public struct TileJob {
                 try renderer.render(including: including, onTile: onTile, progress: progress)
             }
         }
+        for (name, level, colour) in significanceLayers {
+            let (renderer, colours) = try classRenderer(level, crs: crs, colour: colour)
+            fills[name] = colours
+            let dirty = usable.map { renderer.tiles(drawing: changedZones($0.1.fills[name], colours)) }
+            try layer(name, place, into: folder, dirty: dirty, pyramid: &pyramid, seconds: &seconds) {
+                including, onTile, progress in
+                try renderer.render(including: including, onTile: onTile, progress: progress)
+            }
+        }
         return pyramid
+    }
+
+    /// The significance layers, over the finest level the map has (the grid, else the posts, …):
+    /// `hotspots`, each zone in its Gi* class's colour, and with a history `emerging`, in its
+    /// category's. Zones without a class or pattern are not drawn.
+    var significanceLayers: [(name: String, level: ZoneLevel, colour: (ZoneStats) -> String?)] {
+        guard let finest = ZoneLevel.mapLevels.reversed().first(where: { stats[$0]?.isEmpty == false }),
+              let zones = stats[finest] else { return [] }
+        var out: [(name: String, level: ZoneLevel, colour: (ZoneStats) -> String?)] = []
+        if zones.contains(where: { $0.gi != nil }) { out.append((MapDocuments.hotspotsLayer, finest, { $0.gi?.giClass.colour })) }
+        if zones.contains(where: { $0.emerging != nil }) { out.append((MapDocuments.emergingLayer, finest, { $0.emerging?.colour })) }
+        return out
+    }
+
+    /// A renderer of `level`'s zones filled by `colour` (at the style's fill opacity, outlined in a
+    /// darker shade of the same colour); zones without a colour are left transparent.
+    func classRenderer(_ level: ZoneLevel, crs: PublishedCRS, colour: (ZoneStats) -> String?) throws -> (ChoroplethRenderer, [String]) {
+        let alpha = UInt8((style.fillOpacity * 255).rounded())
+        let clear = RGBA8(r: 0, g: 0, b: 0, a: 0)
+        let features = (stats[level] ?? []).filter { !$0.zone.geometry.isEmpty }.map { s -> ChoroplethFeature in
+            guard let hex = colour(s), let c = RGBA8(hex: hex) else {
+                return ChoroplethFeature(geometry: crs.fromWGS84(s.zone.geometry), fill: clear, stroke: clear)
+            }
+            let edge = RGBA8(r: c.r / 4 * 3, g: c.g / 4 * 3, b: c.b / 4 * 3)
+            return ChoroplethFeature(geometry: crs.fromWGS84(s.zone.geometry), fill: c.withAlpha(alpha), stroke: edge)
+        }
+        return (ChoroplethRenderer(features: features, options: tileOptions), features.map(\.fill.hexString))
     }
 
     /// Indices of the zones whose colour differs from the previous run's (all when the count differs).

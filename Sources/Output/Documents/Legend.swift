@@ -12,6 +12,20 @@ public struct Legend: Codable, Equatable, Sendable {
     public var categories: [String: Double]
     /// The --style path, or "built-in".
     public var style: String
+    /// The significance layers' colours (`tiles/hotspots`, `tiles/emerging`); nil in older files.
+    public var significance: Significance?
+
+    /// Gi* class → colour and emerging category → colour; classes not listed are not drawn.
+    public struct Significance: Codable, Equatable, Sendable {
+        public var giClass: [String: String]
+        public var emerging: [String: String]
+        public var method = "local Getis-Ord Gi* of density, Benjamini-Hochberg at q = 0.01/0.05/0.10"
+        enum CodingKeys: String, CodingKey { case giClass = "gi_class", emerging, method }
+        public init() {
+            giClass = Dictionary(uniqueKeysWithValues: GiClass.allCases.compactMap { c in c.colour.map { (c.rawValue, $0) } })
+            emerging = Dictionary(uniqueKeysWithValues: EmergingCategory.allCases.compactMap { c in c.colour.map { (c.rawValue, $0) } })
+        }
+    }
 
     public struct Zones: Codable, Equatable, Sendable {
         public var units = "score (sum of category weights of the cases in the window)"
@@ -71,6 +85,7 @@ public struct Legend: Codable, Equatable, Sendable {
         heat = Heat(style.heatmap)
         categories = Dictionary(style.categories.map { ($0.key, $0.weight) }, uniquingKeysWith: { a, _ in a })
         self.style = style.file
+        significance = Significance()
     }
 
     /// What a level's breakpoints are in, for people reading the legend.

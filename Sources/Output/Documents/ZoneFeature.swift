@@ -30,12 +30,22 @@ public struct ZoneProperties: Codable, Equatable, Sendable {
     public var reason: String?
     /// Weighing category → its part of the score, to 2 decimals.
     public var scoreByCategory: [String: Double]?
+    /// Local Getis-Ord Gi* of `density` among the level's zones (interface.md): z, two-sided p (full
+    /// precision) and the class after the Benjamini–Hochberg cut; nil in older files.
+    public var giZ: Double?
+    public var giP: Double?
+    public var giClass: String?
+    /// The permutation pseudo p-value, when the style asks for permutations.
+    public var giPSim: Double?
+    /// The emerging hot spot category, in runs with `--db` history.
+    public var emerging: String?
 
     /// In the order of the file's members.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, parent, cases, score, level, color, categories
         case areaKm2 = "area_km2", density, previousCases = "previous_cases", trend, reason
         case scoreByCategory = "score_by_category"
+        case giZ = "gi_z", giP = "gi_p", giClass = "gi_class", giPSim = "gi_p_sim", emerging
     }
 
     public init(id: String, name: String, parent: String?, cases: Int, score: Double, level: String, color: String,
@@ -52,6 +62,8 @@ public struct ZoneProperties: Codable, Equatable, Sendable {
                   level: s.level.rawValue, color: style.colors[s.level] ?? "", categories: s.categories,
                   areaKm2: s.areaKm2, density: s.density, previousCases: s.previousCases, trend: s.trend,
                   reason: s.reason, scoreByCategory: s.parts.mapValues { ($0.score * 100).rounded() / 100 })
+        giZ = s.gi?.z; giP = s.gi?.p; giClass = s.gi?.giClass.rawValue; giPSim = s.giPseudoP
+        emerging = s.emerging?.rawValue
     }
 
     /// Cases per km² as the file says, or (older files) computed from cases and area.
@@ -74,6 +86,11 @@ public struct ZoneProperties: Codable, Equatable, Sendable {
         try c.encodeIfPresent(trend, forKey: .trend)
         try c.encodeIfPresent(reason, forKey: .reason)
         try c.encodeIfPresent(scoreByCategory, forKey: .scoreByCategory)
+        try c.encodeIfPresent(giZ, forKey: .giZ)
+        try c.encodeIfPresent(giP, forKey: .giP)
+        try c.encodeIfPresent(giClass, forKey: .giClass)
+        try c.encodeIfPresent(giPSim, forKey: .giPSim)
+        try c.encodeIfPresent(emerging, forKey: .emerging)
     }
 
     /// The members as JSON texts in the file's order (`CodingKeys`), numbers to the file's decimals
@@ -95,6 +112,12 @@ public struct ZoneProperties: Codable, Equatable, Sendable {
             case .trend: trend.map(String.init)
             case .reason: reason.map(JSONText.string)
             case .scoreByCategory: scoreByCategory.map { DocumentJSON.text($0) }
+            // Full precision: Gi* is checked against other implementations to 1e-9.
+            case .giZ: giZ.map(JSONText.exact)
+            case .giP: giP.map(JSONText.exact)
+            case .giClass: giClass.map(JSONText.string)
+            case .giPSim: giPSim.map(JSONText.exact)
+            case .emerging: emerging.map(JSONText.string)
             }
             return text.map { (key.rawValue, $0) }
         }

@@ -30,7 +30,7 @@ struct WriteMapDocuments: RunStage {
             archives.crs = crs
             _ = try archives.write(pyramid.archived)
             try folder.write(MapDocuments.tileJSON(bounds: box, minZoom: options.minZoom, maxZoom: options.maxZoom,
-                                                   tileSize: options.tileSize, layers: MapDocuments.layers(grid: pyramid.counts[ZoneLevel.grid.rawValue] != nil),
+                                                   tileSize: options.tileSize, layers: MapDocuments.layers { pyramid.counts[$0] != nil },
                                                    folder: crs.tilesFolder), to: crs.tileJSONFile)
         }
         try folder.write(MapDocuments.legend(style: style), to: "legend.json")
