@@ -14,6 +14,8 @@ public struct ZoneTable: Sendable {
         public var score: Double
         public var trend: Double
         public var density: Double
+        /// Gi* z of the feature (0 in files without it).
+        public var giZ: Double
         var feature: Data
         var properties: Data
         /// The row of `/api/stats?format=csv`, CRLF included.
@@ -45,7 +47,7 @@ public struct ZoneTable: Sendable {
         let p = f.properties
         let cases = Double(p.cases)
         return Row(id: p.id, parent: p.parent, cases: cases, score: p.score, trend: Double(p.trend ?? 0),
-                   density: p.areaKm2 > 0 ? cases / p.areaKm2 : 0,
+                   density: p.areaKm2 > 0 ? cases / p.areaKm2 : 0, giZ: p.giZ ?? 0,
                    feature: Data(DocumentJSON.text(f).utf8), properties: Data(DocumentJSON.text(p).utf8),
                    csv: CSVWriter.line(csvFields(p)))
     }
@@ -65,6 +67,7 @@ public struct ZoneTable: Sendable {
             case .trend: \.trend
             case .density: \.density
             case .score: \.score
+            case .gi: \.giZ
             }
             out.sort { key($0) != key($1) ? key($0) > key($1) : $0.id < $1.id }
         }

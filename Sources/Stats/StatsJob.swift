@@ -55,13 +55,41 @@ struct DatabaseStats {
         let (zones, areas) = try store.zones(level)
         var table = CategoryTable(style: style)
         let cases = try store.scoringCases(level: level, first: window.previous.first, last: window.asOf, table: &table)
-        let stats = Scorer(style: style, window: window, only: only)
+        var stats = Scorer(style: style, window: window, only: only)
             .score(level: level, zones: zones, cases: cases, categories: table.resolved, areas: areas)
+        // Gi* and the emerging categories need the zones' neighbours, from the shapes in the zone file
+        // of --out (the database keeps none): with them the rows carry what the run's features carry.
+        // `--sort gi` cannot do without them (the error says why); otherwise they are added when found.
+        let file = options.out.appendingPathComponent(level.fileName).path
+        let neighbours = options.query.sort == .gi
+            ? try LevelNeighbours(out: options.out, level: level, style: style)
+            : try? LevelNeighbours(out: options.out, level: level, style: style)
+        if let neighbours {
+            let ordered = options.query.sort == .gi
+                ? try neighbours.assigningGi(stats, style: style, file: file) : try? neighbours.assigningGi(stats, style: style, file: file)
+            if let ordered {
+                stats = ordered
+                try? assignEmerging(&stats, level: level, asOf: window.asOf, weights: neighbours.weights)
+            }
+        }
         if let id = options.query.explain {
-            return Explanation(style: style, window: window, only: only).text(stats.first { $0.zone.id == id }!)
+            let text = Explanation(style: style, window: window, only: only).text(stats.first { $0.zone.id == id }!)
+            let ordered = neighbours.flatMap { n in try? n.assigningGi(stats, style: style, file: "") }
+            guard let neighbours, let ordered,
+                  let gi = neighbours.text(id: id, densities: ordered.map(ZoneSignificance.writtenDensity)) else {
+                return text + "(Gi*: no zone GeoJSON of this database's zones in \(options.out.path) for their neighbours)\n"
+            }
+            return text + gi + "\n"
         }
         let shown = stats.filter { options.query.parent == nil || $0.zone.parent == options.query.parent }
         return StatsRender(options: options).zones(shown.map { StatsRow($0, style: style) })
+    }
+
+    /// The emerging hot spot categories of `stats` (in the order of `weights`), as `run --db` finds them.
+    func assignEmerging(_ stats: inout [ZoneStats], level: ZoneLevel, asOf: Day, weights: SpatialWeights) throws {
+        let steps = style.emerging
+        let series = try store.zoneSeries(level: level, last: asOf, stepDays: steps.stepDays, steps: steps.steps)
+        ZoneSignificance.assignEmerging(&stats, series: series, steps: steps.steps, weights: weights)
     }
 
     /// `--category` as a key of the style: a key or any word of its vocabulary.
@@ -103,7 +131,14 @@ struct FolderStats {
         }
         if let id = options.query.explain {
             for level in [options.query.level] + ZoneLevel.allCases {
-                if let row = try rows(level).first(where: { $0.id == id }) { return Explanation.text(folderRow: row, level: level) }
+                let all = try rows(level)
+                guard let row = all.first(where: { $0.id == id }) else { continue }
+                var text = Explanation.text(folderRow: row, level: level)
+                if let neighbours = try? LevelNeighbours(out: options.out, level: level, style: style),
+                   let gi = neighbours.text(id: id, densities: all.map(\.density)) {
+                    text += gi + "\n"
+                }
+                return text
             }
             throw UsageError("--explain", "unknown zone id '\(id)' in \(options.out.path)")
         }

@@ -3,7 +3,8 @@ import Support
 import Model
 
 public enum StatsSort: String, CaseIterable, Sendable {
-    case cases, score, trend, density
+    /// `gi`: by the Gi* z-score, hottest first (the table then shows gi_z and the class).
+    case cases, score, trend, density, gi
 }
 
 public enum StatsFormat: String, CaseIterable, Sendable {

@@ -17,17 +17,21 @@ struct StatsRender {
             (a.sortValue(sort), a.score, b.id) > (b.sortValue(sort), b.score, a.id)
         }
         let shown = Array(sorted.prefix(query.top ?? sorted.count))
+        // Sorted by Gi*: its z and class beside the columns every query shows.
+        let gi = sort == .gi
+        let giHeader = gi ? ["gi_z", "gi_class"] : []
+        func giCells(_ r: StatsRow) -> [String] { gi ? [r.giZ.map { String(format: "%.3f", $0) } ?? "", r.giClass ?? ""] : [] }
         switch query.format {
         case .json: return "[" + shown.map(\.json).joined(separator: ",\n") + "]\n"
         case .csv:
-            return csv(["id", "name", "parent", "cases", "score", "level", "trend", "density", "categories", "reason"],
+            return csv(["id", "name", "parent", "cases", "score", "level", "trend", "density"] + giHeader + ["categories", "reason"],
                        shown.map { [$0.id, $0.name, $0.parent ?? "", "\($0.cases)", fixed($0.score), $0.level,
-                                    "\($0.trend)", fixed($0.density), $0.topCategories, $0.reason] })
+                                    "\($0.trend)", fixed($0.density)] + giCells($0) + [$0.topCategories, $0.reason] })
         case .table:
-            return table(["id", "name", "parent", "cases", "score", "level", "trend", "per km²", "categories"],
+            return table(["id", "name", "parent", "cases", "score", "level", "trend", "per km²"] + giHeader + ["categories"],
                          shown.map { [$0.id, $0.name, $0.parent ?? "", "\($0.cases)", fixed($0.score), $0.level,
-                                      signed($0.trend), fixed($0.density), $0.topCategories] },
-                         rightAligned: [3, 4, 6, 7])
+                                      signed($0.trend), fixed($0.density)] + giCells($0) + [$0.topCategories] },
+                         rightAligned: gi ? [3, 4, 6, 7, 8] : [3, 4, 6, 7])
         }
     }
 

@@ -19,12 +19,16 @@ struct StatsRow {
     var categories: [String: Int]
     var reason: String
     var scoreByCategory: [String: Double]
+    /// Gi* z and class; nil where not computed (a database query without `--sort gi`, older files).
+    var giZ: Double?
+    var giClass: String?
     var json: String
 
     init(_ s: ZoneStats, style: Style) {
         id = s.zone.id; name = s.zone.name; parent = s.zone.parent; cases = s.cases; score = s.score
         level = s.level.rawValue; trend = s.trend; density = s.density; categories = s.categories; reason = s.reason
         scoreByCategory = s.parts.mapValues(\.score)
+        giZ = s.gi?.z; giClass = s.gi?.giClass.rawValue
         json = ZoneProperties(s, style: style).jsonText()
     }
 
@@ -34,6 +38,7 @@ struct StatsRow {
         trend = p.trend ?? 0
         density = p.densityOrComputed
         categories = p.categories; reason = p.reason ?? ""; scoreByCategory = p.scoreByCategory ?? [:]
+        giZ = p.giZ; giClass = p.giClass
         json = p.jsonText()
     }
 
@@ -43,6 +48,7 @@ struct StatsRow {
         case .score: score
         case .trend: Double(trend)
         case .density: density
+        case .gi: giZ ?? 0
         }
     }
 

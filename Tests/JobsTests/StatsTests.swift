@@ -42,7 +42,9 @@ import Testing
 
     @Test func statsFromDatabaseMatchTheRun() throws {
         let (out, db) = try runTiny()
-        let rows = byID(try json(try riskmap("stats", "--db", db.path, "--level", "community", "--format", "json", "--style", Repo.style.path)))
+        // --out: the run's folder, whose shapes give the neighbours of Gi*.
+        let rows = byID(try json(try riskmap("stats", "--db", db.path, "--out", out.path, "--level", "community", "--format", "json",
+                                             "--style", Repo.style.path)))
         #expect(rows["C1"]?["cases"] as? Int == 3)
         // Empty previous window: the trend is the count itself.
         #expect(rows["C1"]?["previous_cases"] as? Int == 0 && rows["C1"]?["trend"] as? Int == 3)

@@ -144,6 +144,19 @@ public enum ZoneGeometry: Codable, Equatable, Sendable {
         self = polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
     }
 
+    /// The outline as a value (for readers that need the shape: `stats` finds neighbours with it).
+    public var shape: MultiPolygon {
+        func ring(_ r: [[Double]]) -> Ring { r.compactMap { $0.count >= 2 ? Coordinate($0[0], $0[1]) : nil } }
+        func polygon(_ rings: [[[Double]]]) -> Polygon? {
+            guard let first = rings.first else { return nil }
+            return Polygon(exterior: ring(first), holes: rings.dropFirst().map(ring))
+        }
+        switch self {
+        case .polygon(let rings): return MultiPolygon([polygon(rings)].compactMap { $0 })
+        case .multiPolygon(let polygons): return MultiPolygon(polygons.compactMap(polygon))
+        }
+    }
+
     static func oriented(_ r: Ring, counterClockwise: Bool) -> Ring {
         (signedArea(r) > 0) == counterClockwise ? r : r.reversed()
     }
