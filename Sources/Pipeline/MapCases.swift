@@ -53,7 +53,15 @@ struct MapCases {
                                    makePart: { MapCasesPart(reserving: share, keepingPoints: grid != nil) }) { part, c in
                 part.add(c.scoring, point: c.point, window: window)
             }
-        }, { try store.zoneCounts(first: window.previous.first, last: window.previous.asOf) })
+        }, {
+            var counts = try store.zoneCounts(first: window.previous.first, last: window.previous.asOf)
+            // The database counts no cells: the previous window's points are placed in them here.
+            if let grid {
+                let points = try store.pointDays(first: window.previous.first, last: window.previous.asOf).map(\.point)
+                for case let cell? in try grid.cellIDs(of: points) { counts[.grid, default: [:]][cell, default: 0] += 1 }
+            }
+            return counts
+        })
         self.table = table
         self.previous = previous
         try join(parts, grid: grid)

@@ -12,19 +12,23 @@ struct LevelNeighbours {
     var weights: SpatialWeights
 
     init(out: URL, level: ZoneLevel, style: Style) throws {
+        let features = try Self.features(out: out, level: level, need: "Gi* needs the zones' shapes for their neighbours")
+        ids = features.map(\.properties.id)
+        weights = try style.gi.spatialWeights(features.map(\.geometry.shape))
+    }
+
+    /// The features of the zone file of `level` in `out`; `need` says, when it is missing, what for.
+    static func features(out: URL, level: ZoneLevel, need: String) throws -> [ZoneFeature] {
         let url = out.appendingPathComponent(level.fileName)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw InputError(file: url.path, "not found: Gi* needs the zones' shapes for their neighbours; "
+            throw InputError(file: url.path, "not found: \(need); "
                              + "run `riskmap run --out \(out.path)` first (or give --out the run's folder)")
         }
-        let features: [ZoneFeature]
         do {
-            features = try DocumentJSON.decode(ZoneCollection.self, from: data).features
+            return try DocumentJSON.decode(ZoneCollection.self, from: data).features
         } catch {
             throw InputError(file: url.path, "not a zone GeoJSON riskmap writes: \(DocumentJSON.describe(error))")
         }
-        ids = features.map(\.properties.id)
-        weights = try style.gi.spatialWeights(features.map(\.geometry.shape))
     }
 
     /// `stats` in the order of the folder's file with Gi* assigned; an error when the two do not hold

@@ -46,15 +46,13 @@ struct DatabaseStats {
         let only = try options.query.category.map { try categoryKey($0) }
         if options.query.hotspots { return try hotspots(window: window, only: only) }
         let level = try options.query.explain.map { try levelOf(zone: $0) } ?? options.query.level
-        // The database keeps each case's street, community and post, not its grid cell (the cell follows
-        // from the style's cell size, which may change from run to run).
-        guard level != .grid else {
-            throw UsageError("--level", "grid statistics come from the grid.geojson of --out (a run with [grid] in its style); leave out --db")
-        }
         try checkParent()
-        let (zones, areas) = try store.zones(level)
+        // The grid: cells from the run's grid.geojson, cases placed by their points (see FolderGrid).
+        let grid = level == .grid ? try FolderGrid(out: options.out, storedAreas: try store.zones(.grid).areas) : nil
+        let (zones, areas) = try grid.map { ($0.zones, $0.areas) } ?? store.zones(level)
         var table = CategoryTable(style: style)
-        let cases = try store.scoringCases(level: level, first: window.previous.first, last: window.asOf, table: &table)
+        let cases = try grid?.scoringCases(store, first: window.previous.first, last: window.asOf, table: &table)
+            ?? store.scoringCases(level: level, first: window.previous.first, last: window.asOf, table: &table)
         var stats = Scorer(style: style, window: window, only: only)
             .score(level: level, zones: zones, cases: cases, categories: table.resolved, areas: areas)
         // Gi* and the emerging categories need the zones' neighbours, from the shapes in the zone file
@@ -69,7 +67,7 @@ struct DatabaseStats {
                 ? try neighbours.assigningGi(stats, style: style, file: file) : try? neighbours.assigningGi(stats, style: style, file: file)
             if let ordered {
                 stats = ordered
-                try? assignEmerging(&stats, level: level, asOf: window.asOf, weights: neighbours.weights)
+                try? assignEmerging(&stats, level: level, asOf: window.asOf, weights: neighbours.weights, grid: grid)
             }
         }
         if let id = options.query.explain {
@@ -86,9 +84,10 @@ struct DatabaseStats {
     }
 
     /// The emerging hot spot categories of `stats` (in the order of `weights`), as `run --db` finds them.
-    func assignEmerging(_ stats: inout [ZoneStats], level: ZoneLevel, asOf: Day, weights: SpatialWeights) throws {
+    func assignEmerging(_ stats: inout [ZoneStats], level: ZoneLevel, asOf: Day, weights: SpatialWeights, grid: FolderGrid?) throws {
         let steps = style.emerging
-        let series = try store.zoneSeries(level: level, last: asOf, stepDays: steps.stepDays, steps: steps.steps)
+        let series = try grid?.series(store, last: asOf, stepDays: steps.stepDays, steps: steps.steps)
+            ?? store.zoneSeries(level: level, last: asOf, stepDays: steps.stepDays, steps: steps.steps)
         ZoneSignificance.assignEmerging(&stats, series: series, steps: steps.steps, weights: weights)
     }
 

@@ -129,7 +129,7 @@ print(json.dumps({"cells": len(cells), "ids": ids, "gap": gap, "extra": extra, "
         #expect(!FileManager.default.fileExists(atPath: out.path), "a failed run writes nothing")
     }
 
-    @Test func aDatabaseHasNoGridStatistics() throws {
+    @Test func gridStatisticsFromTheDatabaseMatchTheRun() throws {
         let cwd = try Repo.temporaryFolder()
         let db = cwd.appendingPathComponent("cases.sqlite").path
         let run = try runProcess(Repo.installedBinary, ["run", "--boundaries", Repo.demo.path, "--cases",
@@ -139,8 +139,22 @@ print(json.dumps({"cells": len(cells), "ids": ids, "gap": gap, "extra": extra, "
         #expect(run.status == 0, "\(run.stderr)")
         // The daily run itself has the grid, scored from the stored cases' points.
         _ = try Self.checked(cwd.appendingPathComponent("out"), cellMetres: 500)
-        let stats = try runProcess(Repo.installedBinary, ["stats", "--db", db, "--level", "grid"], cwd: cwd)
-        #expect(stats.status == 2)
-        #expect(stats.stderr.contains("--level"), "\(stats.stderr)")
+        // stats --db --level grid: the cells of the run's grid.geojson, the stored cases placed by their
+        // points, scored afresh: the same rows as the run's features.
+        let stats = try runProcess(Repo.installedBinary, ["stats", "--db", db, "--out", "out", "--level", "grid", "--format", "json",
+                                                          "--style", cwd.appendingPathComponent("grid.toml").path], cwd: cwd)
+        #expect(stats.status == 0, "\(stats.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [[String: Any]] ?? []
+        let features = try Self.json(cwd.appendingPathComponent("out/grid.geojson"))["features"] as? [[String: Any]] ?? []
+        let byID = Dictionary(rows.map { ($0["id"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(rows.count == features.count && rows.count > 0)
+        for f in features {
+            let p = f["properties"] as? [String: Any] ?? [:]
+            let row = byID[p["id"] as? String ?? ""] ?? [:]
+            #expect(NSDictionary(dictionary: row).isEqual(to: p), "\(row) ≠ \(p)")
+        }
+        // Without the run's folder there are no cells to place the cases in: an error saying so.
+        let lost = try runProcess(Repo.installedBinary, ["stats", "--db", db, "--level", "grid", "--out", "elsewhere"], cwd: cwd)
+        #expect(lost.status == 1 && lost.stderr.contains("grid.geojson"), "\(lost.stderr)")
     }
 }

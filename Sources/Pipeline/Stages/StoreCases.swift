@@ -44,7 +44,8 @@ struct StoreCases: RunStage {
     /// record, as a full run on the latest export would not count it either.
     func save(_ cases: LocatedCases) throws -> DatabaseUpdate {
         let gone = cases.rejected.filter { $0.reason != .duplicateID && !$0.id.isEmpty }.map(\.id)
-        let zones = ZoneLevel.allCases.flatMap { level in boundaries.zones(level).map { ($0, areas.km2(level, $0.id)) } }
+        // The grid's cells too (their exact areas, for `stats --db --level grid`; the cases keep no cell).
+        let zones = boundaries.levels.flatMap { level in boundaries.zones(level).map { ($0, areas.km2(level, $0.id)) } }
         let counts = try store.save(cases: cases.located, removing: gone, zones: zones,
                                     run: StoredRun(asOf: window.asOf, windowDays: window.days, boundaries: boundariesFolder.path),
                                     style: style)
