@@ -66,6 +66,8 @@ import Testing
         let weights = try SpatialWeights.queen(row)
         #expect(GetisOrd.giStar([3, 3, 3, 3], weights: weights) == Array(repeating: GiStar(z: 0, p: 1, giClass: .none), count: 4))
         #expect(GetisOrd.giStar([0, 0, 0, 0], weights: weights).allSatisfy { $0 == .undefined })
+        #expect(GetisOrd.giStar([1, .infinity, 2, 3], weights: weights).allSatisfy { $0 == .undefined })
+        #expect(GetisOrd.giStar([1, .nan, 2, 3], weights: weights).allSatisfy { $0 == .undefined })
         // A star: location 0 neighbours every other; the others only 0.
         let star = SpatialWeights(neighbours: [[1, 2, 3, 4], [0], [0], [0], [0]])
         let gi = GetisOrd.giStar([9, 1, 2, 3, 4], weights: star)
