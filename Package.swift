@@ -98,7 +98,8 @@ let package = Package(
         .testTarget(name: "ProjectionTests", dependencies: ["Projection"], path: "Tests/ProjectionTests"),
         .testTarget(name: "InputTests", dependencies: ["Model", "Input"], path: "Tests/InputTests"),
         .testTarget(name: "GeocodingTests", dependencies: ["Model", "Geocoding"], path: "Tests/GeocodingTests"),
-        .testTarget(name: "RiskTests", dependencies: ["Model", "Risk"], path: "Tests/RiskTests"),
+        // Input reads the demo's boundaries for the statistics' PySAL comparisons.
+        .testTarget(name: "RiskTests", dependencies: ["Model", "Geometry", "Input", "Risk", "TestSupport"], path: "Tests/RiskTests"),
         .testTarget(name: "StoreTests", dependencies: ["Model", "Store"], path: "Tests/StoreTests"),
         .testTarget(name: "RenderingTests", dependencies: ["Model", "Projection", "Rendering"], path: "Tests/RenderingTests"),
         // Paths and child processes for the tests that run the real binary.

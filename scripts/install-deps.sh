@@ -18,9 +18,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
   pyneed=(shapely pyproj prcoords mercantile Pillow numpy geojson-rewind pmtiles)
+  # The statistics' oracles (RiskTests, scripts/bench_gi.sh): Gi* and FDR (esda), queen weights (libpysal,
+  # reading shapes with geopandas), Mann-Kendall (pymannkendall).
+  pyneed+=(esda libpysal pymannkendall geopandas)
   # jsonschema: the served TileJSON against its schema; prometheus_client: /metrics parsed (ServerTests).
   [ "${1:-}" = "--test" ] && pyneed+=(selenium maplibre==0.3.6 jsonschema prometheus_client)
-  [ "${1:-}" = "--bench" ] && pyneed+=(geopandas)
   python3 - "${pyneed[@]}" <<'PY' || python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${pyneed[@]}"
 import importlib.util, sys
 names = {"Pillow": "PIL", "geojson-rewind": "geojson_rewind"}

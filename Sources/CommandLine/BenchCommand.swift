@@ -25,12 +25,13 @@ struct BenchCommand: ParsableCommand {
           riskmap bench --boundaries boundaries/demo --cases bench-data/demo1m/cases.csv \\
                         --export-points bench-data/points.csv
           riskmap bench --boundaries boundaries/demo --geocode boundaries/demo/cases.csv
+          riskmap bench --statistics bench-data/gi      (see scripts/bench_gi.sh)
         """)
 
     @OptionGroup(title: "Common options") var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("The boundaries folder whose zones the cases are located in.", valueName: "dir"))
-    var boundaries: String
+    @Option(help: ArgumentHelp("The boundaries folder whose zones the cases are located in (with --cases or --geocode).", valueName: "dir"))
+    var boundaries: String?
 
     @Option(help: ArgumentHelp("A cases CSV with coordinates, whose points are located (time the point-in-polygon step).", valueName: "file"))
     var cases: String?
@@ -44,14 +45,22 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("export-points"), help: ArgumentHelp("Write the WGS84 points (lon,lat) here for a peer to locate the same points.", valueName: "file"))
     var exportPoints: String?
 
+    @Option(help: ArgumentHelp("Time the hot spot statistics on the grid and values of this folder (made by scripts/bench_gi.sh): queen weights, Gi* with FDR, emerging hot spots.", valueName: "dir"))
+    var statistics: String?
+
     @Option(help: ArgumentHelp("How many times to repeat the timed step (the best time is reported).", valueName: "n"))
     var repeats = 3
 
     func validate() throws {
-        if (cases == nil) == (geocode == nil) { throw ValidationError("give --cases FILE or --geocode FILE") }
+        if [cases, geocode, statistics].compactMap({ $0 }).count != 1 {
+            throw ValidationError("give --cases FILE, --geocode FILE or --statistics DIR")
+        }
+        if statistics == nil, boundaries == nil { throw ValidationError("--cases and --geocode need --boundaries DIR") }
     }
 
     func run() throws {
+        if let statistics { return try benchStatistics(statistics) }
+        guard let boundaries else { return }
         let b = try BoundaryReader(folder: URL(fileURLWithPath: boundaries)).read()
         if let geocode { return try benchGeocoder(b, file: geocode) }
         guard let cases else { return }

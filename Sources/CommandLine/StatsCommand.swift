@@ -30,6 +30,9 @@ struct StatsCommand: ParsableCommand {
           riskmap stats --db cases.sqlite --explain FT0101
           riskmap stats --out output --level street --format json
           riskmap stats --db cases.sqlite --hotspots --top 5
+          riskmap stats --db cases.sqlite --out output --emerging --level community --steps 12 --step-days 7
+
+        --emerging lists each zone's Emerging Hot Spot category (README "Emerging hot spots"): case counts per zone in --steps steps of --step-days days ending at the last run's as-of day (or --as-of), Gi* per step with the style's [gi] weights, a Mann-Kendall trend of the z-scores. The database keeps no zone shapes, so the weights come from the zone GeoJSON of --out (<out>/communities.geojson for --level community): give the --out of the run that wrote --db.
         """)
 
     @OptionGroup(title: "Common options") var global: GlobalOptions
@@ -79,10 +82,22 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "List the density peaks of the cases instead of zones.")
     var hotspots = false
 
+    @Flag(help: "List each zone's emerging hot spot category from the database's history (needs --db; shapes from --out).")
+    var emerging = false
+
+    @Option(name: .customLong("step-days"), help: ArgumentHelp("With --emerging: days per time step (default: the style's [emerging] step_days, 7).", valueName: "days"))
+    var stepDays: Int?
+
+    @Option(help: ArgumentHelp("With --emerging: the number of time steps, the last ending at the as-of day (default: the style's [emerging] steps, 12).", valueName: "n"))
+    var steps: Int?
+
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
         if let window, window < 1 { throw ValidationError("--window must be at least 1 day") }
         if let since, let until, until < since { throw ValidationError("--until \(until) is before --since \(since)") }
+        if let stepDays, !(1...366).contains(stepDays) { throw ValidationError("--step-days must be 1...366 days, got \(stepDays)") }
+        if let steps, !(2...1_000).contains(steps) { throw ValidationError("--steps must be 2...1000 (a trend needs two steps), got \(steps)") }
+        if !emerging, stepDays != nil || steps != nil { throw ValidationError("--step-days and --steps go with --emerging") }
     }
 
     func run() throws {
@@ -90,6 +105,7 @@ struct StatsCommand: ParsableCommand {
         q.parent = parent; q.category = category; q.since = since; q.until = until
         q.asOf = asOf; q.window = window; q.sort = sort; q.top = top
         q.explain = explain; q.hotspots = hotspots
+        q.emerging = emerging; q.stepDays = stepDays; q.steps = steps
         let options = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
                                    style: style.map { URL(fileURLWithPath: $0) }, query: q)
         print(try StatsJob(options: options).run(), terminator: "")

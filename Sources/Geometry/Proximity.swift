@@ -126,12 +126,23 @@ private final class NearShapes {
         return g
     }
 
+    /// Whether two small shapes have a vertex in common (so they touch: distance 0), compared
+    /// directly: in a tiling (a grid, a coverage of zones) nearly every candidate pair does, and GEOS is
+    /// then asked only about the rest. Shapes of many vertices go to GEOS (the test is quadratic).
+    func sharesVertex(_ i: Int, _ j: Int) -> Bool {
+        let a = shapes[i].polygons, b = shapes[j].polygons
+        guard a.count == 1, b.count == 1, a[0].holes.isEmpty, b[0].holes.isEmpty,
+              a[0].exterior.count * b[0].exterior.count <= 1_024 else { return false }
+        let ring = b[0].exterior
+        return a[0].exterior.contains { ring.contains($0) }
+    }
+
     func decide(_ candidates: [[Int32]], in range: Range<Int>, distance: Double) throws -> [[Int32]] {
         try range.map { i in
             guard !candidates[i].isEmpty else { return [] }
-            let a = try geometry(Int32(i))
             return try candidates[i].filter { j in
-                let b = try geometry(j)
+                if sharesVertex(i, Int(j)) { return true }
+                let a = try geometry(Int32(i)), b = try geometry(j)
                 switch GEOSDistanceWithin_r(geos.handle, a.pointer, b.pointer, distance) {
                 case 1: return true
                 case 0: return false

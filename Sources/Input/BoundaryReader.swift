@@ -65,6 +65,13 @@ public struct BoundaryReader {
 
     func path(_ level: ZoneLevel) -> URL { folder.appendingPathComponent(level.fileName) }
 
+    /// The zones of one level's file alone, with their shapes (polygons only; parents are not checked):
+    /// for the zone GeoJSON of an output folder, whose shapes `stats --emerging` needs.
+    public func readZones(_ level: ZoneLevel) throws -> [Zone] {
+        var warnings: [String] = []
+        return try readLevel(level, parents: nil, warnings: &warnings)
+    }
+
     // MARK: levels
 
     private func readLevel(_ level: ZoneLevel, parents: [Zone]?, warnings: inout [String]) throws -> [Zone] {

@@ -132,6 +132,24 @@ steps = 8
 # Opacity of the heat colours over the base map (0..1).
 opacity = 0.8
 
+# Significant hot and cold spots (optional; these are the defaults): local Getis-Ord Gi* of each level's
+# zone densities, the zone itself included, with a Benjamini-Hochberg cut over the level's zones at
+# q = 0.01 / 0.05 / 0.10 (the zone properties gi_z, gi_p, gi_class). `weights`: "queen" (zones that
+# touch or come within 1 m of each other) or "distance" (zone centroids within `distance_m` metres).
+# `permutations` > 0 adds a seeded permutation pseudo p-value (as PySAL's p_sim); 0: analytic only.
+# [gi]
+# weights = "queen"
+# distance_m = 1000
+# permutations = 0
+# seed = 0
+
+# Emerging hot spots (optional; the defaults): with --db, case counts per zone in `steps` steps of
+# `step_days` days, the last ending at the as-of day; Gi* per step, a Mann-Kendall trend of the
+# z-scores, and ArcGIS's categories (README "Emerging hot spots"). `riskmap stats --emerging` shows them.
+# [emerging]
+# step_days = 7
+# steps = 12
+
 # The viewer's basemap (index.html), optional: without [basemap] the viewer has none and works offline.
 # `crs` is the datum the basemap draws in — "wgs84" (OSM; Tianditu's CGCS2000 is the same here) or
 # "gcj02" (Amap, Tencent) — and picks the tiles and GeoJSON the viewer loads so that they line up with

@@ -35,11 +35,12 @@ public enum GetisOrd {
     /// Local Gi* of `values` (the zones' densities): analytic z under the normal approximation, two-sided
     /// p = erfc(|z|/√2) (twice esda's one-sided `p_norm`); classes after Benjamini–Hochberg over all
     /// locations at q = 0.01/0.05/0.10 (hot when z > 0). Undefined z (the neighbourhood holds every
-    /// location, all values equal, or a zero mean) → z 0, p 1, class none.
+    /// location, all values equal, a zero mean, or a value that is not finite) → z 0, p 1, class none.
     public static func giStar(_ values: [Double], weights: SpatialWeights) -> [GiStar] {
         precondition(values.count == weights.count, "one value per location of the weights")
         let n = values.count
-        guard n > 1, let lo = values.min(), let hi = values.max(), lo < hi else {
+        // A non-finite value (a density over a zero area) leaves no mean to compare with: undefined.
+        guard n > 1, values.allSatisfy(\.isFinite), let lo = values.min(), let hi = values.max(), lo < hi else {
             return Array(repeating: .undefined, count: n)
         }
         let mean = values.reduce(0, +) / Double(n)

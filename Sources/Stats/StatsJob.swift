@@ -18,7 +18,11 @@ public struct StatsJob {
         let store = try options.db.map { try CaseStore(url: $0, create: false) }
         let style = try Style.load(options.style)
         if let store {
+            if options.query.emerging { return try EmergingStats(options: options, style: style, store: store).run() }
             return try DatabaseStats(options: options, style: style, store: store).run()
+        }
+        if options.query.emerging {
+            throw UsageError("--emerging", "needs --db FILE: the categories come from the database's history of cases")
         }
         if let first = options.query.caseFilters.first {
             throw UsageError(first, "needs --db FILE: the zone GeoJSON of --out holds only the window of its run")

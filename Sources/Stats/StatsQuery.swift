@@ -33,6 +33,11 @@ public struct StatsQuery: Sendable, Hashable {
     public var explain: String?
     /// The density peaks instead of the zones.
     public var hotspots = false
+    /// The emerging hot spot category of every zone instead of the statistics (needs the database).
+    public var emerging = false
+    /// With `emerging`: days per time step and the number of steps, overriding the style's `[emerging]`.
+    public var stepDays: Int?
+    public var steps: Int?
 
     public init(level: ZoneLevel, format: StatsFormat) {
         self.level = level
