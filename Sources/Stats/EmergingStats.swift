@@ -40,7 +40,10 @@ struct EmergingStats {
         let steps = q.steps ?? style.emerging.steps, stepDays = q.stepDays ?? style.emerging.stepDays
         let series: [String: [Int]]
         do {
-            series = try store.zoneSeries(level: level, last: asOf, stepDays: stepDays, steps: steps)
+            // The grid's cells are not stored with the cases: its points are placed in the cells of --out.
+            series = level == .grid
+                ? try FolderGrid(out: options.out, storedAreas: areas).series(store, last: asOf, stepDays: stepDays, steps: steps)
+                : try store.zoneSeries(level: level, last: asOf, stepDays: stepDays, steps: steps)
         } catch let e as HistoryError where q.steps != nil || q.stepDays != nil {
             throw UsageError(q.steps != nil ? "--steps" : "--step-days", e.description)
         }
