@@ -19,6 +19,10 @@ public struct GiStyle: Sendable, Equatable {
     public var permutations: Int = 0
     /// Seed of the permutations' random stream: equal seeds, equal pseudo p-values.
     public var seed: UInt64 = 0
+    /// `tiles = true`: draw `tiles/hotspots/` (the finest level in its Gi* classes' colours). Off by
+    /// default: a layer more costs a zone layer's time, and the four layers of interface.md stay the
+    /// map's layers unless a bureau asks for more.
+    public var tiles = false
 
     public init() {}
 
@@ -32,7 +36,8 @@ public struct GiStyle: Sendable, Equatable {
 
     init(table: TOMLTable, file: String) throws {
         guard let keys = try OptionalKeys(table: table, name: "gi", file: file,
-                                          known: ["weights", "distance_m", "permutations", "seed"]) else { return }
+                                          known: ["weights", "distance_m", "permutations", "seed", "tiles"]) else { return }
+        tiles = try keys.boolean("tiles") ?? false
         let kind = try keys.string("weights") ?? "queen"
         let distance = try keys.number("distance_m")
         switch kind {
@@ -64,12 +69,15 @@ public struct EmergingStyle: Sendable, Equatable {
     public var stepDays: Int = 7
     /// Time steps, the last ending at the as-of day.
     public var steps: Int = 12
+    /// `tiles = true`: draw `tiles/emerging/` in runs with `--db` (off by default, as `[gi] tiles`).
+    public var tiles = false
 
     public init() {}
     public init(stepDays: Int, steps: Int) { self.stepDays = stepDays; self.steps = steps }
 
     init(table: TOMLTable, file: String) throws {
-        guard let keys = try OptionalKeys(table: table, name: "emerging", file: file, known: ["step_days", "steps"]) else { return }
+        guard let keys = try OptionalKeys(table: table, name: "emerging", file: file, known: ["step_days", "steps", "tiles"]) else { return }
+        tiles = try keys.boolean("tiles") ?? false
         if let d = try keys.integer("step_days") {
             guard (1...366).contains(d) else { throw keys.error("step_days", "must be 1...366 days, got \(d)") }
             stepDays = d
@@ -110,6 +118,11 @@ struct OptionalKeys {
         guard let v = table[key] else { return nil }
         guard let i = v.int else { throw error(key, "must be a whole number") }
         return i
+    }
+    func boolean(_ key: String) throws -> Bool? {
+        guard let v = table[key] else { return nil }
+        guard let b = v.bool else { throw error(key, "must be true or false") }
+        return b
     }
     func string(_ key: String) throws -> String? {
         guard let v = table[key] else { return nil }

@@ -147,15 +147,19 @@ public struct TileJob {
         return pyramid
     }
 
-    /// The significance layers, over the finest level the map has (the grid, else the posts, …):
-    /// `hotspots`, each zone in its Gi* class's colour, and with a history `emerging`, in its
-    /// category's. Zones without a class or pattern are not drawn.
+    /// The significance layers the style asks for (`[gi] tiles`, `[emerging] tiles`), over the finest
+    /// level the map has (the grid, else the posts, …): `hotspots`, each zone in its Gi* class's colour,
+    /// and with a history `emerging`, in its category's. Zones without a class or pattern are not drawn.
     var significanceLayers: [(name: String, level: ZoneLevel, colour: (ZoneStats) -> String?)] {
         guard let finest = ZoneLevel.mapLevels.reversed().first(where: { stats[$0]?.isEmpty == false }),
               let zones = stats[finest] else { return [] }
         var out: [(name: String, level: ZoneLevel, colour: (ZoneStats) -> String?)] = []
-        if zones.contains(where: { $0.gi != nil }) { out.append((MapDocuments.hotspotsLayer, finest, { $0.gi?.giClass.colour })) }
-        if zones.contains(where: { $0.emerging != nil }) { out.append((MapDocuments.emergingLayer, finest, { $0.emerging?.colour })) }
+        if style.gi.tiles, zones.contains(where: { $0.gi != nil }) {
+            out.append((MapDocuments.hotspotsLayer, finest, { $0.gi?.giClass.colour }))
+        }
+        if style.emerging.tiles, zones.contains(where: { $0.emerging != nil }) {
+            out.append((MapDocuments.emergingLayer, finest, { $0.emerging?.colour }))
+        }
         return out
     }
 

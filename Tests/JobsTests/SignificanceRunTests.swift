@@ -12,7 +12,10 @@ import Testing
         let cwd = try Repo.temporaryFolder(name)
         var args = ["run", "--boundaries", boundaries.path, "--cases", boundaries.appendingPathComponent("cases.csv").path,
                     "--as-of", "2026-11-22", "--min-zoom", "11", "--max-zoom", "11", "--out", "out"] + extra
-        if grid { args += ["--style", try GridLevelTests.gridStyle(cwd, cellMetres: "400").path] }
+        if grid {
+            args += ["--style", try GridLevelTests.gridStyle(cwd, cellMetres: "400",
+                                                             extra: "\n[gi]\ntiles = true\n\n[emerging]\ntiles = true\n").path]
+        }
         let r = try runProcess(Repo.installedBinary, args, cwd: cwd)
         #expect(r.status == 0, "\(r.stderr)")
         return cwd.appendingPathComponent("out")
@@ -75,14 +78,22 @@ print(json.dumps(result))
         let result = try Self.checkGi(out, ["streets", "communities", "posts", "grid"])
         #expect((result["posts"]?["significant"] ?? 0) + (result["grid"]?["significant"] ?? 0) > 0,
                 "the demo has significant hot spots to compare")
-        // The hotspots layer draws the significant cells of the finest level (the grid).
+        // Asked for by the style: the hotspots and emerging layers draw the classified cells of the finest
+        // level (the grid), and tiles.json lists them after the zone levels.
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("report.json"))) as? [String: Any]
         #expect(((report?["tiles"] as? [String: Int])?["hotspots"] ?? 0) > 0)
+        #expect(((report?["tiles"] as? [String: Int])?["emerging"] ?? 0) > 0)
+        let tilejson = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("tiles.json"))) as? [String: Any]
+        let ids = (tilejson?["layers"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        #expect(ids == ["heat", "street", "community", "post", "grid", "hotspots", "emerging"])
     }
 
     @Test func nycGiEqualsPySAL() throws {
         let out = try Self.nycRun.get()
         _ = try Self.checkGi(out, ["communities", "posts"])
+        // Not asked for: no significance layers (the four layers of interface.md).
+        let tilejson = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("tiles.json"))) as? [String: Any]
+        #expect((tilejson?["layers"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String } == ["heat", "street", "community", "post"])
     }
 
     /// The emerging categories recomputed from cases.geojson: weekly counts per post over the 12 steps

@@ -58,8 +58,8 @@ struct DashboardTests {
         """
         let r = try python(["-c", script, server.url, Self.schema.path])
         #expect(r.status == 0, "\(r.stderr)")
-        // Two pyramids: the top document and one per layer (heat, street, community, post, hotspots).
-        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "12")
+        // Two pyramids: the top document and one per layer (heat, street, community, post).
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "10")
     }
 
     @Test func pmtilesReaderOverHTTPRange() throws {
