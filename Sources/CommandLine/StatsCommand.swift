@@ -9,6 +9,7 @@ import Stats
 import Tiles
 import Model
 import Store
+import Risk
 
 extension ZoneLevel: ExpressibleByArgument {}
 extension StatsSort: ExpressibleByArgument {}
@@ -27,6 +28,7 @@ struct StatsCommand: ParsableCommand {
           riskmap stats --db cases.sqlite --explain FT0101
           riskmap stats --out output --level street --format json
           riskmap stats --db cases.sqlite --hotspots --top 5
+          riskmap stats --db cases.sqlite --repeats --min-cases 4 --within 30
         """)
 
     @OptionGroup(title: "Common options") var global: GlobalOptions
@@ -76,10 +78,29 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "List the density peaks of the cases instead of zones.")
     var hotspots = false
 
+    @Flag(help: "List repeat complaints instead of zones (needs --db): addresses, and places (cases within --within metres of each other), with at least --min-cases cases in the window. They carry addresses: for the command centre.")
+    var repeats = false
+
+    @Option(name: .customLong("min-cases"), help: ArgumentHelp("With --repeats: cases an address or place needs to be listed (default: the style's repeats.min_cases, 3).", valueName: "k"))
+    var minCases: Int?
+
+    @Option(help: ArgumentHelp("With --repeats: cases whose points lie within this many metres of each other are one place (default: the style's repeats.within_m, 50).", valueName: "metres"))
+    var within: Double?
+
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
         if let window, window < 1 { throw ValidationError("--window must be at least 1 day") }
         if let since, let until, until < since { throw ValidationError("--until \(until) is before --since \(since)") }
+        if !repeats, minCases != nil || within != nil {
+            throw ValidationError("\(minCases != nil ? "--min-cases" : "--within") goes with --repeats")
+        }
+        if let minCases, !RepeatsRule.minCasesRange.contains(minCases) {
+            throw ValidationError("--min-cases must be at least \(RepeatsRule.minCasesRange.lowerBound), got \(minCases)")
+        }
+        if let within, !RepeatsRule.withinRange.contains(within) {
+            throw ValidationError("--within must be 1 to 10000 metres, got \(within)")
+        }
+        if repeats, hotspots { throw ValidationError("give either --repeats or --hotspots") }
     }
 
     func run() throws {
@@ -87,8 +108,9 @@ struct StatsCommand: ParsableCommand {
         q.parent = parent; q.category = category; q.since = since; q.until = until
         q.asOf = asOf; q.window = window; q.sort = sort; q.top = top
         q.explain = explain; q.hotspots = hotspots
-        let options = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
+        var options = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
                                    style: style.map { URL(fileURLWithPath: $0) }, query: q)
+        options.repeats = repeats ? RepeatsQuery(minCases: minCases, withinMetres: within) : nil
         print(try StatsJob(options: options).run(), terminator: "")
     }
 }

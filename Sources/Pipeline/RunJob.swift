@@ -15,7 +15,7 @@ import Tiles
 /// A pipeline of typed stages (`Stages/`), each timed under its name in report.json:
 /// read boundaries → read cases → locate → [store, with `--db`] → read tile state → collect the map's
 /// cases (this run's, or the database's window with `--db`) → score → write zones, cases, rejects,
-/// hotspots → draw tiles → archives and documents → publish (`PublishRun`). A shard (`--shard K/N`)
+/// hotspots, repeats → draw tiles → archives and documents → publish (`PublishRun`). A shard (`--shard K/N`)
 /// runs the same stages; only the tile stage draws a part of the pyramid.
 public struct RunJob {
     public var options: RunOptions
@@ -72,6 +72,7 @@ public struct RunJob {
         try clock.run(WriteCases(folder: folder, window: window, points: options.casePoints), located)
         try clock.run(WriteRejects(folder: folder, headers: input.headers), located)
         try clock.run(WriteHotspots(folder: folder), map)
+        try clock.run(WriteRepeats(folder: folder, style: style, window: window, store: database?.store), located)
         let tiles = try clock.run(DrawTiles(folder: folder, settings: settings, style: style,
                                             fingerprint: fingerprint, previous: previous), map)
         clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })

@@ -45,6 +45,14 @@ extra = 0.5
 count = 10
 cell_m = 200
 
+# Repeat complaints (`riskmap stats --repeats`, and `repeats.csv` for the command centre, which
+# `riskmap serve` never serves: it holds addresses): addresses (normalised as above) and places (cases
+# whose points lie within `within_m` metres of each other, chained) with `min_cases` or more cases in
+# the window. Optional: these are the defaults.
+[repeats]
+min_cases = 3
+within_m = 50
+
 # Categories: key = the name shown in maps and reports; `words` = the words that mark a case as this
 # category when they appear in its category text (Chinese or English, case-insensitive; when words of
 # two categories match, the longer word wins: "wastewater" is 污水, not 固废).
