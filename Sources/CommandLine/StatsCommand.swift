@@ -100,7 +100,9 @@ struct StatsCommand: ParsableCommand {
         if let within, !RepeatsRule.withinRange.contains(within) {
             throw ValidationError("--within must be 1 to 10000 metres, got \(within)")
         }
-        if repeats, hotspots { throw ValidationError("give either --repeats or --hotspots") }
+        if repeats, hotspots || explain != nil {
+            throw ValidationError("give --repeats alone, without \(hotspots ? "--hotspots" : "--explain")")
+        }
     }
 
     func run() throws {
