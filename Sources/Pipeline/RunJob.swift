@@ -15,8 +15,9 @@ import Tiles
 /// A pipeline of typed stages (`Stages/`), each timed under its name in report.json:
 /// read boundaries → read cases → locate → [store, with `--db`] → read tile state → collect the map's
 /// cases (this run's, or the database's window with `--db`) → score → write zones, cases, rejects,
-/// hotspots, repeats → draw tiles → archives and documents → publish (`PublishRun`). A shard (`--shard K/N`)
-/// runs the same stages; only the tile stage draws a part of the pyramid.
+/// hotspots → draw tiles → archives and documents → publish (`PublishRun`). A shard (`--shard K/N`)
+/// runs the same stages; only the tile stage draws a part of the pyramid. `repeats.csv` is found beside
+/// them, from the stored cases on (`WriteRepeats`).
 public struct RunJob {
     public var options: RunOptions
     public init(options: RunOptions) { self.options = options }
@@ -57,6 +58,8 @@ public struct RunJob {
                                      style: style, boundariesFolder: options.boundaries), located)
         }
         try TestPoint.reached("after_database")
+        let repeats = WriteRepeats(style: style, window: window, store: database?.store, located: located.located)
+        defer { repeats.finish() }
         let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles, pyramids: settings.pyramids)
         let previous = try clock.run(ReadTileState(folder: options.previousFolder, fingerprint: fingerprint), ())
         let cases: MapCases
@@ -72,7 +75,6 @@ public struct RunJob {
         try clock.run(WriteCases(folder: folder, window: window, points: options.casePoints), located)
         try clock.run(WriteRejects(folder: folder, headers: input.headers), located)
         try clock.run(WriteHotspots(folder: folder), map)
-        try clock.run(WriteRepeats(folder: folder, style: style, window: window, store: database?.store), located)
         let tiles = try clock.run(DrawTiles(folder: folder, settings: settings, style: style,
                                             fingerprint: fingerprint, previous: previous), map)
         clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
@@ -80,6 +82,7 @@ public struct RunJob {
         let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: bounds,
                                                              basemap: basemap, asOf: window.asOf), tiles)
 
+        clock.record([("repeats", try repeats.write(into: folder))])
         let outcome = RunOutcome(input: input, located: located, counted: cases.counted, map: map, tiles: tiles, database: update,
                                  warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings + viewerWarnings,
                                  published: published)

@@ -64,8 +64,8 @@ public struct RepeatCase: Sendable {
 public struct RepeatGroup: Sendable, Equatable {
     public enum Kind: String, Sendable { case address, place }
     public var kind: Kind
-    /// The address as most often written among the cases (ties: the smallest text); for a place, the
-    /// most frequent address of its cases.
+    /// The address (by `AddressKey`) with the most cases, as it is most often written (ties: the
+    /// smallest text); for an address group, its own.
     public var address: String
     /// Distinct addresses (by `AddressKey`) among the cases.
     public var addresses: Int
@@ -87,8 +87,8 @@ public struct RepeatGroup: Sendable, Equatable {
 ///
 /// Addresses: cases grouped by `AddressKey` (the normalised address). Places: single-linkage clusters
 /// of the cases with a point — two cases within `withinMetres` of each other are in one place, and so
-/// are the cases of one address — found with a grid hash of cells `withinMetres` wide (only the 3 × 3
-/// cells around a point can hold its neighbours). A place that is just one listed address is not
+/// are the cases of one address — found with a grid hash of cells `withinMetres`/√2 wide (the points of
+/// one cell are all near each other; a point's neighbours lie in the 5 × 5 cells around it). A place that is just one listed address is not
 /// listed again. Distances are in a local equirectangular frame at the cases' southern edge, as the
 /// hotspot finder's (exact enough over a city). Single linkage chains: where cases are denser than one
 /// per `withinMetres`, a place can grow along a street; keep `within_m` small.
@@ -101,7 +101,8 @@ public struct RepeatFinder: Sendable {
     /// Addresses and places together, by cases (most first: the biggest problems head the list), then
     /// addresses before places, then by address text and point.
     public func find(_ all: [RepeatCase], categories: [ResolvedCategory]) -> [RepeatGroup] {
-        let cases = all.filter { window.contains($0.day) }
+        // (The database hands over the window's cases only: no copy then.)
+        let cases = all.allSatisfy { window.contains($0.day) } ? all : all.filter { window.contains($0.day) }
         var byAddress: [UInt64: [Int]] = [:]
         for (i, c) in cases.enumerated() where c.addressKey != 0 { byAddress[c.addressKey, default: []].append(i) }
         let listed = byAddress.filter { $0.value.count >= rule.minCases }
@@ -113,11 +114,17 @@ public struct RepeatFinder: Sendable {
         return Self.sorted(addresses + places)
     }
 
+    /// Address texts are compared by their UTF-8 bytes: one order whatever the locale, and fast (most
+    /// groups tie on their count). Indices are sorted, not the groups: moving tens of thousands of
+    /// groups around costs more.
     static func sorted(_ groups: [RepeatGroup]) -> [RepeatGroup] {
-        groups.sorted { a, b in
-            (a.cases, b.kind.rawValue, b.address, b.center?.x ?? 0, b.center?.y ?? 0)
-                > (b.cases, a.kind.rawValue, a.address, a.center?.x ?? 0, a.center?.y ?? 0)
-        }
+        groups.indices.sorted { i, j in
+            let a = groups[i], b = groups[j]
+            if a.cases != b.cases { return a.cases > b.cases }
+            if a.kind != b.kind { return a.kind == .address }
+            if a.address != b.address { return a.address.utf8.lexicographicallyPrecedes(b.address.utf8) }
+            return (a.center?.x ?? 0, a.center?.y ?? 0) < (b.center?.x ?? 0, b.center?.y ?? 0)
+        }.map { groups[$0] }
     }
 
     /// The members (indices into `cases`) of each place with two or more cases.
@@ -126,32 +133,34 @@ public struct RepeatFinder: Sendable {
         guard let south = located.map({ cases[$0].point!.y }).min() else { return [] }
         let metresPerLon = 111_320 * cos(south * .pi / 180), metresPerLat = 110_574.0
         var sets = UnionFind(cases.count)
-        var cells: [GridCell: [Int]] = [:]
-        func metres(_ i: Int) -> (x: Double, y: Double) {
-            let p = cases[i].point!
-            return (p.x * metresPerLon, p.y * metresPerLat)
-        }
         // Cases at one point (one door, geocoded alike) are one place at once: only distinct points are
         // compared, which in a dense cell of a big district is far fewer.
-        var distinct: [Coordinate: Int] = [:]
+        var distinct: [Coordinate: Int] = [:], points: [(index: Int, x: Double, y: Double)] = []
         for i in located {
             let p = cases[i].point!
             if let first = distinct[p] { sets.union(first, i); continue }
             distinct[p] = i
-            let m = metres(i)
-            cells[GridCell(x: Int((m.x / rule.withinMetres).rounded(.down)), y: Int((m.y / rule.withinMetres).rounded(.down))),
-                  default: []].append(i)
+            points.append((i, p.x * metresPerLon, p.y * metresPerLat))
         }
+        // Cells of within/√2: any two points of one cell are near, so a cell is one place at once; two
+        // points within `within` lie at most two cells apart.
+        let side = rule.withinMetres / 2.squareRoot()
+        var cells: [GridCell: [Int]] = [:]
+        for (k, p) in points.enumerated() {
+            cells[GridCell(x: Int((p.x / side).rounded(.down)), y: Int((p.y / side).rounded(.down))), default: []].append(k)
+        }
+        for members in cells.values { for k in members.dropFirst() { sets.union(points[members[0]].index, points[k].index) } }
         let limit = rule.withinMetres * rule.withinMetres
         for (cell, members) in cells {
-            for other in cell.forwardNeighbourhood {
-                guard let near = other == cell ? members : cells[other] else { continue }
-                for (k, i) in members.enumerated() {
-                    let a = metres(i)
-                    // Within the cell itself, each pair once.
-                    for j in near[(other == cell ? k + 1 : 0)...] {
-                        let b = metres(j)
-                        if (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) <= limit { sets.union(i, j) }
+            for other in cell.forwardNeighbours {
+                guard let near = cells[other] else { continue }
+                let a0 = points[members[0]].index, b0 = points[near[0]].index
+                // Both cells are one place each: one near pair joins them, and joined cells need no look.
+                guard sets.find(a0) != sets.find(b0) else { continue }
+                search: for k in members {
+                    for j in near {
+                        let dx = points[k].x - points[j].x, dy = points[k].y - points[j].y
+                        if dx * dx + dy * dy <= limit { sets.union(a0, b0); break search }
                     }
                 }
             }
@@ -168,26 +177,40 @@ public struct RepeatFinder: Sendable {
 
     /// The listing of one group of cases.
     func group(_ kind: RepeatGroup.Kind, _ members: [Int], _ cases: [RepeatCase], _ categories: [ResolvedCategory]) -> RepeatGroup {
-        let chosen = members.map { cases[$0] }
-        var texts: [String: Int] = [:], keys = Set<UInt64>(), counted: [String: Int] = [:]
-        var zoneCounts: [ZoneLevel: [String: Int]] = [:]
-        var firstHalf = 0, secondHalf = 0
+        // Counted by category index and by zone triple (few distinct values per group), turned into keys
+        // and levels once at the end: tens of thousands of groups make this the finder's inner loop.
+        var keys: [UInt64: Int] = [:], byCategory: [Int: Int] = [:], byZones: [ZoneRef: Int] = [:]
+        var firstHalf = 0, secondHalf = 0, first = Int.max, last = Int.min, points: [Coordinate] = []
         let half = window.days / 2
-        for c in chosen {
-            if c.addressKey != 0 { texts[c.address, default: 0] += 1; keys.insert(c.addressKey) }
-            for key in categories[c.category].keys { counted[key, default: 0] += 1 }
-            for level in ZoneLevel.allCases { if let id = c.zones[level] { zoneCounts[level, default: [:]][id, default: 0] += 1 } }
-            let age = window.asOf.ordinal - c.day.ordinal
+        // Field by field, not `let c = cases[i]`: a copy of the case would retain its four texts.
+        for i in members {
+            let key = cases[i].addressKey, day = cases[i].day.ordinal
+            if key != 0 { keys[key, default: 0] += 1 }
+            byCategory[cases[i].category, default: 0] += 1
+            byZones[cases[i].zones, default: 0] += 1
+            let age = window.asOf.ordinal - day
             if age < half { secondHalf += 1 } else if age < 2 * half { firstHalf += 1 }
+            first = min(first, day); last = max(last, day)
+            if let p = cases[i].point { points.append(p) }
         }
+        var counted: [String: Int] = [:], zoneCounts: [ZoneLevel: [String: Int]] = [:]
+        for (category, n) in byCategory { for k in categories[category].keys { counted[k, default: 0] += n } }
+        for (zones, n) in byZones {
+            for level in ZoneLevel.allCases { if let id = zones[level] { zoneCounts[level, default: [:]][id, default: 0] += n } }
+        }
+        // The address: the spelling written most often among the cases of the address (by key) with the
+        // most cases; only those cases' texts are counted (a place may hold thousands of addresses).
+        let most = keys.values.max() ?? 0
+        var texts: [String: Int] = [:]
+        for i in members where keys[cases[i].addressKey] == most && cases[i].addressKey != 0 { texts[cases[i].address, default: 0] += 1 }
         // Summed in sorted order so that the centre does not depend on the order of the cases.
-        let points = chosen.compactMap(\.point).sorted { ($0.x, $0.y) < ($1.x, $1.y) }
+        points.sort { ($0.x, $0.y) < ($1.x, $1.y) }
         let center = points.isEmpty ? nil : Coordinate(points.reduce(0) { $0 + $1.x } / Double(points.count),
                                                        points.reduce(0) { $0 + $1.y } / Double(points.count))
         return RepeatGroup(kind: kind, address: Self.mostFrequent(texts) ?? "", addresses: keys.count, center: center,
                            zones: ZoneRef(zoneCounts.compactMapValues { Self.mostFrequent($0) }),
-                           categories: counted, first: chosen.map(\.day).min()!, last: chosen.map(\.day).max()!,
-                           cases: chosen.count, trend: secondHalf - firstHalf)
+                           categories: counted, first: Day(ordinal: first), last: Day(ordinal: last),
+                           cases: members.count, trend: secondHalf - firstHalf)
     }
 
     /// The key with the highest count; ties go to the smallest key.
@@ -199,10 +222,10 @@ public struct RepeatFinder: Sendable {
 private struct GridCell: Hashable {
     var x: Int
     var y: Int
-    /// The cell itself and the four of its eight neighbours that come after it: each pair of
-    /// neighbouring cells is visited once.
-    var forwardNeighbourhood: [GridCell] {
-        [self, GridCell(x: x + 1, y: y), GridCell(x: x - 1, y: y + 1), GridCell(x: x, y: y + 1), GridCell(x: x + 1, y: y + 1)]
+    /// The 12 cells of the 5 × 5 around it that come after it (row by row): each pair of cells up to two
+    /// apart is visited once.
+    var forwardNeighbours: [GridCell] {
+        [GridCell(x: x + 1, y: y), GridCell(x: x + 2, y: y)] + (1...2).flatMap { dy in (-2...2).map { GridCell(x: x + $0, y: y + dy) } }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Geometry
 import Model
 import Risk
@@ -20,21 +21,31 @@ extension CaseStore {
     }
 
     /// The cases of days `first...last` as the repeat finder needs them: the address as written, its
-    /// key, the point and the zones; category as an index into `table`.
+    /// key, the point and the zones; category as an index into `table`. Through SQLite's column
+    /// functions, as `readMapCases`: GRDB rows cost several times more, and a daily run reads the
+    /// window's few hundred thousand cases here.
     public func repeatCases(first: Day, last: Day, table: inout CategoryTable) throws -> [RepeatCase] {
         let categories = try categoryIndex(&table)
         return try read { db in
-            let rows = try Row.fetchCursor(db, sql: """
+            let statement = try db.makeStatement(sql: """
                 SELECT day, category_id, address, address_key, lon, lat, street, community, post FROM cases
                 WHERE day BETWEEN ? AND ?
-                """, arguments: [first.ordinal, last.ordinal])
+                """)
+            try statement.setArguments([first.ordinal, last.ordinal])
+            let s = statement.sqliteStatement
+            func text(_ i: Int32) -> String? {
+                sqlite3_column_type(s, i) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(s, i))
+            }
+            func real(_ i: Int32) -> Double? { sqlite3_column_type(s, i) == SQLITE_NULL ? nil : sqlite3_column_double(s, i) }
             var cases: [RepeatCase] = []
-            while let row = try rows.next() {
-                let lon: Double? = row[4], lat: Double? = row[5]
-                cases.append(RepeatCase(day: Day(ordinal: row[0]), category: categories[row[1] as Int64] ?? 0, address: row[2],
-                                        addressKey: UInt64(bitPattern: row[3]),
-                                        point: lon.flatMap { x in lat.map { Coordinate(x, $0) } },
-                                        zones: ZoneRef(street: row[6], community: row[7], post: row[8])))
+            while true {
+                let rc = sqlite3_step(s)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+                cases.append(RepeatCase(day: Day(ordinal: Int(sqlite3_column_int64(s, 0))), category: categories[sqlite3_column_int64(s, 1)] ?? 0,
+                                        address: text(2) ?? "", addressKey: UInt64(bitPattern: sqlite3_column_int64(s, 3)),
+                                        point: real(4).flatMap { x in real(5).map { Coordinate(x, $0) } },
+                                        zones: ZoneRef(street: text(6), community: text(7), post: text(8))))
             }
             return cases
         }
