@@ -23,7 +23,7 @@ struct RiskMap: AsyncParsableCommand {
                       --as-of 2026-11-22 --out output
         """,
         version: ToolVersion.current,
-        subcommands: [RunCommand.self, CheckCommand.self, LocateCommand.self, StatsCommand.self, ServeCommand.self,
+        subcommands: [RunCommand.self, CheckCommand.self, LocateCommand.self, StatsCommand.self, EvaluateCommand.self, ServeCommand.self,
                       MergeCommand.self, StyleCommand.self, BenchCommand.self])
 
     /// ArgumentParser exits 64 on a bad command line; the interface promises 2. Errors from the work

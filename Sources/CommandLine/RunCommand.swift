@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "The daily job: locate every case, score every zone, write tiles, GeoJSON, viewer and report.",
         discussion: """
-        Reads the boundaries folder and the cases files, locates every case into its street, community and sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/posts.geojson, cases.geojson, rejects.csv, report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png, tiles.json, legend.json and index.html. The folder is replaced only when everything is written, in one rename, and only when riskmap wrote it (its .riskmap-output marker) or it is empty or absent (--force overrides); a second run on the same --out waits for the first.
+        Reads the boundaries folder and the cases files, locates every case into its street, community and sentinel-post zone, scores every zone by the style's rules and writes into --out: streets/communities/posts.geojson, cases.geojson, rejects.csv, repeats.csv (repeat complaints, for the command centre: never served), report.json, tiles/{heat,street,community,post}/{z}/{x}/{y}.png, tiles.json, legend.json and index.html. The folder is replaced only when everything is written, in one rename, and only when riskmap wrote it (its .riskmap-output marker) or it is empty or absent (--force overrides); a second run on the same --out waits for the first.
 
         Without --style the style built into riskmap is used (the one `riskmap style --print` shows), from whatever folder riskmap runs in; report.json records which style a run used.
 

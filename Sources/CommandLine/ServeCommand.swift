@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
     var publicURL: String?
 
     @Flag(name: .customLong("public"),
-          help: "For a public dashboard: refuse cases.geojson (403) unless the run placed cases with --case-points snap:METRES or none (report.json's case_points); rejects.csv is never served.")
+          help: "For a public dashboard: refuse cases.geojson (403) unless the run placed cases with --case-points snap:METRES or none (report.json's case_points); rejects.csv and repeats.csv (addresses) are never served.")
     var isPublic = false
 
     @Option(help: ArgumentHelp("Case database of `riskmap run --db`: /api/stats then answers every option of `riskmap stats` (category, dates); without it, from the served zone GeoJSON.", valueName: "file"))

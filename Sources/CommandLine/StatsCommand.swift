@@ -9,6 +9,7 @@ import Stats
 import Tiles
 import Model
 import Store
+import Risk
 
 extension ZoneLevel: ExpressibleByArgument {
     /// `grid` too: the grid level is accepted wherever a level is (it exists when the style has `[grid]`).
@@ -33,6 +34,7 @@ struct StatsCommand: ParsableCommand {
           riskmap stats --db cases.sqlite --out output --emerging --level community --steps 12 --step-days 7
 
         --emerging lists each zone's Emerging Hot Spot category (README "Emerging hot spots"): case counts per zone in --steps steps of --step-days days ending at the last run's as-of day (or --as-of), Gi* per step with the style's [gi] weights, a Mann-Kendall trend of the z-scores. The database keeps no zone shapes, so the weights come from the zone GeoJSON of --out (<out>/communities.geojson for --level community): give the --out of the run that wrote --db.
+          riskmap stats --db cases.sqlite --repeats --min-cases 4 --within 30
         """)
 
     @OptionGroup(title: "Common options") var global: GlobalOptions
@@ -90,6 +92,14 @@ struct StatsCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("With --emerging: the number of time steps, the last ending at the as-of day (default: the style's [emerging] steps, 12).", valueName: "n"))
     var steps: Int?
+    @Flag(help: "List repeat complaints instead of zones (needs --db): addresses, and places (cases within --within metres of each other), with at least --min-cases cases in the window. They carry addresses: for the command centre.")
+    var repeats = false
+
+    @Option(name: .customLong("min-cases"), help: ArgumentHelp("With --repeats: cases an address or place needs to be listed (default: the style's repeats.min_cases, 3).", valueName: "k"))
+    var minCases: Int?
+
+    @Option(help: ArgumentHelp("With --repeats: cases whose points lie within this many metres of each other are one place (default: the style's repeats.within_m, 50).", valueName: "metres"))
+    var within: Double?
 
     func validate() throws {
         if let top, top < 1 { throw ValidationError("--top must be at least 1") }
@@ -98,6 +108,19 @@ struct StatsCommand: ParsableCommand {
         if let stepDays, !(1...366).contains(stepDays) { throw ValidationError("--step-days must be 1...366 days, got \(stepDays)") }
         if let steps, !(2...1_000).contains(steps) { throw ValidationError("--steps must be 2...1000 (a trend needs two steps), got \(steps)") }
         if !emerging, stepDays != nil || steps != nil { throw ValidationError("--step-days and --steps go with --emerging") }
+        if !repeats, minCases != nil || within != nil {
+            throw ValidationError("\(minCases != nil ? "--min-cases" : "--within") goes with --repeats")
+        }
+        if let minCases, !RepeatsRule.minCasesRange.contains(minCases) {
+            throw ValidationError("--min-cases must be at least \(RepeatsRule.minCasesRange.lowerBound), got \(minCases)")
+        }
+        if let within, !RepeatsRule.withinRange.contains(within) {
+            throw ValidationError("--within must be 1 to 10000 metres, got \(within)")
+        }
+        if repeats, emerging { throw ValidationError("give --repeats or --emerging, not both") }
+        if repeats, hotspots || explain != nil {
+            throw ValidationError("give --repeats alone, without \(hotspots ? "--hotspots" : "--explain")")
+        }
     }
 
     func run() throws {
@@ -106,8 +129,9 @@ struct StatsCommand: ParsableCommand {
         q.asOf = asOf; q.window = window; q.sort = sort; q.top = top
         q.explain = explain; q.hotspots = hotspots
         q.emerging = emerging; q.stepDays = stepDays; q.steps = steps
-        let options = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
+        var options = StatsOptions(db: db.map { URL(fileURLWithPath: $0) }, out: URL(fileURLWithPath: out),
                                    style: style.map { URL(fileURLWithPath: $0) }, query: q)
+        options.repeats = repeats ? RepeatsQuery(minCases: minCases, withinMetres: within) : nil
         print(try StatsJob(options: options).run(), terminator: "")
     }
 }

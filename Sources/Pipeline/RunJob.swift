@@ -16,7 +16,8 @@ import Tiles
 /// read boundaries → read cases → locate → [store, with `--db`] → read tile state → collect the map's
 /// cases (this run's, or the database's window with `--db`) → score → write zones, cases, rejects,
 /// hotspots → draw tiles → archives and documents → publish (`PublishRun`). A shard (`--shard K/N`)
-/// runs the same stages; only the tile stage draws a part of the pyramid.
+/// runs the same stages; only the tile stage draws a part of the pyramid. `repeats.csv` is found beside
+/// them, from the stored cases on (`WriteRepeats`).
 public struct RunJob {
     public var options: RunOptions
     public init(options: RunOptions) { self.options = options }
@@ -58,6 +59,8 @@ public struct RunJob {
                                      style: style, boundariesFolder: options.boundaries), located)
         }
         try TestPoint.reached("after_database")
+        let repeats = WriteRepeats(style: style, window: window, store: database?.store, located: located.located)
+        defer { repeats.finish() }
         let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles, pyramids: settings.pyramids)
         let previous = try clock.run(ReadTileState(folder: options.previousFolder, fingerprint: fingerprint), ())
         let cases: MapCases
@@ -80,6 +83,7 @@ public struct RunJob {
         let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: bounds,
                                                              basemap: basemap, asOf: window.asOf), tiles)
 
+        clock.record([("repeats", try repeats.write(into: folder))])
         let outcome = RunOutcome(input: input, located: located, counted: cases.counted, map: map, tiles: tiles, database: update,
                                  warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings + map.warnings + viewerWarnings,
                                  published: published)

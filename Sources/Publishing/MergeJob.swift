@@ -28,7 +28,7 @@ public struct MergeJob {
     /// Files every shard writes with the same content; a difference means the shards did not run on
     /// the same input and stops the merge.
     static let sharedDocuments = ["streets.geojson", "communities.geojson", "posts.geojson", "grid.geojson", "cases.geojson",
-                                  "rejects.csv", "hotspots.geojson", "tiles.json", "legend.json", "index.html"]
+                                  "rejects.csv", "repeats.csv", "hotspots.geojson", "tiles.json", "legend.json", "index.html"]
         + PublishedCRS.allCases.filter { $0 != .wgs84 }.flatMap { crs in
             ZoneLevel.mapLevels.map { crs.fileName($0.fileName) } + (crs.hasTiles ? [crs.tileJSONFile] : [])
         }

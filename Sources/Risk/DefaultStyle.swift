@@ -45,6 +45,14 @@ extra = 0.5
 count = 10
 cell_m = 200
 
+# Repeat complaints (`riskmap stats --repeats`, and `repeats.csv` for the command centre, which
+# `riskmap serve` never serves: it holds addresses): addresses (normalised as above) and places (cases
+# whose points lie within `within_m` metres of each other, chained) with `min_cases` or more cases in
+# the window. Optional: these are the defaults.
+[repeats]
+min_cases = 3
+within_m = 50
+
 # Categories: key = the name shown in maps and reports; `words` = the words that mark a case as this
 # category when they appear in its category text (Chinese or English, case-insensitive; when words of
 # two categories match, the longer word wins: "wastewater" is 污水, not 固废).
@@ -142,6 +150,7 @@ opacity = 0.8
 # distance_m = 1000
 # permutations = 0
 # seed = 0
+# tiles = false          # true: also draw tiles/hotspots/, the finest level in its Gi* classes' colours
 
 # Emerging hot spots (optional; the defaults): with --db, case counts per zone in `steps` steps of
 # `step_days` days, the last ending at the as-of day; Gi* per step, a Mann-Kendall trend of the
@@ -149,6 +158,12 @@ opacity = 0.8
 # [emerging]
 # step_days = 7
 # steps = 12
+# tiles = false          # true: also draw tiles/emerging/ (runs with --db)
+
+# The grid level (optional): square cells of cell_m metres over the map's outline, scored like zones
+# (grid.geojson, tiles/grid/; README "The grid level"). [thresholds.grid] is optional (quantile 0.90/0.97).
+# [grid]
+# cell_m = 500
 
 # The viewer's basemap (index.html), optional: without [basemap] the viewer has none and works offline.
 # `crs` is the datum the basemap draws in — "wgs84" (OSM; Tianditu's CGCS2000 is the same here) or

@@ -56,6 +56,8 @@ public struct Style: Sendable {
     public var halfLifeDays: Double
     public var repeatRule: RepeatRule
     public var hotspots: HotspotRule
+    /// What `stats --repeats` and `repeats.csv` list (`[repeats]`, optional).
+    public var repeats: RepeatsRule
     public var categories: [CategoryRule]
     public var thresholds: [ZoneLevel: Thresholds]
     public var colors: [RiskLevel: String]
@@ -122,6 +124,7 @@ public struct Style: Sendable {
                                 extra: try keys.double("repeat.extra", in: 0...100))
         hotspots = HotspotRule(count: try keys.int("hotspots.count", in: 0...10_000),
                                cellMetres: try keys.double("hotspots.cell_m", in: 10...10_000))
+        repeats = try RepeatsRule(table: table, file: file)
         categories = try keys.categories()
         thresholds = try Dictionary(uniqueKeysWithValues: ZoneLevel.allCases.map { ($0, try keys.thresholds($0)) })
         gridCellMetres = table["grid"] == nil ? nil : try keys.double("grid.cell_m", in: 10...1_000_000)

@@ -70,8 +70,9 @@ public final class RiskServer: Sendable {
     static let tileCacheControl = "public, max-age=300"
     static let libCacheControl = "public, max-age=86400"
     static let fileCacheControl = "no-cache"
-    /// Files of the folder not served: `rejects.csv` repeats the input rows, addresses included.
-    static let private_ = Set(["rejects.csv"])
+    /// Files of the folder not served: `rejects.csv` repeats the input rows, addresses included;
+    /// `repeats.csv` lists the addresses that keep calling (for the command centre only).
+    static let private_ = Set(["rejects.csv", "repeats.csv"])
 
     public init(folder: ServedFolder, services: ServerServices, options: ServeOptions = ServeOptions(),
                 limits: ServerLimits = ServerLimits()) {

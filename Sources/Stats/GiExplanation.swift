@@ -31,6 +31,17 @@ struct LevelNeighbours {
         }
     }
 
+    /// The weights in the order of `order` (zone ids); nil when the folder holds other zones.
+    func weights(inOrderOf order: [String]) -> SpatialWeights? {
+        let position = Dictionary(order.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        guard order.count == ids.count, ids.allSatisfy({ position[$0] != nil }) else { return nil }
+        var neighbours = [[Int32]](repeating: [], count: order.count)
+        for (i, id) in ids.enumerated() {
+            neighbours[Int(position[id]!)] = weights.neighbours[i].map { position[ids[Int($0)]]! }.sorted()
+        }
+        return SpatialWeights(neighbours: neighbours)
+    }
+
     /// `stats` in the order of the folder's file with Gi* assigned; an error when the two do not hold
     /// the same zones (the folder is of other boundaries than the database's last run).
     func assigningGi(_ stats: [ZoneStats], style: Style, file: String) throws -> [ZoneStats] {

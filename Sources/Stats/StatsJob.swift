@@ -24,6 +24,9 @@ public struct StatsJob {
         if options.query.emerging {
             throw UsageError("--emerging", "needs --db FILE: the categories come from the database's history of cases")
         }
+        if options.repeats != nil {
+            throw UsageError("--repeats", "needs --db FILE: repeat complaints are counted from the stored cases and their addresses")
+        }
         if let first = options.query.caseFilters.first {
             throw UsageError(first, "needs --db FILE: the zone GeoJSON of --out holds only the window of its run")
         }
@@ -49,6 +52,7 @@ struct DatabaseStats {
         let window = try options.query.days(defaultAsOf: last?.asOf ?? Day.today(), defaultDays: last?.windowDays ?? style.windowDays)
         let only = try options.query.category.map { try categoryKey($0) }
         if options.query.hotspots { return try hotspots(window: window, only: only) }
+        if let repeats = options.repeats { return try self.repeats(repeats, window: window, only: only) }
         let level = try options.query.explain.map { try levelOf(zone: $0) } ?? options.query.level
         try checkParent()
         // The grid: cells from the run's grid.geojson, cases placed by their points (see FolderGrid).
@@ -119,6 +123,27 @@ struct DatabaseStats {
             .filter { only == nil || table.resolved[$0.category].keys.contains(only!) }.map(\.0)
         let found = HotspotFinder(cellMetres: style.hotspots.cellMetres).find(cases, top: options.query.top ?? style.hotspots.count)
         return StatsRender(options: options).hotspots(found.map { HotspotRow($0) })
+    }
+}
+
+extension DatabaseStats {
+    /// `--repeats`: the addresses and places with at least K cases in the window (`RepeatFinder`).
+    func repeats(_ query: RepeatsQuery, window: Window, only: String?) throws -> String {
+        var rule = style.repeats
+        if let k = query.minCases { rule.minCases = k }
+        if let m = query.withinMetres { rule.withinMetres = m }
+        var table = CategoryTable(style: style)
+        var cases = try store.repeatCases(first: window.first, last: window.asOf, table: &table)
+        if let only { cases = cases.filter { table.resolved[$0.category].keys.contains(only) } }
+        let found = RepeatFinder(rule: rule, window: window).find(cases, categories: table.resolved)
+        let shown = Array(found.prefix(options.query.top ?? found.count))
+        switch options.query.format {
+        case .json: return RepeatsWriter.json(shown)
+        case .csv: return RepeatsWriter.csv(shown)
+        case .table:
+            return StatsRender(options: options).table(RepeatsWriter.header, shown.map(RepeatsWriter.cells),
+                                                       rightAligned: [2, 3, 4, 11, 12])
+        }
     }
 }
 

@@ -22,9 +22,18 @@ public struct StatsOptions: Sendable {
     /// `--style FILE`; nil: the style built into the binary.
     public var style: URL?
     public var query: StatsQuery
+    /// `--repeats`: list the repeat complaints instead of the zones (needs --db).
+    public var repeats: RepeatsQuery?
     /// The command line's defaults: communities, sorted by score, as a table.
     public init(db: URL?, out: URL, style: URL? = nil,
                 query: StatsQuery = StatsQuery(level: .community, format: .table)) {
         self.db = db; self.out = out; self.style = style; self.query = query
     }
+}
+
+/// `stats --repeats [--min-cases K] [--within METRES]`: what is not given comes from the style's `[repeats]`.
+public struct RepeatsQuery: Sendable, Hashable {
+    public var minCases: Int?
+    public var withinMetres: Double?
+    public init(minCases: Int? = nil, withinMetres: Double? = nil) { self.minCases = minCases; self.withinMetres = withinMetres }
 }

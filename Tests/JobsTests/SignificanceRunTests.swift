@@ -191,4 +191,45 @@ print(json.dumps({"diff": diff, "found": found}))
         let none = try runProcess(Repo.installedBinary, ["stats", "--db", db, "--out", "/nonexistent", "--sort", "gi"])
         #expect(none.status == 1 && none.stderr.contains("neighbours"), "\(none.stderr)")
     }
+
+    /// `evaluate --out`: each day's significant hot spots are measured beside the red zones. On the day
+    /// of a run, they are the zones the run's file classes hot, and their hits are the next week's
+    /// cases in those zones (counted here from cases.geojson).
+    @Test func evaluateMeasuresTheDaysHotSpots() throws {
+        let cwd = try Repo.temporaryFolder()
+        let run = try runProcess(Repo.installedBinary, ["run", "--boundaries", Repo.demo.path, "--cases",
+                                                        Repo.demo.appendingPathComponent("cases.csv").path, "--as-of", "2026-10-31",
+                                                        "--min-zoom", "10", "--max-zoom", "10", "--db", "cases.sqlite", "--out", "out"], cwd: cwd)
+        #expect(run.status == 0, "\(run.stderr)")
+        let r = try runProcess(Repo.installedBinary, ["evaluate", "--db", "cases.sqlite", "--out", "out", "--from", "2026-10-31",
+                                                      "--to", "2026-10-31", "--horizon", "7", "--format", "json"], cwd: cwd)
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+        let levels = doc["levels"] as? [String: [String: Any]] ?? [:]
+        let check = #"""
+import json, sys, datetime
+out = sys.argv[1]
+hot = {f["properties"]["id"] for f in json.load(open(out + "/posts.geojson"))["features"]
+       if f["properties"]["gi_class"].startswith("hot")}
+first, last = datetime.date(2026, 11, 1), datetime.date(2026, 11, 7)
+hits = nxt = 0
+for f in json.load(open(out + "/cases.geojson"))["features"]:
+    p = f["properties"]
+    if p.get("post") and first <= datetime.date.fromisoformat(p["date"]) <= last:
+        nxt += 1
+        hits += p["post"] in hot
+print(json.dumps({"hot": len(hot), "hits": hits, "next": nxt}))
+"""#
+        let py = try python(["-c", check, cwd.appendingPathComponent("out").path])
+        #expect(py.status == 0, "\(py.stderr)")
+        let expected = try JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: Int] ?? [:]
+        let hot = levels["post"]?["hot_spots"] as? [String: Any] ?? [:]
+        #expect(expected["hot", default: 0] > 0, "the day has hot spots to measure")
+        #expect((hot["red_zones"] as? Double).map(Int.init) == expected["hot"])
+        #expect(hot["hits"] as? Int == expected["hits"] && hot["next_cases"] as? Int == expected["next"], "\(hot) vs \(expected)")
+        // Without the shapes: the red zones and the baseline only.
+        let bare = try runProcess(Repo.installedBinary, ["evaluate", "--db", "cases.sqlite", "--out", "nowhere", "--from", "2026-10-31",
+                                                         "--to", "2026-10-31", "--horizon", "7", "--format", "json"], cwd: cwd)
+        #expect(bare.status == 0 && !bare.stdout.contains("hot_spots"), "\(bare.stderr)")
+    }
 }
