@@ -47,7 +47,7 @@ let package = Package(
         // The domain model every layer shares: zones, levels, days, cases, zone references, rejects.
         .target(name: "Model", dependencies: ["Geometry", "Projection"], path: "Sources/Model"),
         // Readers of foreign input: boundaries (GeoJSON), cases (CSV).
-        .target(name: "Input", dependencies: ["Model", "Geometry", "Projection"], path: "Sources/Input"),
+        .target(name: "Input", dependencies: ["Model", "Geometry", "Projection", "Support"], path: "Sources/Input"),
         // The offline address geocoder: normalisation, parsing, matching against zone names and the gazetteer.
         .target(name: "Geocoding", dependencies: ["Model", "Input", "Geometry", "Projection", "Support"], path: "Sources/Geocoding"),
         // Styles (TOML) and zone scoring.
