@@ -13,7 +13,7 @@ func ids(_ r: TestResponse) -> [String] {
 @Suite("serve: the JSON API")
 struct APITests {
     @Test func zonesByLevelAndParent() async throws {
-        try await withFixture { client, _ in
+        try await withFixture(live: false) { client, _ in
             let all = try await get(client, "/api/zones?level=community")
             #expect(all.status == .ok)
             #expect(all.headers[.contentType] == "application/geo+json")
@@ -26,7 +26,7 @@ struct APITests {
     }
 
     @Test func statsLikeTheStatsCommand() async throws {
-        try await withFixture { client, _ in
+        try await withFixture(live: false) { client, _ in
             let r = try await get(client, "/api/stats?level=post&sort=cases&top=2")
             #expect(r.status == .ok)
             #expect(r.headers[.contentType] == "application/json")
@@ -55,7 +55,7 @@ struct APITests {
         "/api/locate?q=114,22&x=1",
     ])
     func badQueriesAre400WithAMessage(_ uri: String) async throws {
-        try await withFixture { client, _ in
+        try await withFixture(live: false) { client, _ in
             let r = try await get(client, uri)
             #expect(r.status == .badRequest, "\(uri) -> \(r.status)")
             let message = (r.json as? [String: Any])?["error"] as? String ?? ""
@@ -67,7 +67,7 @@ struct APITests {
     @Test(arguments: ["/api/stats?category=%E5%99%AA%E5%A3%B0", "/api/stats?since=2026-11-01&until=2026-11-20",
                       "/api/stats?as-of=2026-11-22&window=7"])
     func optionsNeedingTheDatabaseAre501(_ uri: String) async throws {
-        try await withFixture { client, _ in
+        try await withFixture(live: false) { client, _ in
             let r = try await get(client, uri)
             #expect(r.status == .notImplemented)
             #expect(((r.json as? [String: Any])?["error"] as? String)?.contains("database") == true)
@@ -75,7 +75,7 @@ struct APITests {
     }
 
     @Test func locateAPoint() async throws {
-        try await withFixture { client, _ in
+        try await withFixture(live: false) { client, _ in
             let r = try await get(client, "/api/locate?q=114.035%2C22.52")
             #expect(r.status == .ok)
             let d = try #require(r.json as? [String: Any])
@@ -91,7 +91,7 @@ struct APITests {
     /// Address text goes through the geocoder over the served zones: a community's name is located by
     /// name (no point), an address naming nothing known is refused with its reason.
     @Test func locateAddressText() async throws {
-        try await withFixture { client, _ in
+        try await withFixture(live: false) { client, _ in
             let q = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
             let named = try await get(client, "/api/locate?q=" + q("皇岗社区12栋"))
             #expect(named.status == .ok)

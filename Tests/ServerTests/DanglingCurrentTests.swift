@@ -20,7 +20,7 @@ struct DanglingCurrentTests {
         let folder = ServedFolder(base)
         try folder.validate()
         let app = RiskServer(folder: folder, services: .standard(), limits: FixtureFolder.testLimits).application(host: "127.0.0.1", port: 0)
-        try await app.test(.live) { client in
+        try await app.test(.router) { client in
             #expect(try await get(client, "/report.json").text.contains("2026-11-22"))
             // The day folder moved aside, as the two-rename path does for a moment.
             try FileManager.default.moveItem(at: day, to: base.appendingPathComponent(".2026-11-22.old-1-x"))
@@ -47,7 +47,7 @@ struct DanglingCurrentTests {
         let sub = fixture.out.appendingPathComponent("old")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: fixture.out.appendingPathComponent("rejects.csv"), to: sub.appendingPathComponent("rejects.csv"))
-        try await fixture.app().test(.live) { client in
+        try await fixture.app().test(.router) { client in
             let r = try await get(client, "/old/rejects.csv")
             #expect(r.status == .notFound)
         }

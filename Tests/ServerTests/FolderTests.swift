@@ -43,7 +43,7 @@ struct FolderTests {
         let folder = ServedFolder(base)
         try folder.validate()
         let app = RiskServer(folder: folder, services: .standard(), limits: FixtureFolder.testLimits).application(host: "127.0.0.1", port: 0)
-        try await app.test(.live) { client in
+        try await app.test(.router) { client in
             #expect(try await get(client, "/report.json").text.contains("2026-11-21"))
             #expect(try await get(client, "/api/stats?level=street").status == .ok)
             // Move the link the way a daily run does: a new link renamed over the old one.
@@ -60,7 +60,7 @@ struct FolderTests {
     @Test func replacedFolderIsSeen() async throws {
         let fixture = try FixtureFolder()
         defer { fixture.remove() }
-        try await fixture.app().test(.live) { client in
+        try await fixture.app().test(.router) { client in
             #expect(try await get(client, "/report.json").text.contains("2026-11-22"))
             #expect(ids(try await get(client, "/api/stats?level=street")) == ["S1"])
             let next = fixture.parent.appendingPathComponent("next")
@@ -79,7 +79,7 @@ struct FolderTests {
     @Test func folderGoneMeanwhileIs503() async throws {
         let fixture = try FixtureFolder()
         defer { fixture.remove() }
-        try await fixture.app().test(.live) { client in
+        try await fixture.app().test(.router) { client in
             try FileManager.default.removeItem(at: fixture.out)
             #expect(try await get(client, "/healthz").status == .serviceUnavailable)
             #expect(try await get(client, "/tiles/street/12/3340/1785.png").status == .serviceUnavailable)

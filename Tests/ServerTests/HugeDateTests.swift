@@ -7,7 +7,7 @@ extension APITests {
     @Test(arguments: ["/api/stats?since=9223372036854775807-01-01", "/api/stats?as-of=9223372036854775807-12-31&window=1",
                       "/api/zones?until=99999-01-01"])
     func hugeYearsAre400(_ uri: String) async throws {
-        try await withFixture { client, _ in
+        try await withFixture(live: false) { client, _ in
             let r = try await get(client, uri)
             #expect(r.status == .badRequest, "\(uri) -> \(r.status)")
         }
