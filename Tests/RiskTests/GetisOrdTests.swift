@@ -106,9 +106,9 @@ import Testing
         #expect(GetisOrd.permutationP(y, weights: weights, permutations: 0, seed: 1).allSatisfy { $0 == 1 })
     }
 
-    /// 100,000 locations with FDR well under a second (a debug build is slower; the release figure is
-    /// in scripts/bench_gi.sh).
-    @Test func hundredThousandLocationsQuickly() {
+    /// 100,000 locations: the planted cluster's centre is hot (the time is scripts/bench_gi.sh's to
+    /// measure, against esda, not a test's).
+    @Test func hundredThousandLocations() {
         let side = 316
         let neighbours: [[Int32]] = (0..<(side * side)).map { i in
             let (r, c) = (i / side, i % side)
@@ -120,9 +120,7 @@ import Testing
             return list.sorted()
         }
         let y = StatShapes.plantedCounts(rows: side, columns: side).map(Double.init)
-        let start = Date()
         let gi = GetisOrd.giStar(y, weights: SpatialWeights(neighbours: neighbours))
-        #expect(Date().timeIntervalSince(start) < 5)
         #expect(gi.count == side * side && gi[12 * side + 12].giClass.isHot)
     }
 }

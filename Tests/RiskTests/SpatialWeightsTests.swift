@@ -47,13 +47,11 @@ import Testing
         #expect(try SpatialWeights.distanceBand(cells + [MultiPolygon([])], metres: 1e6).neighbours[9] == [])
     }
 
-    /// Queen weights of 100,000 grid cells in seconds (a debug build; scripts/bench_gi.sh times release).
+    /// Queen weights of 100,000 grid cells: every link of the lattice, none more (the time is
+    /// scripts/bench_gi.sh's to measure, against libpysal, not a test's).
     @Test func hundredThousandCells() throws {
         let cells = StatShapes.grid(rows: 316, columns: 317)   // 100,172 cells
-        let start = Date()
         let w = try SpatialWeights.queen(cells)
-        let seconds = Date().timeIntervalSince(start)
-        #expect(seconds < 30, "\(seconds) s")
         #expect(w.count == 316 * 317 && w.neighbours[317 + 1].count == 8 && w.neighbours[0].count == 3)
         let links = w.neighbours.reduce(0) { $0 + $1.count }
         let expected: Int = 2 * (316 * 316 + 315 * 317 + 2 * 315 * 316)   // each of →, ↑, ↗, ↖ twice
