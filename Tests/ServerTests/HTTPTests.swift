@@ -11,7 +11,26 @@ func withFixture<T: Sendable>(live: Bool = true,
                               _ body: @Sendable (any TestClientProtocol, FixtureFolder) async throws -> T) async throws -> T {
     let fixture = try FixtureFolder()
     defer { fixture.remove() }
-    return try await fixture.app().test(live ? .live : .router) { client in try await body(client, fixture) }
+    guard live else { return try await fixture.app().test(.router) { client in try await body(client, fixture) } }
+    // The live server and its client on threads of their own (`ServerTestExecutor`), not on the two
+    // cooperative threads that other suites' blocking tests can hold for longer than the client waits.
+    return try await withTaskExecutorPreference(ServerTestExecutor.shared) {
+        try await fixture.app().test(.live) { client in try await body(client, fixture) }
+    }
+}
+
+/// A task executor on a dispatch queue of its own (threads outside Swift's cooperative pool): the tasks
+/// of the live test servers run there, so that a test that blocks a cooperative thread for a minute
+/// (a child process, a Python oracle) cannot starve a server whose client gives up after 20 s.
+final class ServerTestExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = ServerTestExecutor()
+    private let queue = DispatchQueue(label: "riskmap.tests.live-server", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
 }
 
 func get(_ client: any TestClientProtocol, _ uri: String, headers: HTTPFields = [:]) async throws -> TestResponse {
