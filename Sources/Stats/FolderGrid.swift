@@ -41,14 +41,8 @@ struct FolderGrid {
 
     /// Case counts per cell in `steps` steps of `stepDays` days ending at `last` (emerging hot spots).
     func series(_ store: CaseStore, last: Day, stepDays: Int, steps: Int) throws -> [String: [Int]] {
-        let first = try store.historySpan(last: last, stepDays: stepDays, steps: steps).first
-        let points = try store.pointDays(first: first, last: last)
-        let cells = try index.locateAll(points.map(\.point))
-        var series: [String: [Int]] = [:]
-        for (p, cell) in zip(points, cells) {
-            guard let cell else { continue }
-            series[zones[cell].id, default: Array(repeating: 0, count: steps)][(p.day.ordinal - first.ordinal) / stepDays] += 1
+        try store.pointSeries(last: last, stepDays: stepDays, steps: steps) { points in
+            try index.locateAll(points).map { $0.map { zones[$0].id } }
         }
-        return series
     }
 }

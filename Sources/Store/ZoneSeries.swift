@@ -75,6 +75,20 @@ extension CaseStore {
         return (last - (span - 1), span)
     }
 
+    /// `zoneSeries` for zones the database does not keep (the grid's cells): the stored points of the
+    /// steps' days, placed by `place` (one zone id or nil per point, in one batch).
+    public func pointSeries(last: Day, stepDays: Int, steps: Int,
+                            place: ([Coordinate]) throws -> [String?]) throws -> [String: [Int]] {
+        let first = try historySpan(last: last, stepDays: stepDays, steps: steps).first
+        let points = try pointDays(first: first, last: last)
+        var series: [String: [Int]] = [:]
+        for (p, zone) in zip(points, try place(points.map(\.point))) {
+            guard let zone else { continue }
+            series[zone, default: Array(repeating: 0, count: steps)][(p.day.ordinal - first.ordinal) / stepDays] += 1
+        }
+        return series
+    }
+
     /// The day and point of every stored case with a point on days `first...last` (for the grid level,
     /// whose cells the database does not keep). Cases in no zone are left out, as in the map.
     public func pointDays(first: Day, last: Day) throws -> [(day: Day, point: Coordinate)] {

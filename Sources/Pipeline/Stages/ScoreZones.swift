@@ -91,14 +91,6 @@ struct ScoreZones: RunStage {
     /// steps' days are placed in the cells here.
     private func gridSeries(_ store: CaseStore, steps: EmergingStyle) throws -> [String: [Int]] {
         guard let grid = boundaries.grid else { return [:] }
-        let first = try store.historySpan(last: window.asOf, stepDays: steps.stepDays, steps: steps.steps).first
-        let points = try store.pointDays(first: first, last: window.asOf)
-        let cells = try grid.cellIDs(of: points.map(\.point))
-        var series: [String: [Int]] = [:]
-        for (p, cell) in zip(points, cells) {
-            guard let cell else { continue }
-            series[cell, default: Array(repeating: 0, count: steps.steps)][(p.day.ordinal - first.ordinal) / steps.stepDays] += 1
-        }
-        return series
+        return try store.pointSeries(last: window.asOf, stepDays: steps.stepDays, steps: steps.steps, place: grid.cellIDs)
     }
 }
