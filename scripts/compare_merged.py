@@ -52,7 +52,10 @@ def compare_archive(label, a, b):
     for path in (a, b):
         if not os.path.isfile(path):
             return [f"{label}: {path} is missing"], 0
-    (ha, ma, ta), (hb, mb, tb) = read_archive(a), read_archive(b)
+    try:
+        (ha, ma, ta), (hb, mb, tb) = read_archive(a), read_archive(b)
+    except Exception as error:  # a truncated or foreign file: a difference, said as such
+        return [f"{label}: not readable as PMTiles ({type(error).__name__}: {error})"], 0
     found = []
     if ha != hb:
         keys = sorted(k for k in set(ha) | set(hb) if ha.get(k) != hb.get(k))

@@ -62,12 +62,21 @@ slurm=$work/slurm shared=$work/shared
 mkdir -p "$slurm/state" "$slurm/spool" "$work/bin" "$shared/boundaries" "$shared/cases"
 
 munged_pid="" ctld_pid="" slurmd_pid="" jobs=""
+# stop PID: SIGTERM, then SIGKILL after 10 s (a daemon that hangs must not hang the script).
+stop() {
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
 cleanup() {
   local rc=$?
-  [ -z "$jobs" ] || scancel $jobs 2>/dev/null || true
-  for pid in $slurmd_pid $ctld_pid; do kill "$pid" 2>/dev/null || true; done
-  for pid in $slurmd_pid $ctld_pid; do wait "$pid" 2>/dev/null || true; done
-  [ -z "$munged_pid" ] || kill "$munged_pid" 2>/dev/null || true
+  # Jobs still queued or running are cancelled and given time to end while the controller is up: a
+  # job step whose controller is gone retries its "job complete" message for ever.
+  if [ -n "$jobs" ]; then
+    scancel $jobs 2>/dev/null || true
+    for _ in $(seq 60); do [ -z "$(squeue -h -j "${jobs// /,}" 2>/dev/null)" ] && break; sleep 0.5; done
+  fi
+  for pid in $slurmd_pid $ctld_pid $munged_pid; do stop "$pid"; done
   if [ "$rc" = 0 ] && [ "${KEEP:-0}" != 1 ]; then rm -rf "$work"; else echo "work folder kept: $work" >&2; fi
   exit "$rc"
 }
@@ -153,10 +162,11 @@ cat > "$shared/shards.sbatch" <<'EOF'
 #SBATCH --cpus-per-task=1
 #SBATCH --mem=2G
 #SBATCH --time=01:00:00
-SHARED=${SHARED:-/shared}   # the folder every node mounts
+SHARED=${SHARED:-/shared}                   # the folder every node mounts
+SHARDS=${SHARDS:-$SLURM_ARRAY_TASK_COUNT}   # N; a re-run of one task (--array=5) must say SHARDS=N
 AS_OF=$1; shift
 riskmap run --boundaries "$SHARED/boundaries" --cases "$SHARED/cases/export-$AS_OF.csv" --as-of "$AS_OF" \
-    --shard "$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT" --out "$SHARED/shards/$AS_OF/$SLURM_ARRAY_TASK_ID" "$@"
+    --shard "$SLURM_ARRAY_TASK_ID/$SHARDS" --out "$SHARED/shards/$AS_OF/$SLURM_ARRAY_TASK_ID" "$@"
 EOF
 
 # --- the array, then the merge ---------------------------------------------------------------------
@@ -186,7 +196,7 @@ wait_for() {
       case $st in
         COMPLETED) done=$((done + 1)) ;;
         PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUED|RESIZING) ;;
-        *) echo "$what: task $task ended $st; its log ($(log_of "$task" "$job")):" >&2
+        *) echo "$what${task/#-/}: ended $st; its log ($(log_of "$task" "$job")):" >&2
            tail -n 40 "$(log_of "$task" "$job")" >&2 2>/dev/null || true
            exit 1 ;;
       esac
@@ -225,6 +235,11 @@ riskmap run --boundaries "$shared/boundaries" --cases "$shared/cases/export-$AS_
 t4=$(now)
 
 merged=$shared/output/$AS_OF
+if [ "$TILES" = pmtiles ]; then
+  for layer in heat street community post; do
+    [ -s "$work/single/tiles/$layer.pmtiles" ] || die "TILES=pmtiles: the single run wrote no tiles/$layer.pmtiles"
+  done
+fi
 [ "$(readlink "$shared/output/current")" = "$AS_OF" ] || die "the merge did not point output/current at $AS_OF"
 compare=(python3 "$repo/scripts/compare_merged.py" "$merged" "$work/single")
 [ "$TILES" = folder ] && compare+=(--archives "$shared/output/risk-$AS_OF.pmtiles" "$work/single.pmtiles")
