@@ -44,12 +44,18 @@ python3 -c 'import pmtiles' 2>/dev/null || die "the Python package pmtiles is mi
 
 # --- Slurm and munge -------------------------------------------------------------------------------
 
-if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v sbatch >/dev/null \
-   || ! command -v munged >/dev/null; then
-  echo "installing slurm-wlm and munge (apt-get)"
+missing=()
+for tool in slurmctld:slurm-wlm slurmd:slurm-wlm sbatch:slurm-wlm munged:munge pgrep:procps; do
+  command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+  echo "installing ${packages% } (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq slurm-wlm munge >/dev/null
+  apt_log=$(mktemp)  # quiet unless it fails
+  { apt-get update -qq && apt-get install -y -qq $packages; } >"$apt_log" 2>&1 \
+    || { cat "$apt_log" >&2; die "apt-get install $packages failed"; }
+  rm -f "$apt_log"
 fi
 # Another Slurm on this machine would own the ports and the node name: not ours to stop.
 for daemon in slurmctld slurmd; do
