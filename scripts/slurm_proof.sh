@@ -202,7 +202,7 @@ wait_for() {
       case $st in
         COMPLETED) done=$((done + 1)) ;;
         PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUED|RESIZING) ;;
-        *) echo "$what${task/#-/}: ended $st; its log ($(log_of "$task" "$job")):" >&2
+        *) echo "$what$([ "$task" = - ] || echo " task $task"): ended $st; its log ($(log_of "$task" "$job")):" >&2
            tail -n 40 "$(log_of "$task" "$job")" >&2 2>/dev/null || true
            exit 1 ;;
       esac
