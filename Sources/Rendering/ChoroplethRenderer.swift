@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import Synchronization
+import Support
 import Projection
 import Geometry
 
@@ -28,34 +30,43 @@ public struct TileOptions: Sendable {
 
 /// Renders filled, outlined zones into XYZ PNG tiles.
 ///
-/// `init` projects every feature once (to normalised Web Mercator) and groups features per tile from
-/// their bounding boxes; rendering then only touches the features of each tile, on all cores.
+/// `init` projects every feature once (to normalised Web Mercator). `render` then walks the pyramid
+/// from the top, one zoom at a time on all cores, carrying each tile's *parts*: the features cut to the
+/// tile's box (`ProjectedFeature.clipped`). A tile's children are cut from its parts, so a tile costs
+/// what lies in it, never the whole zone's vertices. A tile that no outline reaches is *flat*: it lies
+/// wholly inside the same zones, and so do all its children at every deeper zoom; none of them is
+/// drawn — each gets the one PNG of its colour, encoded once per colour (`FlatTiles`).
 public final class ChoroplethRenderer: Sendable {
     public let options: TileOptions
     private let features: [ProjectedFeature]
-    /// features[i] was the init's feature sources[i] (empty geometries are dropped).
+    /// features[i] was the init's feature sources[i] (empty and invisible features are dropped).
     private let sources: [Int]
-    /// Candidate tiles → indices of the features whose box (plus the outline's margin) meets them.
-    private let index: [TileID: [Int32]]
-    private let candidates: [TileID]
     /// Canvases kept between `renderTile` calls: a fresh one costs ~3 MB of zeroed, page-faulted memory,
     /// more than drawing a tile.
     private let pool = CanvasPool()
+    private let flats = FlatTiles()
 
     /// Outline width in pixels.
     static let strokeWidth = 1.0
+    /// How far past its square a tile's pixels can be affected by an edge, in pixels of its zoom: the
+    /// outline's half width and the antialiased pixel, with room to spare. Parts are cut to the tile
+    /// widened by this much, and a tile is flat when no outline comes this close. A child's widened
+    /// box lies inside its parent's (2 px of the child are 1 px of the parent).
+    static let marginPixels = 2.0
 
     public init(features: [ChoroplethFeature], options: TileOptions = TileOptions()) {
         self.options = options
-        let projected = features.enumerated().compactMap { i, f in ProjectedFeature(f).map { (i, $0) } }
-        self.features = projected.map(\.1)
-        self.sources = projected.map(\.0)
-        var index: [TileID: [Int32]] = [:]
-        for (i, f) in self.features.enumerated() {
-            for id in Self.tileRange(of: f, options: options) { index[id, default: []].append(Int32(i)) }
+        let projected = features.enumerated().compactMap { i, f -> (Int, ProjectedFeature)? in
+            // A zone with neither fill nor outline draws nothing (the significance layers' unclassed zones).
+            guard f.fill.a > 0 || f.stroke.a > 0 else { return nil }
+            return ProjectedFeature(f, options: options).map { (i, $0) }
         }
-        self.index = index
-        self.candidates = index.keys.sorted()
+        self.features = projected.enumerated().map { j, p in
+            var f = p.1
+            f.source = j
+            return f
+        }
+        self.sources = projected.map(\.0)
     }
 
     /// The candidate tiles on which any of the features `changed` picks (indices into the features given
@@ -68,36 +79,150 @@ public final class ChoroplethRenderer: Sendable {
         return tiles
     }
 
-    /// The tiles that may have something drawn (their box meets a feature's box), sorted.
-    public func tiles() -> [TileID] { candidates }
-
-    /// The PNG of one tile, or nil when nothing is drawn on it (then no file should be written).
-    public func renderTile(_ id: TileID) throws -> [UInt8]? {
-        let canvas = pool.take() ?? TileCanvas(size: options.tileSize)
-        defer { pool.give(canvas) }
-        return try renderTile(id, on: canvas)
+    /// The tiles that may have something drawn (their box meets a feature's box), sorted. Computed on
+    /// each call, for tests and small layers: `render` does not need the list.
+    public func tiles() -> [TileID] {
+        var all = Set<TileID>()
+        for f in features { all.formUnion(Self.tileRange(of: f, options: options)) }
+        return all.sorted()
     }
 
-    /// Renders every candidate tile of every zoom on all cores. `onTile` receives each tile that has
-    /// something drawn, possibly from several threads at once; `progress(done, total)` counts candidates.
-    /// The first error thrown (by encoding or by `onTile`) stops the remaining work and is rethrown.
-    /// `including` picks a part of the candidates (a shard, the tiles that changed); nil: all.
-    public func render(including: ((TileID) -> Bool)? = nil, onTile: @Sendable (TileID, [UInt8]) throws -> Void,
+    /// The PNG of one tile, or nil when nothing is drawn on it (then no file should be written): the
+    /// features cut to the tile's box, drawn as `render` draws them.
+    public func renderTile(_ id: TileID) throws -> [UInt8]? {
+        let box = WorldBox(tile: id, tileSize: options.tileSize, marginPixels: Self.marginPixels)
+        return try draw(id, parts: features.compactMap { $0.clipped(to: box) })
+    }
+
+    /// The tile drawn from the whole features, uncut, with no flat shortcut: what every tile was before
+    /// the walk down the pyramid, kept as the reference the tests compare `render` with.
+    func renderWhole(_ id: TileID) throws -> [UInt8]? {
+        let box = WorldBox(tile: id, tileSize: options.tileSize, marginPixels: Self.marginPixels)
+        return try withCanvas { try paint(id, parts: features.filter(box.meets), on: $0) }
+    }
+
+    /// Renders every tile of every zoom that has something drawn, on all cores. `onTile` receives each
+    /// of them once, possibly from several threads at once; flat tiles of one colour share one byte
+    /// array. `progress(done, total)` counts the tiles of the zooms walked so far within the features'
+    /// box. The first error thrown (by encoding or by `onTile`) stops the remaining work and is rethrown.
+    /// `including` picks a part of the tiles (a shard, the tiles that changed); nil: all. `reaching`,
+    /// when given, says whether any wanted tile lies at or under a tile: the walk skips the others.
+    public func render(including: ((TileID) -> Bool)? = nil, reaching: ((TileID) -> Bool)? = nil,
+                       onTile: @Sendable (TileID, [UInt8]) throws -> Void,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
-        try renderTiles(including.map { candidates.filter($0) } ?? candidates, makeWorker: { TileCanvas(size: options.tileSize) },
-                        render: { id, canvas in try renderTile(id, on: canvas) }, onTile: onTile, progress: progress)
+        guard let extent = features.reduce(nil as WorldBox?, { box, f in
+            let b = WorldBox(minX: f.minX, minY: f.minY, maxX: f.maxX, maxY: f.maxY)
+            return box.map { WorldBox(minX: min($0.minX, b.minX), minY: min($0.minY, b.minY),
+                                      maxX: max($0.maxX, b.maxX), maxY: max($0.maxY, b.maxY)) } ?? b
+        }) else { return }
+        let walk = PyramidWalk(options: options, extent: extent)
+        let stop = ParallelProgress()
+        var level = try rootNodes(walk)
+        var done = 0
+        for z in options.minZoom...options.maxZoom {
+            let current = level
+            let chunks = min(current.count, ProcessInfo.processInfo.activeProcessorCount * 4)
+            let next = try parallelMap(chunks) { chunk -> [TileNode] in
+                try self.withCanvas { canvas in
+                    var children: [TileNode] = []
+                    var i = chunk
+                    while i < current.count, !stop.stopped {
+                        do {
+                            try self.visit(current[i], canvas: canvas, including: including, reaching: reaching,
+                                           onTile: onTile, children: &children)
+                        } catch {
+                            stop.fail(error)
+                            throw error
+                        }
+                        i += chunks
+                    }
+                    return children
+                }
+            }
+            try stop.check()
+            level = next.flatMap { $0 }
+            done += walk.tiles(atZoom: z)
+            progress?(done, walk.total)
+        }
+    }
+
+    // MARK: the walk down the pyramid
+
+    /// A tile still to visit and the features cut to its box.
+    struct TileNode {
+        var id: TileID
+        var parts: [ProjectedFeature]
+    }
+
+    /// The tiles of the top zoom over the features' box, each with the features cut to it.
+    private func rootNodes(_ walk: PyramidWalk) throws -> [TileNode] {
+        let roots = walk.tiles(atZoom: options.minZoom, in: walk.extent)
+        return parallelMap(roots.count) { i -> TileNode in
+            let box = WorldBox(tile: roots[i], tileSize: options.tileSize, marginPixels: Self.marginPixels)
+            return TileNode(id: roots[i], parts: features.compactMap { $0.clipped(to: box) })
+        }.filter { !$0.parts.isEmpty }
+    }
+
+    /// One tile: flat (it and everything under it get its colour's PNG) or drawn, then its children
+    /// cut from its parts.
+    private func visit(_ node: TileNode, canvas: TileCanvas, including: ((TileID) -> Bool)?, reaching: ((TileID) -> Bool)?,
+                       onTile: (TileID, [UInt8]) throws -> Void, children: inout [TileNode]) throws {
+        if reaching.map({ !$0(node.id) }) ?? false { return }
+        guard node.parts.contains(where: \.hasOutline) else {
+            try emitFlat(node, canvas: canvas, including: including, onTile: onTile)
+            return
+        }
+        if including?(node.id) ?? true, let png = try paint(node.id, parts: node.parts, on: canvas) {
+            try onTile(node.id, png)
+        }
+        guard node.id.z < options.maxZoom else { return }
+        for child in node.id.children {
+            let box = WorldBox(tile: child, tileSize: options.tileSize, marginPixels: Self.marginPixels)
+            let parts = node.parts.compactMap { $0.clipped(to: box) }
+            if !parts.isEmpty { children.append(TileNode(id: child, parts: parts)) }
+        }
+    }
+
+    /// A tile no outline reaches, and every tile under it down to the deepest zoom: the PNG of the
+    /// zones it lies inside (none: nothing is written).
+    private func emitFlat(_ node: TileNode, canvas: TileCanvas, including: ((TileID) -> Bool)?,
+                          onTile: (TileID, [UInt8]) throws -> Void) throws {
+        let box = WorldBox(tile: node.id, tileSize: options.tileSize, marginPixels: Self.marginPixels)
+        // Cut to the box and without outline, a part covers the box (area −box) or nothing (0).
+        let inside = node.parts.filter { $0.signedArea < -0.5 * box.area }
+        guard !inside.isEmpty else { return }
+        guard let png = try flats.png(for: inside.map(\.fill), draw: { try paint(node.id, parts: inside, on: canvas) }) else { return }
+        for z in node.id.z...options.maxZoom {
+            let d = z - node.id.z
+            for x in (node.id.x << d)..<((node.id.x + 1) << d) {
+                for y in (node.id.y << d)..<((node.id.y + 1) << d) {
+                    let id = TileID(z: z, x: x, y: y)
+                    if including?(id) ?? true { try onTile(id, png) }
+                }
+            }
+        }
     }
 
     // MARK: drawing
 
-    private func renderTile(_ id: TileID, on canvas: TileCanvas) throws -> [UInt8]? {
-        guard let members = index[id] else { return nil }
+    private func withCanvas<T>(_ body: (TileCanvas) throws -> T) throws -> T {
+        let canvas = pool.take() ?? TileCanvas(size: options.tileSize)
+        defer { pool.give(canvas) }
+        return try body(canvas)
+    }
+
+    private func draw(_ id: TileID, parts: [ProjectedFeature]) throws -> [UInt8]? {
+        try withCanvas { try paint(id, parts: parts, on: $0) }
+    }
+
+    /// Fills and outlines `parts` on the tile, encoded; nil when nothing is visible.
+    private func paint(_ id: TileID, parts: [ProjectedFeature], on canvas: TileCanvas) throws -> [UInt8]? {
+        guard !parts.isEmpty else { return nil }
         canvas.clear()
         let k = Double(options.tileSize) * pow(2.0, Double(id.z))   // world → pixel scale
         let origin = (x: Double(id.x * options.tileSize), y: Double(id.y * options.tileSize))
-        let drawn = members.map { features[Int($0)] }
-        canvas.fill(drawn, scale: k, origin: origin)
-        canvas.stroke(drawn, scale: k, origin: origin, width: Self.strokeWidth)
+        canvas.fill(parts, scale: k, origin: origin)
+        canvas.stroke(parts, wholes: features, zoom: id.z, scale: k, origin: origin, width: Self.strokeWidth)
         return try canvas.encodePNG()
     }
 
@@ -106,15 +231,57 @@ public final class ChoroplethRenderer: Sendable {
     private static func tileRange(of f: ProjectedFeature, options: TileOptions) -> [TileID] {
         var result: [TileID] = []
         for z in options.minZoom...options.maxZoom {
-            let n = 1 << z
-            let scale = Double(n), margin = 2.0 / Double(options.tileSize)
-            // Clamped as a Double: a vertex far off the world must not overflow Int().
-            func clampIndex(_ v: Double) -> Int { Int(min(max(v.rounded(.down), 0), Double(n - 1)).nanToZero) }
-            let x0 = clampIndex(f.minX * scale - margin), x1 = clampIndex(f.maxX * scale + margin)
-            let y0 = clampIndex(f.minY * scale - margin), y1 = clampIndex(f.maxY * scale + margin)
-            for x in x0...x1 { for y in y0...y1 { result.append(TileID(z: z, x: x, y: y)) } }
+            let (xs, ys) = PyramidWalk.range(minX: f.minX, minY: f.minY, maxX: f.maxX, maxY: f.maxY, zoom: z, tileSize: options.tileSize)
+            for x in xs { for y in ys { result.append(TileID(z: z, x: x, y: y)) } }
         }
         return result
+    }
+}
+
+/// The zooms of a pyramid over a box of world coordinates: the tiles it touches per zoom (with the
+/// two-pixel margin), for the walk's roots and its progress.
+struct PyramidWalk {
+    let options: TileOptions
+    let extent: WorldBox
+
+    func tiles(atZoom z: Int, in box: WorldBox) -> [TileID] {
+        let (xs, ys) = Self.range(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY, zoom: z, tileSize: options.tileSize)
+        return xs.flatMap { x in ys.map { y in TileID(z: z, x: x, y: y) } }
+    }
+
+    func tiles(atZoom z: Int) -> Int {
+        let (xs, ys) = Self.range(minX: extent.minX, minY: extent.minY, maxX: extent.maxX, maxY: extent.maxY, zoom: z, tileSize: options.tileSize)
+        return xs.count * ys.count
+    }
+
+    var total: Int { (options.minZoom...options.maxZoom).reduce(0) { $0 + tiles(atZoom: $1) } }
+
+    static func range(minX: Double, minY: Double, maxX: Double, maxY: Double, zoom z: Int,
+                      tileSize: Int) -> (ClosedRange<Int>, ClosedRange<Int>) {
+        let n = 1 << z
+        let scale = Double(n), margin = 2.0 / Double(tileSize)
+        // Clamped as a Double: a vertex far off the world must not overflow Int().
+        func clampIndex(_ v: Double) -> Int { Int(min(max(v.rounded(.down), 0), Double(n - 1)).nanToZero) }
+        return (clampIndex(minX * scale - margin)...clampIndex(maxX * scale + margin),
+                clampIndex(minY * scale - margin)...clampIndex(maxY * scale + margin))
+    }
+}
+
+/// The encoded PNG of each flat colour (the fills of the zones a flat tile lies in, in drawing order),
+/// drawn and encoded once per layer and shared by every flat tile of that colour.
+private final class FlatTiles: Sendable {
+    private let cache = Mutex<[[RGBA8]: [UInt8]?]>([:])
+
+    func png(for key: [RGBA8], draw: () throws -> [UInt8]?) throws -> [UInt8]? {
+        if let hit = cache.withLock({ $0[key] }) { return hit }
+        let png = try draw()
+        // Two threads may draw the same colour at once; the first stored wins, so every tile of a
+        // colour carries the very same bytes.
+        return cache.withLock { c in
+            if let stored = c[key] { return stored }
+            c[key] = .some(png)
+            return png
+        }
     }
 }
 
@@ -125,9 +292,31 @@ struct ProjectedFeature: Sendable {
     /// Ring i is points ringStarts[i] ..< ringStarts[i + 1] (closing point dropped, closure implied).
     var ringStarts: [Int] = [0]
     var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+    /// Empty for a whole feature; for a part cut to a tile's box, real[i] tells whether the edge arriving
+    /// at point i is the zone's own (stroked) or runs along the box (filled, never stroked).
+    var real: [Bool] = []
+    /// Per vertex, the zooms at which the outline goes through it (see `markOutlineVertices`); points
+    /// where a ring was cut are kept at every zoom.
+    var keep: [UInt32] = []
+    /// Empty for a whole feature; for a part, per point, the whole feature's vertex it is (≥ 0), or for
+    /// a point where an edge was cut, −1 − the vertex at that edge's end outside the box. The outline
+    /// of a part is drawn between the whole ring's vertices kept at the zoom (`keep`), reached through
+    /// these: from a cut, the segment runs on to the next vertex kept beyond the box, exactly the
+    /// segment the whole ring draws; a segment to the cut itself would run a fraction of a pixel off it
+    /// wherever vertices were merged.
+    var origin: [Int32] = []
+    /// For a part, the ring of the whole feature each of its rings was cut from.
+    var rings: [Int32] = []
+    /// The index of the whole feature in its renderer (parts keep their feature's).
+    var source = 0
     let fill: RGBA8, stroke: RGBA8
 
-    init?(_ feature: ChoroplethFeature) {
+    /// An empty part to be filled by `clipped(to:)`.
+    init(fill: RGBA8, stroke: RGBA8, source: Int) {
+        self.fill = fill; self.stroke = stroke; self.source = source
+    }
+
+    init?(_ feature: ChoroplethFeature, options: TileOptions) {
         fill = feature.fill; stroke = feature.stroke
         for polygon in feature.geometry.polygons {
             // Exteriors get a negative shoelace sum in these y-down coordinates, which the rasterizer
@@ -136,6 +325,31 @@ struct ProjectedFeature: Sendable {
             for hole in polygon.holes { append(hole, positive: true) }
         }
         guard ringStarts.count > 1 else { return nil }
+        markOutlineVertices(options)
+    }
+
+    /// Per vertex, the zooms (bit z) at which the outline passes through it. Vertices closer than a
+    /// quarter pixel to the previous one kept are merged into the next: at low zoom, rings with
+    /// hundreds of sub-pixel edges would otherwise pile up overlapping rectangles. Decided once along
+    /// each whole ring, not per tile: a ring cut to a tile starts somewhere else, and merging from
+    /// there would move the outline by up to a quarter pixel — each tile's outline is the whole
+    /// ring's, wherever the ring was cut.
+    private mutating func markOutlineVertices(_ options: TileOptions) {
+        keep = [UInt32](repeating: 0, count: xs.count)
+        for z in options.minZoom...options.maxZoom {
+            let k = Double(options.tileSize) * pow(2.0, Double(z)), bit = UInt32(1) << UInt32(z)
+            for r in 0..<(ringStarts.count - 1) {
+                let start = ringStarts[r], end = ringStarts[r + 1]
+                var px = xs[end - 1] * k, py = ys[end - 1] * k
+                for i in start..<end {
+                    let qx = xs[i] * k, qy = ys[i] * k
+                    let dx = qx - px, dy = qy - py
+                    if dx * dx + dy * dy < 0.0625 && i != end - 1 { continue }
+                    keep[i] |= bit
+                    px = qx; py = qy
+                }
+            }
+        }
     }
 
     /// Calls `body` with every edge (closing edges included) in the pixel space of a tile.
@@ -183,6 +397,7 @@ final class TileCanvas {
     /// Reused output buffers: the straight 8-bit image and libpng's worst-case-size PNG buffer.
     private var rgba8: [UInt8]
     private var pngScratch: [UInt8] = []
+    private var palette: TilePalette
 
     init(size: Int) {
         self.size = size
@@ -190,6 +405,7 @@ final class TileCanvas {
         raster = Rasterizer(width: size, height: size)
         pixels = [SIMD4<Float>](repeating: .zero, count: size * size)
         rgba8 = [UInt8](repeating: 0, count: size * size * 4)
+        palette = TilePalette(pixels: size * size)
     }
 
     func clear() {
@@ -222,38 +438,87 @@ final class TileCanvas {
     /// Each edge becomes a thin rectangle; all rectangles are wound the same way, so the nonzero rule
     /// unions them: consecutive collinear pieces abut exactly (like neighbouring fills), and the border
     /// two neighbours share is drawn once, not darkened twice.
-    func stroke(_ features: [ProjectedFeature], scale k: Double, origin: (x: Double, y: Double), width: Double) {
+    func stroke(_ features: [ProjectedFeature], wholes: [ProjectedFeature], zoom: Int, scale k: Double,
+                origin: (x: Double, y: Double), width: Double) {
         var colors: [RGBA8] = []
         for f in features where f.stroke.a > 0 && !colors.contains(f.stroke) { colors.append(f.stroke) }
         for color in colors {
-            for f in features where f.stroke == color { addOutline(f, scale: k, origin: origin, width: width) }
+            for f in features where f.stroke == color { 
+                if f.origin.isEmpty {
+                    addOutline(f, zoom: zoom, scale: k, origin: origin, width: width)
+                } else {
+                    addPartOutline(f, of: wholes[f.source], zoom: zoom, scale: k, origin: origin, width: width)
+                }
+            }
             composite(Self.premultiplied(color))
         }
     }
 
-    /// Adds one rectangle per edge. Vertices closer than a quarter pixel are merged first: at low zoom,
-    /// rings with hundreds of sub-pixel edges would otherwise pile up overlapping rectangles.
-    private func addOutline(_ f: ProjectedFeature, scale k: Double, origin: (x: Double, y: Double), width: Double) {
-        let half = width / 2, lo = -width - 1, hi = Double(size) + width + 1
+    /// Adds one rectangle per edge of the whole feature's outline at this zoom: between the vertices it
+    /// keeps there (`ProjectedFeature.keep`).
+    private func addOutline(_ f: ProjectedFeature, zoom: Int, scale k: Double, origin: (x: Double, y: Double), width: Double) {
+        let bit = UInt32(1) << UInt32(zoom)
         for r in 0..<(f.ringStarts.count - 1) {
             let start = f.ringStarts[r], end = f.ringStarts[r + 1]
-            var px = f.xs[end - 1] * k - origin.x, py = f.ys[end - 1] * k - origin.y
-            for i in start..<end {
-                let qx = f.xs[i] * k - origin.x, qy = f.ys[i] * k - origin.y
-                let dx = qx - px, dy = qy - py
-                let len2 = dx * dx + dy * dy
-                if len2 < 0.0625 && i != end - 1 { continue }   // merge with the next vertex
-                if len2 > 0, max(px, qx) >= lo, min(px, qx) <= hi, max(py, qy) >= lo, min(py, qy) <= hi {
-                    let s = half / len2.squareRoot()
-                    let nx = -dy * s, ny = dx * s
-                    raster.addLine(px + nx, py + ny, qx + nx, qy + ny)
-                    raster.addLine(qx + nx, qy + ny, qx - nx, qy - ny)
-                    raster.addLine(qx - nx, qy - ny, px - nx, py - ny)
-                    raster.addLine(px - nx, py - ny, px + nx, py + ny)
-                }
-                px = qx; py = qy
+            // The last vertex of a ring is always kept: the ring is closed from it.
+            var p = end - 1
+            for i in start..<end where f.keep[i] & bit != 0 {
+                addSegment(f, p, i, scale: k, origin: origin, width: width)
+                p = i
             }
         }
+    }
+
+    /// The outline of a part: the segments of the whole ring (`whole`, at this zoom) that its own edges
+    /// lie on, found through `origin`; none along the runs on its box.
+    private func addPartOutline(_ f: ProjectedFeature, of whole: ProjectedFeature, zoom: Int, scale k: Double,
+                                origin: (x: Double, y: Double), width: Double) {
+        let bit = UInt32(1) << UInt32(zoom)
+        for r in 0..<(f.ringStarts.count - 1) {
+            let ring = Int(f.rings[r])
+            let rs = whole.ringStarts[ring], re = whole.ringStarts[ring + 1]
+            func before(_ i: Int) -> Int { i == rs ? re - 1 : i - 1 }
+            func after(_ i: Int) -> Int { i == re - 1 ? rs : i + 1 }
+            // The vertex kept at or before / after i (the last vertex of the ring is always kept).
+            func keptAtOrBefore(_ i: Int) -> Int { var j = i; while whole.keep[j] & bit == 0 { j = before(j) }; return j }
+            func keptAtOrAfter(_ i: Int) -> Int { var j = i; while whole.keep[j] & bit == 0 { j = after(j) }; return j }
+            func vertex(_ o: Int32) -> Int { o >= 0 ? Int(o) : Int(-o - 1) }
+            let start = f.ringStarts[r], end = f.ringStarts[r + 1]
+            var p = keptAtOrBefore(before(vertex(f.origin[start])))
+            for i in start..<end {
+                let o = f.origin[i]
+                if !f.real[i] {
+                    // Entering the box again: the outline resumes from the last vertex kept before.
+                    p = keptAtOrBefore(vertex(o))
+                } else if o < 0 {
+                    // Leaving the box: the segment runs on to the next vertex kept beyond it.
+                    let q = keptAtOrAfter(vertex(o))
+                    addSegment(whole, p, q, scale: k, origin: origin, width: width)
+                    p = q
+                } else if whole.keep[Int(o)] & bit != 0 {
+                    addSegment(whole, p, Int(o), scale: k, origin: origin, width: width)
+                    p = Int(o)
+                }
+            }
+        }
+    }
+
+    /// The outline's rectangle from vertex a to vertex b of `f` (skipped when it is empty or nowhere
+    /// near the tile). All rectangles are wound the same way, so the nonzero rule unions them.
+    @inline(__always)
+    private func addSegment(_ f: ProjectedFeature, _ a: Int, _ b: Int, scale k: Double, origin: (x: Double, y: Double), width: Double) {
+        let half = width / 2, lo = -width - 1, hi = Double(size) + width + 1
+        let px = f.xs[a] * k - origin.x, py = f.ys[a] * k - origin.y
+        let qx = f.xs[b] * k - origin.x, qy = f.ys[b] * k - origin.y
+        let dx = qx - px, dy = qy - py
+        let len2 = dx * dx + dy * dy
+        guard len2 > 0, max(px, qx) >= lo, min(px, qx) <= hi, max(py, qy) >= lo, min(py, qy) <= hi else { return }
+        let s = half / len2.squareRoot()
+        let nx = -dy * s, ny = dx * s
+        raster.addLine(px + nx, py + ny, qx + nx, qy + ny)
+        raster.addLine(qx + nx, qy + ny, qx - nx, qy - ny)
+        raster.addLine(qx - nx, qy - ny, px - nx, py - ny)
+        raster.addLine(px - nx, py - ny, px + nx, py + ny)
     }
 
     /// Composites `color` over the canvas with the rasterizer's coverage.
@@ -274,9 +539,15 @@ final class TileCanvas {
         }
     }
 
-    /// The canvas as a PNG of straight RGBA, or nil when every pixel is fully transparent.
+    /// The canvas as a PNG, or nil when every pixel is fully transparent: an 8-bit palette PNG with tRNS
+    /// when its colours fit in 256 entries, exactly or within ±2 per channel (`TilePalette`), which all
+    /// but the busiest low-zoom tiles do; straight RGBA otherwise.
     func encodePNG() throws -> [UInt8]? {
         guard convertToStraightRGBA() else { return nil }
+        if rgba8.withUnsafeBytes({ palette.build(from: $0) }) {
+            return try PNGEncoder.encodePalette(indices: palette.indices, width: size, height: size,
+                                                palette: palette.colours, scratch: &pngScratch)
+        }
         return try rgba8.withUnsafeBytes { raw in
             try PNGEncoder.encodeRGBA(raw.baseAddress!, width: size, height: size, scratch: &pngScratch)
         }
