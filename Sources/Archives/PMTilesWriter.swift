@@ -18,48 +18,6 @@ public enum PMTilesWriter {
         for (id, png) in tiles { try builder.put(id, png) }
         try builder.finish(info: info, to: url)
     }
-
-    /// Before issue 16: the archive built in memory. Kept for one commit to prove the builder writes the
-    /// same bytes (ArchiveStreamTests).
-    static func legacyWrite(_ tiles: [TileID: [UInt8]], info: TileSetInfo, to url: URL) throws {
-        let (entries, data) = cluster(tiles)
-        let (root, leaves) = try PMTiles.directories(entries)
-        let metadata = Gzip.compress(Array(PMTiles.metadataJSON(info).utf8), level: 9)
-        var header = PMTiles.Header(info: info)
-        header.rootOffset = 127; header.rootLength = root.count
-        header.metadataOffset = 127 + root.count; header.metadataLength = metadata.count
-        header.leafOffset = header.metadataOffset + metadata.count; header.leafLength = leaves.count
-        header.dataOffset = header.leafOffset + leaves.count; header.dataLength = data.count
-        header.addressedTiles = tiles.count
-        header.tileEntries = entries.count
-        header.tileContents = Set(entries.map(\.offset)).count
-        var file = header.bytes()
-        file += root; file += metadata; file += leaves; file += data
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(file).write(to: url, options: .atomic)
-        } catch {
-            throw OutputError(file: url.path, "cannot write PMTiles: \(error)")
-        }
-    }
-
-    /// Tile data in tile-id order with each distinct content once; the entries that address it.
-    static func cluster(_ tiles: [TileID: [UInt8]]) -> ([PMTiles.Entry], [UInt8]) {
-        var data: [UInt8] = []
-        var seen: [[UInt8]: Int] = [:]
-        var entries: [PMTiles.Entry] = []
-        for (id, tile) in tiles.map({ (PMTiles.tileID(z: $0.key.z, x: $0.key.x, y: $0.key.y), $0.value) }).sorted(by: { $0.0 < $1.0 }) {
-            let offset = seen[tile] ?? data.count
-            if offset == data.count { seen[tile] = offset; data += tile }
-            if var last = entries.last, last.offset == offset, last.tileID + UInt64(last.runLength) == id {
-                last.runLength += 1
-                entries[entries.count - 1] = last
-            } else {
-                entries.append(PMTiles.Entry(tileID: id, offset: offset, length: tile.count, runLength: 1))
-            }
-        }
-        return (entries, data)
-    }
 }
 
 /// Builds a PMTiles archive from tiles spooled as they come (see `TileSpool`): `finish` sorts the
