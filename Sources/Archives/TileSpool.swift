@@ -119,23 +119,23 @@ final class TileSpool: Sendable {
         }
     }
 
-    /// Copies contents to `out` in the order given, reading neighbouring spool ranges in one go.
+    /// Copies contents to `out` in the order given, reading neighbouring spool ranges (up to 1 MiB) in one go.
     func copy(_ contents: [Content], to out: FileWriter) throws {
         let fd = state.withLock { $0.fd }
-        var buffer = [UInt8]()
-        var start: UInt64 = 0
+        var start: UInt64 = 0, length = 0
         func flush() throws {
-            guard !buffer.isEmpty else { return }
-            try Self.readAll(into: &buffer, at: start, fd: fd, file: url.path)
-            try out.write(buffer)
-            buffer.removeAll(keepingCapacity: true)
+            guard length > 0 else { return }
+            var chunk = [UInt8](repeating: 0, count: length)
+            try Self.readAll(into: &chunk, at: start, fd: fd, file: url.path)
+            try out.write(chunk)
         }
         for c in contents {
-            if buffer.isEmpty || start + UInt64(buffer.count) != c.offset || buffer.count > 1 << 20 {
+            if length == 0 || start + UInt64(length) != c.offset || length >= 1 << 20 {
                 try flush()
                 start = c.offset
+                length = 0
             }
-            buffer.append(contentsOf: repeatElement(0, count: Int(c.length)))
+            length += Int(c.length)
         }
         try flush()
     }

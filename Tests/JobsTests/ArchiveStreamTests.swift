@@ -233,4 +233,36 @@ import Rendering
             #expect(bytes.count == size && fnv1a64Hex(bytes) == hash, "\(name)")
         }
     }
+
+    /// Not a timed test: run with RISKMAP_ARCHIVE_BENCH=1 to print the rate and memory of 200,000 puts
+    /// (a tenth of them distinct, 2 KiB each) and of `finish`, per kind.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["RISKMAP_ARCHIVE_BENCH"] != nil), arguments: TileArchiveKind.allCases)
+    func benchmarkManyPuts(kind: TileArchiveKind) throws {
+        let dir = try Repo.temporaryFolder("archbench-\(kind)")
+        let n = 200_000, side = 512
+        let builder = try makeTileArchiveBuilder(kind, spoolDirectory: dir)
+        let before = Self.residentMiB()
+        let start = Date()
+        _ = try parallelMap(n) { i in
+            let id = TileID(z: 17, x: 106_000 + i % side, y: 57_000 + i / side)
+            var png = [UInt8](repeating: UInt8(i % 251), count: 2048)
+            if i % 10 == 0 { withUnsafeBytes(of: i) { png.replaceSubrange(0..<8, with: $0) } } else { png[0] = UInt8(i % 7) }
+            try builder.put(id, png)
+        }
+        let put = Date().timeIntervalSince(start), afterPuts = Self.residentMiB()
+        let url = dir.appendingPathComponent("bench.\(kind.fileExtension)")
+        try builder.finish(info: Self.info, to: url)
+        let finish = Date().timeIntervalSince(start) - put
+        let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0
+        print("bench \(kind): \(n) puts in \(String(format: "%.2f", put)) s (\(Int(Double(n) / put))/s), finish \(String(format: "%.2f", finish)) s, "
+              + "archive \(size >> 20) MiB, RSS \(before) → \(afterPuts) MiB after the puts, \(Self.residentMiB()) after finish")
+        #expect(try openTileArchive(url).count == n)
+    }
+
+    /// This process's resident set (VmRSS), MiB.
+    static func residentMiB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+    }
 }
