@@ -2,7 +2,7 @@
 // riskmap: environmental complaint cases → zone risk maps (tiles, GeoJSON, report).
 // Layers, lowest first (docs/architecture.md draws them; docs/layers.txt lists what each may import and
 // scripts/check_layers.py checks it): Support → Geometry (CGEOS) → Projection (CPROJ) → Model → Input →
-// Geocoding, Risk, Rendering (CPNG) → Output, Store → Location, Tiles, Stats, Publishing → Pipeline →
+// Geocoding, Risk, Rendering (CPNG) → Output, Store → Archives → Location, Tiles, Stats, Publishing → Pipeline →
 // Server, riskmap (CLI).
 import PackageDescription
 
@@ -66,21 +66,25 @@ let package = Package(
         .target(name: "Location", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Store", "Output"],
                 path: "Sources/Location"),
         // The tile layers of a run, drawn in full or only where something changed (tile state).
-        .target(name: "Tiles", dependencies: ["Model", "Geometry", "Projection", "Support", "Risk", "Rendering", "Output"],
+        .target(name: "Tiles", dependencies: ["Model", "Geometry", "Projection", "Support", "Risk", "Rendering", "Output", "Archives"],
                 path: "Sources/Tiles"),
         // `riskmap stats` and the server's statistics: one query type, from the database or a folder.
         .target(name: "Stats", dependencies: ["Model", "Geometry", "Support", "Input", "Risk", "Store", "Output"], path: "Sources/Stats"),
-        // Archives (MBTiles, PMTiles) and the merge of shards.
-        .target(name: "Publishing", dependencies: ["Model", "Geometry", "Support", "Rendering", "Output",
+        // The tile-archive formats (PMTiles, MBTiles): streaming builders that spool tiles to disk, and readers.
+        .target(name: "Archives", dependencies: ["Support", "Output", "Rendering", .product(name: "GRDB", package: "GRDB.swift"),
+                                                .product(name: "GRDBSQLite", package: "GRDB.swift")],
+                path: "Sources/Archives"),
+        // The archives of a run (`--mbtiles`, `--pmtiles`) and the merge of shards.
+        .target(name: "Publishing", dependencies: ["Model", "Geometry", "Support", "Rendering", "Output", "Archives",
                                                   .product(name: "GRDB", package: "GRDB.swift")],
                 path: "Sources/Publishing"),
         // The jobs behind `run` (a pipeline of typed stages) and `check`, composing the layers below.
         .target(name: "Pipeline", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Risk",
-                                                "Rendering", "Output", "Store", "Location", "Tiles", "Publishing"],
+                                                "Rendering", "Output", "Store", "Location", "Tiles", "Archives", "Publishing"],
                 path: "Sources/Pipeline"),
         // `riskmap serve`: the output folder and its APIs over HTTP (Hummingbird).
         .target(name: "Server", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Output",
-                                              "Location", "Stats", .product(name: "Hummingbird", package: "hummingbird"),
+                                              "Location", "Stats", "Rendering", "Archives", .product(name: "Hummingbird", package: "hummingbird"),
                                               .product(name: "HummingbirdCore", package: "hummingbird"),
                                               .product(name: "Logging", package: "swift-log"),
                                               .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +94,7 @@ let package = Package(
         // The command line.
         .executableTarget(name: "riskmap",
                           dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Risk", "Rendering",
-                                         "Output", "Store", "Location", "Tiles", "Stats", "Publishing", "Pipeline", "Server",
+                                         "Output", "Store", "Location", "Tiles", "Stats", "Archives", "Publishing", "Pipeline", "Server",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/CommandLine"),
 
@@ -106,9 +110,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // The documents of an output folder: each type against what the real writer wrote.
         .testTarget(name: "OutputTests", dependencies: ["Model", "Geometry", "Output", "TestSupport"], path: "Tests/OutputTests"),
-        .testTarget(name: "JobsTests", dependencies: ["Model", "Support", "Input", "Geocoding", "Risk", "Rendering", "Output", "Store", "Location", "Tiles", "Stats", "Publishing", "Pipeline", "TestSupport"], path: "Tests/JobsTests"),
+        .testTarget(name: "JobsTests", dependencies: ["Model", "Support", "Input", "Geocoding", "Risk", "Rendering", "Output", "Store", "Location", "Tiles", "Stats", "Archives", "Publishing", "Pipeline", "TestSupport"], path: "Tests/JobsTests"),
         .testTarget(name: "ServerTests",
-                    dependencies: ["Model", "Support", "Server", "Output", "Stats", "Location", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                    dependencies: ["Model", "Support", "Server", "Output", "Stats", "Location", "Rendering", "Archives", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
                                    .product(name: "Logging", package: "swift-log")],
                     path: "Tests/ServerTests"),
     ]

@@ -4,6 +4,7 @@ import Geometry
 import Model
 import Output
 import Rendering
+import Archives
 
 /// Writes the tile layers into the archives `--mbtiles FILE` / `--pmtiles FILE` ask for.
 ///

@@ -3,6 +3,7 @@ import Support
 import Geometry
 import Output
 import Rendering
+import Archives
 import Model
 
 /// Combines the output folders of `riskmap run --shard K/N` into one: the tiles of every shard, and

@@ -64,6 +64,8 @@ public final class RiskServer: Sendable {
     let metrics: ServerMetrics
     /// Each pyramid's TileJSON, parsed once per folder version.
     let pyramids: [String: SnapshotMemo<TileLayers>]
+    /// The layers written only into archives (`tiles/{layer}.pmtiles`), opened once per folder version.
+    let archives = ArchiveTiles()
 
     /// Tiles change at most once a run; five minutes keeps a wall display fresh without revalidating
     /// every tile on every pan. Everything else revalidates with its ETag every time.
@@ -312,12 +314,26 @@ public final class RiskServer: Sendable {
         case .found(let entry):
             metrics.tileServed(pyramid: tile.pyramid, drawn: true)
             return deliver(entry, key: nil, request, ranges: true)
-        // A tile of a known layer with nothing drawn on it: the run does not write empty tiles.
+        // Not in the folder: from the layer's archive, when the run wrote one; else a tile of a known
+        // layer with nothing drawn on it (the run does not write empty tiles).
         case .missing:
+            if let entry = try archiveTile(tile, root: root) {
+                metrics.tileServed(pyramid: tile.pyramid, drawn: true)
+                return deliver(entry, key: nil, request, ranges: true)
+            }
             metrics.tileServed(pyramid: tile.pyramid, drawn: false)
             return Response(status: .noContent, headers: [.cacheControl: Self.tileCacheControl])
         case .large, .outside: throw APIError.notFound("no file \(tile.path)")
         }
+    }
+
+    /// The tile from `NAME/{layer}.pmtiles` (or `.mbtiles`) as an entry like a tile file's: the same
+    /// headers and content-hash ETag, so a client sees no difference between the two outputs of a run.
+    func archiveTile(_ tile: TileAddress, root: Snapshot) throws -> FileCache.Entry? {
+        guard let (reader, file) = try archives.archive(pyramid: tile.pyramid, layer: tile.layer, root: root),
+              let png = try reader.tile(tile.tileID) else { return nil }
+        return FileCache.Entry(id: file, body: ByteBuffer(bytes: png), contentType: ContentType.of(tile.path),
+                               cacheControl: Self.tileCacheControl, ranges: true)
     }
 
     /// An entry as the request asks for it: 304 when its ETag matches, one byte range of a file (206, or

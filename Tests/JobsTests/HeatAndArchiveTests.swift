@@ -4,6 +4,7 @@ import Testing
 @testable import Output
 @testable import Publishing
 import Rendering
+import Archives
 
 /// The heat layer, the documents that describe it and the archives, end to end: `riskmap run` on the
 /// demo district, read back by independent readers (sqlite3 + the MBTiles spec, the `pmtiles` package;

@@ -12,50 +12,81 @@ import Rendering
 /// a root directory holds several times the entries in its 16 KiB, so fewer archives need leaves. PNG
 /// tiles are already compressed and stored as they are (tile compression "none").
 public enum PMTilesWriter {
+    /// The archive of `tiles` (all in memory): a thin wrapper over `PMTilesBuilder`, spooling next to `url`.
     public static func write(_ tiles: [TileID: [UInt8]], info: TileSetInfo, to url: URL) throws {
-        let (entries, data) = cluster(tiles)
-        let (root, leaves) = try directories(entries)
-        let metadata = Gzip.compress(Array(metadataJSON(info).utf8), level: 9)
-        var header = Header(info: info)
+        let builder = try makeTileArchiveBuilder(.pmtiles, spoolDirectory: url.deletingLastPathComponent())
+        for (id, png) in tiles { try builder.put(id, png) }
+        try builder.finish(info: info, to: url)
+    }
+}
+
+/// Builds a PMTiles archive from tiles spooled as they come (see `TileSpool`): `finish` sorts the
+/// entries by tile id, writes header, directories and metadata, then copies each distinct content once
+/// from the spool, in the order of its first tile (clustered).
+final class PMTilesBuilder: TileArchiveBuilder {
+    let spool: TileSpool
+    init(spool: TileSpool) { self.spool = spool }
+
+    func put(_ id: TileID, _ png: [UInt8]) throws { try spool.put(id, png) }
+    var count: Int { spool.count }
+    func discard() { spool.remove() }
+
+    func finish(info: TileSetInfo, to url: URL) throws {
+        defer { spool.remove() }
+        let table = try spool.take()
+        let (entries, order) = PMTiles.cluster(table)
+        let (root, leaves) = try PMTiles.directories(entries)
+        let metadata = Gzip.compress(Array(PMTiles.metadataJSON(info).utf8), level: 9)
+        var header = PMTiles.Header(info: info)
         header.rootOffset = 127; header.rootLength = root.count
         header.metadataOffset = 127 + root.count; header.metadataLength = metadata.count
         header.leafOffset = header.metadataOffset + metadata.count; header.leafLength = leaves.count
-        header.dataOffset = header.leafOffset + leaves.count; header.dataLength = data.count
-        header.addressedTiles = tiles.count
+        header.dataOffset = header.leafOffset + leaves.count
+        header.dataLength = order.reduce(0) { $0 + Int(table.contents[Int($1)].length) }
+        header.addressedTiles = table.tiles.count
         header.tileEntries = entries.count
-        header.tileContents = Set(entries.map(\.offset)).count
-        var file = header.bytes()
-        file += root; file += metadata; file += leaves; file += data
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(file).write(to: url, options: .atomic)
-        } catch {
-            throw OutputError(file: url.path, "cannot write PMTiles: \(error)")
+        header.tileContents = order.count
+        let out = try FileWriter(url)
+        try out.write(header.bytes() + root + metadata + leaves)
+        try spool.copy(order.map { table.contents[Int($0)] }, to: out)
+        try out.commit()
+    }
+}
+
+/// The PMTiles v3 format: tile ids, directories, header and metadata, as the builder writes them and
+/// the reader reads them.
+enum PMTiles {
+    static let magic = Array("PMTiles".utf8) + [3]
+
+    /// Entries in tile-id order, tiles of equal content in one run where their ids follow each other;
+    /// the contents in the order the data section holds them (first appearance).
+    static func cluster(_ table: TileSpool.Table) -> (entries: [Entry], order: [UInt32]) {
+        var dataOffset = [Int](repeating: -1, count: table.contents.count)
+        var order: [UInt32] = []
+        var size = 0
+        var entries: [Entry] = []
+        for (id, content) in table.tiles.sorted(by: { $0.key < $1.key }) {
+            let length = Int(table.contents[Int(content)].length)
+            if dataOffset[Int(content)] < 0 {
+                dataOffset[Int(content)] = size
+                order.append(content)
+                size += length
+            }
+            let offset = dataOffset[Int(content)]
+            if var last = entries.last, last.offset == offset, last.tileID + UInt64(last.runLength) == id {
+                last.runLength += 1
+                entries[entries.count - 1] = last
+            } else {
+                entries.append(Entry(tileID: id, offset: offset, length: length, runLength: 1))
+            }
         }
+        return (entries, order)
     }
 
     /// One directory entry: `runLength` tiles from `tileID` with the same bytes, or (runLength 0) a leaf
     /// directory.
     struct Entry: Equatable {
         var tileID: UInt64, offset: Int, length: Int, runLength: Int
-    }
-
-    /// Tile data in tile-id order with each distinct content once; the entries that address it.
-    static func cluster(_ tiles: [TileID: [UInt8]]) -> ([Entry], [UInt8]) {
-        var data: [UInt8] = []
-        var seen: [[UInt8]: Int] = [:]
-        var entries: [Entry] = []
-        for (id, tile) in tiles.map({ (tileID(z: $0.key.z, x: $0.key.x, y: $0.key.y), $0.value) }).sorted(by: { $0.0 < $1.0 }) {
-            let offset = seen[tile] ?? data.count
-            if offset == data.count { seen[tile] = offset; data += tile }
-            if var last = entries.last, last.offset == offset, last.tileID + UInt64(last.runLength) == id {
-                last.runLength += 1
-                entries[entries.count - 1] = last
-            } else {
-                entries.append(Entry(tileID: id, offset: offset, length: tile.count, runLength: 1))
-            }
-        }
-        return (entries, data)
     }
 
     /// The root directory, and the leaf directories when the root alone would not fit in the first
