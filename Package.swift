@@ -71,7 +71,7 @@ let package = Package(
         // `riskmap stats` and the server's statistics: one query type, from the database or a folder.
         .target(name: "Stats", dependencies: ["Model", "Geometry", "Support", "Input", "Risk", "Store", "Output"], path: "Sources/Stats"),
         // The tile-archive formats (PMTiles, MBTiles): streaming builders that spool tiles to disk, and readers.
-        .target(name: "Archives", dependencies: ["Support", "Output", "Rendering", .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "Archives", dependencies: ["Support", "Geometry", "Model", "Output", "Rendering", .product(name: "GRDB", package: "GRDB.swift"),
                                                 .product(name: "GRDBSQLite", package: "GRDB.swift")],
                 path: "Sources/Archives"),
         // The archives of a run (`--mbtiles`, `--pmtiles`) and the merge of shards.

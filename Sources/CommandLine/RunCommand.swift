@@ -75,6 +75,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("SQLite database of every case seen, kept across daily runs (made when missing): the run stores its cases, then scores and draws every stored case of the window; `riskmap stats --db` reads it. Example: --db cases.sqlite.", valueName: "file"))
     var db: String?
 
+    @Option(help: ArgumentHelp("Where the tiles go: folder (tiles/{layer}/{z}/{x}/{y}.png, one file per tile), pmtiles or mbtiles (one archive per layer, tiles/{layer}.pmtiles or .mbtiles, and no tile files: what a province-sized map wants). `riskmap serve` answers /tiles/{layer}/{z}/{x}/{y}.png from either. Example: --tiles pmtiles.", valueName: "folder|pmtiles|mbtiles"))
+    var tiles = "folder"
+
     @Option(help: ArgumentHelp("Also write the tiles as MBTiles 1.3: FILE holds the heat layer, FILE-street, FILE-community and FILE-post (the name before the extension) the zone layers. Example: --mbtiles risk.mbtiles.", valueName: "file"))
     var mbtiles: String?
 
@@ -120,6 +123,9 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--min-zoom and --max-zoom must be 0...18 with min ≤ max")
         }
         if ![256, 512].contains(tileSize) { throw ValidationError("--tile-size must be 256 or 512") }
+        if TileOutput(tiles) == nil {
+            throw ValidationError("--tiles must be \(TileOutput.names.joined(separator: ", ")) (got '\(tiles)')")
+        }
         if let window, window < 1 { throw ValidationError("--window must be at least 1 day") }
         if CasePoints(parsing: casePoints) == nil {
             throw ValidationError("--case-points must be exact, none or snap:METRES with METRES from 10 to 100000, e.g. snap:200 (got '\(casePoints)')")
@@ -166,6 +172,7 @@ struct RunCommand: ParsableCommand {
         options.casesCRS = try parseCRS(casesCRS, option: "--cases-crs")
         options.boundariesCRS = try parseCRS(boundariesCRS, option: "--boundaries-crs")
         options.db = db.map { URL(fileURLWithPath: $0) }
+        options.tiles = TileOutput(tiles) ?? .folder
         options.mbtiles = mbtiles.map { URL(fileURLWithPath: $0) }
         options.pmtiles = pmtiles.map { URL(fileURLWithPath: $0) }
         options.shard = shard.flatMap(TileShard.init(parsing:)) ?? .whole

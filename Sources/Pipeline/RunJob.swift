@@ -27,8 +27,9 @@ public struct RunJob {
         let style = try Style.load(options.style)
         let basemap = options.basemap(style: style)
         let published = options.published(basemap: basemap)
-        let settings = options.tileSettings(published)
         let window = Window(asOf: options.asOf ?? Day.today(), days: options.window ?? style.windowDays)
+        var settings = options.tileSettings(published)
+        settings.asOf = window.asOf.description
         // An empty, foreign (not riskmap's) or non-SQLite --db stops the run before anything is touched.
         try options.db.map { try CaseStore.checkHeader($0.path) }
         // One writer per output folder, then one run per database (see RunLock), always in this order;
@@ -61,6 +62,8 @@ public struct RunJob {
         try TestPoint.reached("after_database")
         let repeats = WriteRepeats(style: style, window: window, store: database?.store, located: located.located)
         defer { repeats.finish() }
+        // The map's bounds per pyramid: the TileJSON's, and every archive's.
+        settings.bounds = Dictionary(uniqueKeysWithValues: settings.pyramids.map { ($0, Self.bounds(boundaries, in: $0)) })
         let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles, pyramids: settings.pyramids)
         let previous = try clock.run(ReadTileState(folder: options.previousFolder, fingerprint: fingerprint), ())
         let cases: MapCases
@@ -79,9 +82,8 @@ public struct RunJob {
         let tiles = try clock.run(DrawTiles(folder: folder, settings: settings, style: style,
                                             fingerprint: fingerprint, previous: previous), map)
         clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
-        let bounds = Dictionary(uniqueKeysWithValues: settings.pyramids.map { ($0, Self.bounds(boundaries, in: $0)) })
-        let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: bounds,
-                                                             basemap: basemap, asOf: window.asOf), tiles)
+        let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: settings.bounds,
+                                                             basemap: basemap), tiles)
 
         clock.record([("repeats", try repeats.write(into: folder))])
         let outcome = RunOutcome(input: input, located: located, counted: cases.counted, map: map, tiles: tiles, database: update,
@@ -105,7 +107,7 @@ public struct RunJob {
     /// The pyramids beside WGS-84 count too: a run that adds one has no previous tiles of it to keep.
     func tileFingerprint(style: Style, boundaryFiles: BoundaryFiles, pyramids: [PublishedCRS]) -> String {
         ([TileState.version, "style:\(style.contentHash)", "crs:\(options.boundariesCRS)",
-          "zoom:\(options.minZoom)-\(options.maxZoom)", "size:\(options.tileSize)", "shard:\(options.shard)"]
+          "zoom:\(options.minZoom)-\(options.maxZoom)", "size:\(options.tileSize)", "shard:\(options.shard)", "tiles:\(options.tiles)"]
             + pyramids.filter { $0 != .wgs84 }.map { "pyramid:\($0.rawValue)" }
             + boundaryFiles.hashes).joined(separator: " ")
     }

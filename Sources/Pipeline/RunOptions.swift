@@ -26,7 +26,9 @@ public struct RunOptions: Sendable {
     public var keep: Int?
     /// The case database kept across runs (`--db`); nil: none.
     public var db: URL?
-    /// Archives of the tile layers (see `ArchiveJob` for the file of each layer).
+    /// `--tiles`: one file per tile (folder) or one archive per layer in the output folder.
+    public var tiles: TileOutput = .folder
+    /// Archives of the tile layers outside the output folder (see `LayerArchives.url` for each layer's file).
     public var mbtiles: URL?
     public var pmtiles: URL?
     /// `--shard K/N`: render only this part of the tiles; every document is written in full.
@@ -54,9 +56,12 @@ public struct RunOptions: Sendable {
 
     /// What the tile stage needs of the options (`published`: see `published(basemap:)`).
     func tileSettings(_ published: [PublishedCRS] = [.wgs84]) -> TileSettings {
-        TileSettings(minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize, shard: shard,
-                     keepForArchives: mbtiles != nil || pmtiles != nil, progress: progress,
-                     pyramids: published.filter(\.hasTiles))
+        var settings = TileSettings(minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize, shard: shard, progress: progress,
+                                    pyramids: published.filter(\.hasTiles))
+        settings.output = tiles
+        settings.mbtiles = mbtiles
+        settings.pmtiles = pmtiles
+        return settings
     }
 
     /// The viewer's basemap: the command line's, else the style's, unless `--basemap-url none`.

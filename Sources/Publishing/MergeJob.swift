@@ -49,14 +49,19 @@ public struct MergeJob {
         defer { withExtendedLifetime(lock) {} }
         try copyTree(roots[0], into: folder.staging, skipping: Set(pyramids.map(\.tilesFolder) + ["tiles", "report.json"]))
         var counts: [PublishedCRS: [String: Int]] = [:]
+        let outside = PendingArchives()
         for crs in pyramids {
-            for root in roots {
-                try copyTiles(from: root.appendingPathComponent(crs.tilesFolder), to: folder.url(crs.tilesFolder),
-                              counts: &counts[crs, default: [:]])
+            let tileJSON = try tileSet(folder, crs: crs)
+            for name in MapDocuments.allLayers {
+                let info = LayerArchives.info(name, crs: crs, bounds: tileJSON.bounds, minZoom: tileJSON.minZoom,
+                                              maxZoom: tileJSON.maxZoom, tileSize: tileJSON.tileSize, asOf: first.asOf)
+                if let n = try mergeLayer(name, crs: crs, roots: roots, into: folder, info: info, outside: outside) {
+                    counts[crs, default: [:]][name] = n
+                }
             }
         }
         try folder.write(try mergedReport(roots, counts: counts), to: "report.json")
-        for crs in pyramids { try writeArchives(folder, crs: crs, asOf: first.asOf) }
+        try outside.commit()
         try folder.publish()
         return (counts.values.map { $0.values.reduce(0, +) }.reduce(0, +), Date().timeIntervalSince(started))
     }
@@ -136,28 +141,88 @@ public struct MergeJob {
         }
     }
 
-    /// Copies every `layer/z/x/y.png`; the same tile from two shards must be the same bytes.
-    private func copyTiles(from: URL, to: URL, counts: inout [String: Int]) throws {
+    /// One layer of one pyramid from every shard, written as the shards wrote it — files under
+    /// `{tiles folder}/{layer}/`, or the archive `{tiles folder}/{layer}.pmtiles|.mbtiles` (`run --tiles`)
+    /// rewritten from the shards' archives tile by tile — and into the outside archives `--mbtiles`/
+    /// `--pmtiles` name. The same tile from two shards must be the same bytes. Returns the tiles
+    /// merged, nil when no shard has the layer.
+    private func mergeLayer(_ name: String, crs: PublishedCRS, roots: [URL], into folder: OutputFolder, info: TileSetInfo,
+                            outside: PendingArchives) throws -> Int? {
         let fm = FileManager.default
-        guard let walker = fm.enumerator(atPath: from.path) else { return }
+        let archiveKind = TileArchiveKind.allCases.first { kind in
+            roots.contains { fm.fileExists(atPath: $0.appendingPathComponent(LayerArchives.inFolder(name, crs: crs, kind: kind)).path) }
+        }
+        let folders = roots.map { $0.appendingPathComponent("\(crs.tilesFolder)/\(name)") }
+        guard archiveKind != nil || folders.contains(where: { fm.fileExists(atPath: $0.path) }) else { return nil }
+        var builders: [(builder: any TileArchiveBuilder, url: URL)] = []
+        for (base, kind) in [(mbtiles, TileArchiveKind.mbtiles), (pmtiles, .pmtiles)] {
+            guard let base else { continue }
+            let url = LayerArchives.url(base, layer: name, crs: crs)
+            builders.append((try makeTileArchiveBuilder(kind, spoolDirectory: url.deletingLastPathComponent()), url))
+        }
+        var count = 0
+        if let kind = archiveKind {
+            let url = folder.url(LayerArchives.inFolder(name, crs: crs, kind: kind))
+            let merged = try makeTileArchiveBuilder(kind, spoolDirectory: url.deletingLastPathComponent())
+            count = try mergeArchives(roots.map { $0.appendingPathComponent(LayerArchives.inFolder(name, crs: crs, kind: kind)) },
+                                      layer: "\(crs.tilesFolder)/\(name)", into: [merged] + builders.map(\.builder))
+            try merged.finish(info: info, to: url)
+        } else {
+            for shard in folders {
+                count += try copyTiles(from: shard, to: folder.url("\(crs.tilesFolder)/\(name)"), layer: "\(crs.tilesFolder)/\(name)",
+                                       archives: builders.map(\.builder))
+            }
+        }
+        for b in builders { outside.add(b.builder, info: info, url: b.url) }
+        return count
+    }
+
+    /// Every tile of the shards' archives of one layer into `targets`.
+    private func mergeArchives(_ shards: [URL], layer: String, into targets: [any TileArchiveBuilder]) throws -> Int {
+        let readers = try shards.filter { FileManager.default.fileExists(atPath: $0.path) }.map(openTileArchive)
+        var seen: [TileID: Int] = [:]
+        for (i, reader) in readers.enumerated() {
+            try reader.forEachTile { id, png in
+                if let other = seen[id] {
+                    guard try readers[other].tile(id) == png else { throw MergeError("tile \(layer)/\(id).png differs between shards") }
+                    return
+                }
+                seen[id] = i
+                for t in targets { try t.put(id, png) }
+            }
+        }
+        return seen.count
+    }
+
+    /// Copies every `z/x/y.png` of one shard's layer folder (and puts it into `archives`); the same tile
+    /// from two shards must be the same bytes. Returns the tiles new to the merged folder.
+    private func copyTiles(from: URL, to: URL, layer: String, archives: [any TileArchiveBuilder]) throws -> Int {
+        let fm = FileManager.default
+        guard let walker = fm.enumerator(atPath: from.path) else { return 0 }
+        var count = 0
         while let relative = walker.nextObject() as? String {
-            guard relative.hasSuffix(".png") else { continue }
+            let parts = relative.dropLast(4).split(separator: "/").compactMap { Int($0) }
+            guard relative.hasSuffix(".png"), parts.count == 3 else { continue }
             let source = from.appendingPathComponent(relative), target = to.appendingPathComponent(relative)
             if fm.fileExists(atPath: target.path) {
                 guard fm.contentsEqual(atPath: source.path, andPath: target.path) else {
-                    throw MergeError("tile \(relative) differs between shards")
+                    throw MergeError("tile \(layer)/\(relative) differs between shards")
                 }
                 continue
             }
             try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
             try fm.copyItem(at: source, to: target)
-            counts[String(relative.prefix { $0 != "/" }), default: 0] += 1
+            if !archives.isEmpty {
+                let png = Array(try Data(contentsOf: source)), id = TileID(z: parts[0], x: parts[1], y: parts[2])
+                for a in archives { try a.put(id, png) }
+            }
+            count += 1
         }
+        return count
     }
 
-    /// The archives of a merged pyramid; zooms, tile size and bounds come from its TileJSON.
-    private func writeArchives(_ folder: OutputFolder, crs: PublishedCRS, asOf: String) throws {
-        guard mbtiles != nil || pmtiles != nil else { return }
+    /// Zooms, tile size and bounds of a merged pyramid, from its TileJSON (the shards' own).
+    private func tileSet(_ folder: OutputFolder, crs: PublishedCRS) throws -> (minZoom: Int, maxZoom: Int, tileSize: Int, bounds: BoundingBox) {
         let url = folder.url(crs.tileJSONFile)
         let tileJSON: TileJSON
         do {
@@ -169,26 +234,7 @@ public struct MergeJob {
               let b = tileJSON.bounds, b.count == 4 else {
             throw MergeError("\(url.path): no minzoom, maxzoom, tileSize or bounds")
         }
-        var layers: [String: [TileID: [UInt8]]] = [:]
-        for name in MapDocuments.allLayers where FileManager.default.fileExists(atPath: folder.url("\(crs.tilesFolder)/\(name)").path) {
-            layers[name] = try readTiles(folder.url("\(crs.tilesFolder)/\(name)"))
-        }
-        var archives = ArchiveJob(mbtiles: mbtiles, pmtiles: pmtiles, minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize,
-                                  bounds: BoundingBox(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3]), asOf: asOf)
-        archives.crs = crs
-        _ = try archives.write(layers)
-    }
-
-    /// `z/x/y.png` under `root` → bytes.
-    private func readTiles(_ root: URL) throws -> [TileID: [UInt8]] {
-        var tiles: [TileID: [UInt8]] = [:]
-        guard let walker = FileManager.default.enumerator(atPath: root.path) else { return tiles }
-        while let relative = walker.nextObject() as? String {
-            let parts = relative.dropLast(4).split(separator: "/").compactMap { Int($0) }
-            guard relative.hasSuffix(".png"), parts.count == 3 else { continue }
-            tiles[TileID(z: parts[0], x: parts[1], y: parts[2])] = Array(try Data(contentsOf: root.appendingPathComponent(relative)))
-        }
-        return tiles
+        return (minZoom, maxZoom, tileSize, BoundingBox(minX: b[0], minY: b[1], maxX: b[2], maxY: b[3]))
     }
 }
 

@@ -6,29 +6,43 @@ import Model
 import Output
 import Rendering
 import Risk
+import Archives
 
-/// What the tiles of a run are: zooms, tile size, the shard, whether archives want the PNGs kept.
+/// What the tiles of a run are: zooms, tile size, the shard, where they go.
 public struct TileSettings: Sendable {
     public var minZoom: Int
     public var maxZoom: Int
     public var tileSize: Int
     /// `--shard K/N`: draw only this part of every layer.
     public var shard: TileShard
-    /// Keep every tile's PNG for the archives (`--mbtiles`, `--pmtiles`).
-    public var keepForArchives: Bool
+    /// `--tiles`: files in folders, or one archive per layer in the output folder.
+    public var output: TileOutput = .folder
+    /// `--mbtiles FILE`, `--pmtiles FILE`: archives outside the output folder too (`LayerArchives.url`).
+    public var mbtiles: URL?
+    public var pmtiles: URL?
+    /// The map's bounds per pyramid and its day, which every archive records (`LayerArchives.info`).
+    public var bounds: [PublishedCRS: BoundingBox] = [:]
+    public var asOf = ""
     public var progress: ProgressSink
     /// The pyramids drawn: WGS-84 (`tiles/`) first, then those `--publish-crs` adds (`tiles-gcj02/`).
     public var pyramids: [PublishedCRS]
-    public init(minZoom: Int, maxZoom: Int, tileSize: Int, shard: TileShard = .whole, keepForArchives: Bool = false,
+    public init(minZoom: Int, maxZoom: Int, tileSize: Int, shard: TileShard = .whole,
                 progress: ProgressSink = .silent, pyramids: [PublishedCRS] = [.wgs84]) {
         self.minZoom = minZoom; self.maxZoom = maxZoom; self.tileSize = tileSize; self.shard = shard
-        self.keepForArchives = keepForArchives; self.progress = progress; self.pyramids = pyramids
+        self.progress = progress; self.pyramids = pyramids
     }
     public var tileOptions: TileOptions { TileOptions(minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize) }
+
+    /// What the archive of `layer` in `crs`'s pyramid says about itself.
+    func archiveInfo(_ layer: String, crs: PublishedCRS) -> TileSetInfo {
+        LayerArchives.info(layer, crs: crs, bounds: bounds[crs] ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0),
+                           minZoom: minZoom, maxZoom: maxZoom, tileSize: tileSize, asOf: asOf)
+    }
 }
 
-/// Renders the tile layers (`tiles/{heat,street,community,post}/{z}/{x}/{y}.png`) into the output
-/// folder, and keeps them for the archives when `--mbtiles` or `--pmtiles` asks for them.
+/// Renders the tile layers (`tiles/{heat,street,community,post}/{z}/{x}/{y}.png`, or with `--tiles
+/// pmtiles|mbtiles` one archive per layer, `tiles/{heat,…}.pmtiles`) into the output folder, and into
+/// the archives `--mbtiles`/`--pmtiles` name (put in place by `PendingArchives.commit`).
 public struct TileJob {
     public var options: TileSettings
     public var style: Style
@@ -48,10 +62,8 @@ public struct TileJob {
 
     /// What the layers of one pyramid produced.
     public struct Pyramid {
-        /// Tiles in the folder per layer.
+        /// Tiles per layer (files, or tiles the layer's archive addresses).
         public var counts: [String: Int] = [:]
-        /// layer → tile → PNG, only when an archive is wanted.
-        public var archived: [String: [TileID: [UInt8]]] = [:]
         /// Per layer: tiles drawn by this run, kept from the previous one, and deleted (drawn before,
         /// empty now).
         public var rendered: [String: Int] = [:], kept: [String: Int] = [:], deleted: [String: Int] = [:]
@@ -66,6 +78,8 @@ public struct TileJob {
         /// "incremental", or "full" with the reason, for report.json.
         public var mode = "full"
         public var state: TileState?
+        /// The archives `--mbtiles`/`--pmtiles` name, complete but for being written to their files.
+        public var archives = PendingArchives()
 
         /// The WGS-84 pyramid's (`tiles/`).
         public var counts: [String: Int] { pyramids[.wgs84]?.counts ?? [:] }
@@ -95,7 +109,8 @@ public struct TileJob {
         result.mode = previous.mode
         var fills: [String: [String]] = [:]
         for crs in options.pyramids where crs.hasTiles {
-            result.pyramids[crs] = try renderPyramid(crs, into: folder, fills: &fills, seconds: &result.seconds)
+            result.pyramids[crs] = try renderPyramid(crs, into: folder, fills: &fills, seconds: &result.seconds,
+                                                     archives: result.archives)
         }
         // One state for every pyramid: they are drawn from the same fills, points and density.
         result.state = TileState(fingerprint: fingerprint, fills: fills, heat: heat.points, density: heat.field.fixed)
@@ -106,7 +121,7 @@ public struct TileJob {
     /// draws the zones' shifted shapes and reads the heat layer's density at the WGS-84 point under
     /// each pixel (`DatumShift`); its tiles change where the WGS-84 pyramid's do, shifted.
     private func renderPyramid(_ crs: PublishedCRS, into folder: OutputFolder, fills: inout [String: [String]],
-                               seconds: inout [(String, Double)]) throws -> Pyramid {
+                               seconds: inout [(String, Double)], archives: PendingArchives) throws -> Pyramid {
         var pyramid = Pyramid()
         let usable = previous.usable
         let shift = crs == .wgs84 ? nil : DatumShift(crs)
@@ -117,9 +132,9 @@ public struct TileJob {
                              bandwidthMetres: style.heatmap.bandwidthMetres, sampleLevel: heat.field.sampleLevel,
                              options: tileOptions, extraPixels: shift == nil ? 0 : 2)
         }
-        let place = PyramidLayers(crs: crs, base: usable?.0)
+        let place = PyramidLayers(crs: crs, base: usable?.0, archives: archives)
         try layer("heat", place, into: folder, dirty: heatDirty, pyramid: &pyramid, seconds: &seconds) {
-            including, onTile, progress in
+            including, _, onTile, progress in
             if let shift {
                 try heat.render(shiftedBy: shift, including: including, onTile: onTile, progress: progress)
             } else {
@@ -131,8 +146,8 @@ public struct TileJob {
             fills[level.rawValue] = colours
             let dirty = usable.map { renderer.tiles(drawing: changedZones($0.1.fills[level.rawValue], colours)) }
             try layer(level.rawValue, place, into: folder, dirty: dirty, pyramid: &pyramid, seconds: &seconds) {
-                including, onTile, progress in
-                try renderer.render(including: including, onTile: onTile, progress: progress)
+                including, reaching, onTile, progress in
+                try renderer.render(including: including, reaching: reaching, onTile: onTile, progress: progress)
             }
         }
         for (name, level, colour) in significanceLayers {
@@ -140,8 +155,8 @@ public struct TileJob {
             fills[name] = colours
             let dirty = usable.map { renderer.tiles(drawing: changedZones($0.1.fills[name], colours)) }
             try layer(name, place, into: folder, dirty: dirty, pyramid: &pyramid, seconds: &seconds) {
-                including, onTile, progress in
-                try renderer.render(including: including, onTile: onTile, progress: progress)
+                including, reaching, onTile, progress in
+                try renderer.render(including: including, reaching: reaching, onTile: onTile, progress: progress)
             }
         }
         return pyramid
@@ -223,71 +238,92 @@ public struct TileJob {
         return (ChoroplethRenderer(features: features, options: tileOptions), features.map(\.fill.hexString))
     }
 
-    typealias Render = (_ including: ((TileID) -> Bool)?, _ onTile: @Sendable (TileID, [UInt8]) throws -> Void,
+    /// Draws a layer: `including` picks the tiles wanted (nil: all), `reaching` says whether any lies at
+    /// or under a tile (nil: maybe), so that a walk down the pyramid can skip what holds none.
+    typealias Render = (_ including: ((TileID) -> Bool)?, _ reaching: ((TileID) -> Bool)?,
+                        _ onTile: @Sendable (TileID, [UInt8]) throws -> Void,
                         _ progress: @escaping @Sendable (Int, Int) -> Void) throws -> Void
 
     /// Where a pyramid's layers go (`tiles`, `tiles-gcj02`), the previous run's folder they build on,
-    /// and the prefix of their timings in report.json (`heat`, `gcj02_heat`).
+    /// the prefix of their timings in report.json (`heat`, `gcj02_heat`), and the run's pending
+    /// outside archives.
     struct PyramidLayers {
+        var crs: PublishedCRS
         var folder: String
         var timingPrefix: String
         var base: URL?
+        var archives: PendingArchives
 
-        init(crs: PublishedCRS, base: URL?) {
+        init(crs: PublishedCRS, base: URL?, archives: PendingArchives) {
+            self.crs = crs
             folder = crs.tilesFolder
             timingPrefix = crs == .wgs84 ? "" : "\(crs.rawValue)_"
             self.base = base
+            self.archives = archives
         }
     }
 
-    /// Renders one layer on all cores with a progress bar, writing `FOLDER/NAME/z/x/y.png`. With a
-    /// previous folder and the `dirty` tiles, every other tile of the previous run is kept (hard link)
-    /// and only the dirty ones are drawn.
+    /// Renders one layer on all cores with a progress bar into its targets (`TileSink`). With a
+    /// previous folder and the `dirty` tiles, every other tile of the previous run is kept (a hard link,
+    /// or its bytes from the previous archive) and only the dirty ones are drawn.
     private func layer(_ name: String, _ place: PyramidLayers, into folder: OutputFolder, dirty: Set<TileID>?,
                        pyramid: inout Pyramid, seconds: inout [(String, Double)], _ render: Render) throws {
         let start = Date()
-        let root = folder.url("\(place.folder)/\(name)")
-        let sink = TileSink(keep: options.keepForArchives)
+        let sink = try TileSink(layer: name, place: place, folder: folder, options: options, incremental: dirty != nil && place.base != nil)
         var including = shardFilter
+        var reaching: ((TileID) -> Bool)?
         var before = Set<TileID>()
         if let base = place.base, let dirty {
-            before = try keepTiles(from: base.appendingPathComponent("\(place.folder)/\(name)"), to: root, dirty: dirty, sink: sink)
+            before = try keepTiles(from: base, layer: name, place: place, dirty: dirty, sink: sink)
             pyramid.kept[name] = sink.count
             including = { [shardFilter] id in dirty.contains(id) && (shardFilter?(id) ?? true) }
+            let under = Self.ancestors(of: dirty, from: options.minZoom)
+            reaching = { under.contains($0) }
         }
         let bar = options.progress.bar("\(place.folder) \(name)")
-        try render(including, { tile, png in
-            let dir = root.appendingPathComponent("\(tile.z)/\(tile.x)")
-            try sink.makeColumn(dir, of: tile)
-            try sink.writeFile(png, to: dir.appendingPathComponent("\(tile.y).png"))
-            sink.add(tile, png, rendered: true)
-        }, { done, total in bar.update(done, of: total) })
+        try render(including, reaching, { tile, png in try sink.put(tile, png, rendered: true) },
+                   { done, total in bar.update(done, of: total) })
         bar.finish()
-        pyramid.rendered[name] = sink.renderedIDs.count
+        try sink.finish(info: options.archiveInfo(name, crs: place.crs))
+        pyramid.rendered[name] = sink.rendered
         pyramid.kept[name] = pyramid.kept[name] ?? 0
         pyramid.deleted[name] = before.subtracting(sink.renderedIDs).count
         pyramid.counts[name] = sink.count
         seconds.append((place.timingPrefix + name, Date().timeIntervalSince(start)))
-        if sink.keep { pyramid.archived[name] = sink.tiles }
     }
 
-    /// Hard-links (or copies, across file systems) every tile of `from` that is not dirty into `to`;
-    /// returns the dirty tiles that existed there (deleted unless drawn again).
-    private func keepTiles(from: URL, to: URL, dirty: Set<TileID>, sink: TileSink) throws -> Set<TileID> {
-        let fm = FileManager.default
+    /// Every tile that is or contains one of `tiles`, down from `zoom`.
+    static func ancestors(of tiles: Set<TileID>, from zoom: Int) -> Set<TileID> {
+        var all = Set<TileID>()
+        for t in tiles {
+            var id: TileID? = t
+            while let current = id, current.z >= zoom, all.insert(current).inserted { id = current.parent }
+        }
+        return all
+    }
+
+    /// Keeps every tile of the previous run's layer that is not dirty — from its folder (hard links)
+    /// or its archive (the bytes, rewritten into the new one); returns the dirty tiles that existed
+    /// there (deleted unless drawn again).
+    private func keepTiles(from base: URL, layer name: String, place: PyramidLayers, dirty: Set<TileID>,
+                           sink: TileSink) throws -> Set<TileID> {
         var before = Set<TileID>()
-        guard let walker = fm.enumerator(atPath: from.path) else { return before }
-        var made = Set<String>()
+        if case .archive(let kind) = options.output {
+            let url = base.appendingPathComponent(LayerArchives.inFolder(name, crs: place.crs, kind: kind))
+            guard FileManager.default.fileExists(atPath: url.path) else { return before }
+            try openTileArchive(url).forEachTile { id, png in
+                if dirty.contains(id) { before.insert(id) } else { try sink.put(id, png, rendered: false) }
+            }
+            return before
+        }
+        let from = base.appendingPathComponent("\(place.folder)/\(name)")
+        guard let walker = FileManager.default.enumerator(atPath: from.path) else { return before }
         while let relative = walker.nextObject() as? String {
             let parts = relative.dropLast(4).split(separator: "/").compactMap { Int($0) }
             guard relative.hasSuffix(".png"), parts.count == 3 else { continue }
             let id = TileID(z: parts[0], x: parts[1], y: parts[2])
             if dirty.contains(id) { before.insert(id); continue }
-            let source = from.appendingPathComponent(relative), target = to.appendingPathComponent(relative)
-            let dir = target.deletingLastPathComponent()
-            if made.insert(dir.path).inserted { try fm.createDirectory(at: dir, withIntermediateDirectories: true) }
-            if link(source.path, target.path) != 0 { try fm.copyItem(at: source, to: target) }
-            sink.add(id, sink.keep ? Array(try Data(contentsOf: source)) : [], rendered: false)
+            try sink.keep(id, file: from.appendingPathComponent(relative))
         }
         return before
     }
@@ -332,41 +368,114 @@ public final class PreviousTiles {
     }
 }
 
-/// Counts the tiles written by the workers and keeps them for archives when asked to.
+/// One layer's targets, fed by the workers from several threads at once: the files
+/// `{tiles folder}/{layer}/{z}/{x}/{y}.png` (with `--tiles folder`), the layer's archive in the output
+/// folder (`--tiles pmtiles|mbtiles`, finished when the layer is), and the outside archives of
+/// `--mbtiles`/`--pmtiles` (handed to `PendingArchives`). Archives stream: each tile goes to a spool
+/// as it comes, nothing is held until the end.
 final class TileSink: Sendable {
-    let keep: Bool
+    /// The layer's folder, with folder output.
+    private let root: URL?
+    /// The archive in the output folder, with archive output.
+    private let inside: (builder: any TileArchiveBuilder, url: URL)?
+    private let outside: [(builder: any TileArchiveBuilder, url: URL)]
+    private let pending: PendingArchives
+    private let tracksDrawn: Bool
+
     private struct State {
-        var stored: [TileID: [UInt8]] = [:]
         var drawn = Set<TileID>()
-        var count = 0
+        var count = 0, rendered = 0
         /// The z/x folders made so far (z << 40 | x).
         var columns = Set<Int>()
     }
     private let state = Mutex(State())
-    init(keep: Bool) { self.keep = keep }
-    func add(_ tile: TileID, _ png: [UInt8], rendered: Bool) {
+
+    init(layer name: String, place: TileJob.PyramidLayers, folder: OutputFolder, options: TileSettings, incremental: Bool) throws {
+        switch options.output {
+        case .folder:
+            root = folder.url("\(place.folder)/\(name)")
+            inside = nil
+        case .archive(let kind):
+            root = nil
+            let url = folder.url(LayerArchives.inFolder(name, crs: place.crs, kind: kind))
+            inside = (try makeTileArchiveBuilder(kind, spoolDirectory: url.deletingLastPathComponent()), url)
+        }
+        var outside: [(builder: any TileArchiveBuilder, url: URL)] = []
+        for (base, kind) in [(options.mbtiles, TileArchiveKind.mbtiles), (options.pmtiles, .pmtiles)] {
+            guard let base else { continue }
+            let url = LayerArchives.url(base, layer: name, crs: place.crs)
+            outside.append((try makeTileArchiveBuilder(kind, spoolDirectory: url.deletingLastPathComponent()), url))
+        }
+        self.outside = outside
+        pending = place.archives
+        // Only an incremental run needs to know which tiles it drew (to count the ones it deleted).
+        tracksDrawn = incremental
+    }
+
+    /// One tile: its file, and into every archive.
+    func put(_ tile: TileID, _ png: [UInt8], rendered: Bool) throws {
+        if let root {
+            let dir = root.appendingPathComponent("\(tile.z)/\(tile.x)")
+            try makeColumn(dir, of: tile)
+            try writeFile(png, to: dir.appendingPathComponent("\(tile.y).png"))
+        }
+        try inside?.builder.put(tile, png)
+        for target in outside { try target.builder.put(tile, png) }
+        count(tile, rendered: rendered)
+    }
+
+    /// A tile kept from the previous run's folder: hard-linked (or copied, across file systems), and
+    /// read for the outside archives.
+    func keep(_ tile: TileID, file source: URL) throws {
+        if let root {
+            let target = root.appendingPathComponent("\(tile.z)/\(tile.x)/\(tile.y).png")
+            try makeColumn(target.deletingLastPathComponent(), of: tile)
+            if link(source.path, target.path) != 0 { try FileManager.default.copyItem(at: source, to: target) }
+        }
+        if inside != nil || !outside.isEmpty {
+            let png = Array(try Data(contentsOf: source))
+            try inside?.builder.put(tile, png)
+            for target in outside { try target.builder.put(tile, png) }
+        }
+        count(tile, rendered: false)
+    }
+
+    /// The layer is complete: its archive in the output folder is written, the outside ones wait for
+    /// the run to end.
+    func finish(info: TileSetInfo) throws {
+        if let inside { try inside.builder.finish(info: info, to: inside.url) }
+        for target in outside { pending.add(target.builder, info: info, url: target.url) }
+    }
+
+    private func count(_ tile: TileID, rendered: Bool) {
         state.withLock {
             $0.count += 1
-            if rendered { $0.drawn.insert(tile) }
-            if keep { $0.stored[tile] = png }
+            if rendered {
+                $0.rendered += 1
+                if tracksDrawn { $0.drawn.insert(tile) }
+            }
         }
     }
+
     var count: Int { state.withLock { $0.count } }
+    var rendered: Int { state.withLock { $0.rendered } }
+    var renderedIDs: Set<TileID> { state.withLock { $0.drawn } }
+
     /// Makes `dir`, the z/x folder of `tile`, unless a tile of it came before: one mkdir per folder,
     /// not per tile. Under the lock, so that no worker writes into a folder another is still making.
-    func makeColumn(_ dir: URL, of tile: TileID) throws {
+    private func makeColumn(_ dir: URL, of tile: TileID) throws {
         try state.withLock {
             guard !$0.columns.contains(tile.z << 40 | tile.x) else { return }
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             $0.columns.insert(tile.z << 40 | tile.x)
         }
     }
+
     /// Writes a tile's file. A small tile whose bytes an earlier one of this layer already has (the one
     /// PNG of a flat colour, shared by every tile inside a zone) becomes a hard link to that file: a
-    /// directory entry instead of a new file, which is what a tile costs on this disk (0.2–1.2 ms to
-    /// create a small file). Files are never rewritten in place (every run writes a fresh folder), so
-    /// sharing an inode is safe.
-    func writeFile(_ png: [UInt8], to url: URL) throws {
+    /// directory entry instead of a new file. Files are never rewritten in place (every run writes a
+    /// fresh folder), so sharing an inode is safe.
+    private func writeFile(_ png: [UInt8], to url: URL) throws {
         if png.count <= Self.linkedSize, let first = firsts.withLock({ $0[png] }) {
             if link(first, url.path) == 0 { return }
         }
@@ -395,6 +504,4 @@ final class TileSink: Sendable {
     static let linkedSize = 2048
     private let firsts = Mutex<[[UInt8]: String]>([:])
 
-    var renderedIDs: Set<TileID> { state.withLock { $0.drawn } }
-    var tiles: [TileID: [UInt8]] { state.withLock { $0.stored } }
 }

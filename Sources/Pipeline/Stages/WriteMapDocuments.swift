@@ -7,7 +7,7 @@ import Publishing
 import Risk
 import Tiles
 
-/// The archives (`--mbtiles`, `--pmtiles`) and TileJSON of every pyramid (`tiles.json`,
+/// The archives (`--mbtiles`, `--pmtiles`, written to their files now that the run has everything) and TileJSON of every pyramid (`tiles.json`,
 /// `tiles-gcj02.json`), the legend and the viewer with its Leaflet. Returns the warnings it has
 /// (Leaflet missing: the run still publishes, the viewer names the fix).
 struct WriteMapDocuments: RunStage {
@@ -17,18 +17,14 @@ struct WriteMapDocuments: RunStage {
     /// The map's bounds in each published coordinate system with tiles.
     let bounds: [PublishedCRS: BoundingBox]
     let basemap: Basemap?
-    /// The map's day: the archives' revision.
-    let asOf: Day
     var name: String { "documents" }
 
     func run(_ tiles: TileJob.Result) throws -> [String] {
+        let bar = options.progress.bar("archives")
+        try tiles.archives.commit()
+        bar.finish()
         for (crs, pyramid) in tiles.pyramids.sorted(by: { $0.key < $1.key }) {
             let box = bounds[crs] ?? BoundingBox(minX: 0, minY: 0, maxX: 0, maxY: 0)
-            var archives = ArchiveJob(mbtiles: options.mbtiles, pmtiles: options.pmtiles, minZoom: options.minZoom,
-                                      maxZoom: options.maxZoom, tileSize: options.tileSize, bounds: box, asOf: asOf.description,
-                                      progress: options.progress)
-            archives.crs = crs
-            _ = try archives.write(pyramid.archived)
             try folder.write(MapDocuments.tileJSON(bounds: box, minZoom: options.minZoom, maxZoom: options.maxZoom,
                                                    tileSize: options.tileSize, layers: MapDocuments.layers { pyramid.counts[$0] != nil },
                                                    folder: crs.tilesFolder), to: crs.tileJSONFile)
