@@ -41,6 +41,7 @@ import Rendering
         _ = try parallelMap(order.count) { i in try builder.put(order[i], tiles[order[i]]!) }
         #expect(builder.count == tiles.count)
         try builder.finish(info: info, to: url)
+        #expect(builder.count == tiles.count)
     }
 
     static func folderOfTiles(_ tiles: [TileID: [UInt8]], in dir: URL, layer: String) throws -> URL {
