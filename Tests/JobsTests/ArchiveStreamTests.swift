@@ -182,6 +182,23 @@ import Rendering
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    /// Zooms or bounds the archive headers cannot hold (a hand-edited tiles.json given to `merge`) stop
+    /// `finish` with an error naming the file, instead of trapping; nothing is written.
+    @Test(arguments: TileArchiveKind.allCases)
+    func impossibleTileSetInfoIsAnError(kind: TileArchiveKind) throws {
+        let dir = try Repo.temporaryFolder("archinfo-\(kind)")
+        for info in [TileSetInfo(name: "t", description: "t", bounds: (0, 0, 1, 1), minZoom: 0, maxZoom: 300, tileSize: 256),
+                     TileSetInfo(name: "t", description: "t", bounds: (.nan, 0, 1, 1), minZoom: 0, maxZoom: 3, tileSize: 256),
+                     TileSetInfo(name: "t", description: "t", bounds: (0, 0, 1e12, 1), minZoom: 0, maxZoom: 3, tileSize: 256)] {
+            let builder = try makeTileArchiveBuilder(kind, spoolDirectory: dir)
+            try builder.put(TileID(z: 0, x: 0, y: 0), [1])
+            let url = dir.appendingPathComponent("t.\(kind.fileExtension)")
+            let error = #expect(throws: (any Error).self) { try builder.finish(info: info, to: url) }
+            #expect("\(error.map { "\($0)" } ?? "")".contains(url.path))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        }
+    }
+
     /// A truncated archive, a foreign file, a missing file: the error names the file and what is wrong.
     @Test func openErrorsNameTheFile() throws {
         let dir = try Repo.temporaryFolder("archbad")
