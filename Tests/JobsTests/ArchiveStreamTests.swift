@@ -148,6 +148,42 @@ import Rendering
         for (id, png) in tiles.prefix(2000) { #expect(try reader.tile(id) == png) }
     }
 
+    /// A PMTiles archive riskmap did not write — the `pmtiles` package's writer, tiles given in random
+    /// order (not clustered), 65,536 of them (leaf directories) — read back tile for tile.
+    @Test func pmtilesReaderReadsAForeignArchive() throws {
+        let url = try Repo.temporaryFolder("archforeign").appendingPathComponent("py.pmtiles")
+        let script = """
+        import sys, random
+        from pmtiles.writer import Writer
+        from pmtiles.tile import zxy_to_tileid, TileType, Compression
+        def data(z, x, y):
+            return b"same" if (x + y) % 3 == 0 else f"{z}/{x}/{y}".encode() + b"#" * ((x * 7 + y * 13) % 200)
+        ids = [(8, x, y) for x in range(256) for y in range(256)] + [(0, 0, 0), (1, 1, 0), (2, 3, 1)]
+        random.Random(5).shuffle(ids)
+        with open(sys.argv[1], "wb") as f:
+            w = Writer(f)
+            for z, x, y in ids:
+                w.write_tile(zxy_to_tileid(z, x, y), data(z, x, y))
+            w.finalize({"tile_type": TileType.PNG, "tile_compression": Compression.NONE, "min_lon_e7": 0, "min_lat_e7": 0,
+                        "max_lon_e7": 10000000, "max_lat_e7": 10000000, "center_zoom": 0, "center_lon_e7": 0, "center_lat_e7": 0},
+                       {"name": "foreign"})
+        """
+        let r = try python(["-c", script, url.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        func data(_ id: TileID) -> [UInt8] {
+            (id.x + id.y) % 3 == 0 ? Array("same".utf8)
+                : Array("\(id.z)/\(id.x)/\(id.y)\(String(repeating: "#", count: (id.x * 7 + id.y * 13) % 200))".utf8)
+        }
+        let reader = try openTileArchive(url)
+        var seen: [TileID] = []
+        try reader.forEachTile { id, png in seen.append(id); #expect(png == data(id), "\(id)") }
+        let expected = [TileID(z: 0, x: 0, y: 0), TileID(z: 1, x: 1, y: 0), TileID(z: 2, x: 3, y: 1)]
+            + (0..<256).flatMap { x in (0..<256).map { TileID(z: 8, x: x, y: $0) } }
+        #expect(seen == expected)
+        for id in expected.prefix(3000) { #expect(try reader.tile(id) == data(id)) }
+        #expect(try reader.tile(TileID(z: 1, x: 0, y: 0)) == nil)
+    }
+
     /// The same tiles in two shuffled orders, one builder per order, all cores putting: the same bytes.
     @Test(arguments: TileArchiveKind.allCases)
     func finishIsDeterministicAcrossPutOrders(kind: TileArchiveKind) throws {
