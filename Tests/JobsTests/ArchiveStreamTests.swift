@@ -184,6 +184,32 @@ import Rendering
         #expect(try reader.tile(TileID(z: 1, x: 0, y: 0)) == nil)
     }
 
+    /// An MBTiles with a plain `tiles` table (the layout riskmap wrote before, and most tools write), read
+    /// through the same reader; TMS rows turned back into XYZ.
+    @Test func mbtilesReaderReadsAPlainTilesTable() throws {
+        let url = try Repo.temporaryFolder("archplain").appendingPathComponent("plain.mbtiles")
+        let script = """
+        import sys, sqlite3
+        db = sqlite3.connect(sys.argv[1])
+        db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+        db.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
+        for z in range(4):
+            for x in range(1 << z):
+                for y in range(1 << z):
+                    db.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, (1 << z) - 1 - y, f"{z}/{x}/{y}".encode()))
+        db.commit()
+        """
+        let r = try python(["-c", script, url.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let reader = try openTileArchive(url)
+        #expect(reader.kind == .mbtiles && reader.count == 85)
+        var seen: [TileID] = []
+        try reader.forEachTile { id, png in seen.append(id); #expect(png == Array("\(id)".utf8)) }
+        #expect(seen == seen.sorted() && seen.count == 85)
+        #expect(try reader.tile(TileID(z: 3, x: 1, y: 6)) == Array("3/1/6".utf8))
+        #expect(try reader.tile(TileID(z: 4, x: 1, y: 6)) == nil)
+    }
+
     /// The same tiles in two shuffled orders, one builder per order, all cores putting: the same bytes.
     @Test(arguments: TileArchiveKind.allCases)
     func finishIsDeterministicAcrossPutOrders(kind: TileArchiveKind) throws {
