@@ -7,7 +7,7 @@ import GRDB
 /// replaced: an MBTiles whose metadata says `attribution = riskmap`, or a PMTiles v3 whose metadata
 /// does. Anything else there is someone else's file.
 public enum ArchiveIdentity {
-    public enum Kind: Sendable { case mbtiles, pmtiles }
+    public typealias Kind = TileArchiveKind
 
     /// Throws unless `url` is absent or an archive of `kind` riskmap wrote (`force`: any regular file
     /// or link; never a folder or a device).

@@ -27,6 +27,16 @@ public struct TileSetInfo: Sendable {
     public var center: (lon: Double, lat: Double, zoom: Int) {
         ((bounds.west + bounds.east) / 2, (bounds.south + bounds.north) / 2, min(maxZoom, max(minZoom, 12)))
     }
+
+    /// Throws unless the header fields can hold it (zooms 0...31, bounds finite degrees): a `merge` takes
+    /// them from a folder's tiles.json, which anyone could have edited.
+    func check(for url: URL) throws {
+        let b = [bounds.west, bounds.south, bounds.east, bounds.north]
+        guard (0...31).contains(minZoom), (0...31).contains(maxZoom), b.allSatisfy({ $0.isFinite && abs($0) <= 200 }) else {
+            throw OutputError(file: url.path, "cannot write a tile set with zooms \(minZoom)...\(maxZoom) and bounds \(b): "
+                              + "zooms must lie in 0...31, bounds in degrees")
+        }
+    }
 }
 
 /// Writes MBTiles 1.3 (https://github.com/mapbox/mbtiles-spec/blob/master/1.3/spec.md): a SQLite file
@@ -84,6 +94,7 @@ final class MBTilesBuilder: TileArchiveBuilder {
 
     func finish(info: TileSetInfo, to url: URL) throws {
         defer { spool.remove() }
+        try info.check(for: url)
         let table = try spool.take()
         let tiles = table.tiles.map { (PMTiles.zxy($0.key), $0.value) }.sorted { $0.0 < $1.0 }
         let temporary = url.deletingLastPathComponent()

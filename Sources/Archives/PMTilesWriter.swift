@@ -33,6 +33,7 @@ final class PMTilesBuilder: TileArchiveBuilder {
 
     func finish(info: TileSetInfo, to url: URL) throws {
         defer { spool.remove() }
+        try info.check(for: url)
         let table = try spool.take()
         let (entries, order) = PMTiles.cluster(table)
         let (root, leaves) = try PMTiles.directories(entries)

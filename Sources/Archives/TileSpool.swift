@@ -25,6 +25,8 @@ final class TileSpool: Sendable {
     private struct State {
         var fd: Int32
         var size: UInt64 = 0
+        /// Tiles put, kept after `take` empties `tiles`.
+        var count = 0
         var tiles: [UInt64: UInt32] = [:]
         var contents: [Content] = []
         var byKey: [ContentKey: UInt32] = [:]
@@ -51,7 +53,7 @@ final class TileSpool: Sendable {
 
     deinit { remove() }
 
-    var count: Int { state.withLock { $0.tiles.count } }
+    var count: Int { state.withLock { $0.count } }
 
     /// Adds one tile; its bytes are written only when no equal content is spooled yet.
     func put(_ id: TileID, _ png: [UInt8]) throws {
@@ -65,6 +67,7 @@ final class TileSpool: Sendable {
             guard !s.closed else { throw OutputError(file: url.path, "tile \(id) put after the archive was finished or discarded") }
             guard s.tiles[tileID] == nil else { throw OutputError(file: url.path, "tile \(id) put twice into one archive") }
             s.tiles[tileID] = try content(of: png, key: key, in: &s)
+            s.count += 1
         }
     }
 
@@ -75,7 +78,9 @@ final class TileSpool: Sendable {
             for other in s.collisions[key] ?? [] where try equal(png, s.contents[Int(other)], fd: s.fd) { return other }
         }
         try Self.writeAll(png, at: s.size, fd: s.fd, file: url.path)
-        let index = UInt32(s.contents.count)
+        guard let index = UInt32(exactly: s.contents.count) else {
+            throw OutputError(file: url.path, "more than \(UInt32.max) distinct tiles in one archive")
+        }
         s.contents.append(Content(offset: s.size, length: key.length))
         s.size += UInt64(key.length)
         if s.byKey[key] == nil { s.byKey[key] = index } else { s.collisions[key, default: []].append(index) }
@@ -195,7 +200,8 @@ final class FileWriter {
         } catch {
             throw OutputError(file: url.path, "cannot create its folder: \(error)")
         }
-        fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // 0666 less the umask, as any file the run writes.
+        fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw OutputError(file: temporary.path, "cannot create: \(String(cString: strerror(errno)))") }
     }
 

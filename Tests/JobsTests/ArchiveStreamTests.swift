@@ -41,6 +41,7 @@ import Rendering
         _ = try parallelMap(order.count) { i in try builder.put(order[i], tiles[order[i]]!) }
         #expect(builder.count == tiles.count)
         try builder.finish(info: info, to: url)
+        #expect(builder.count == tiles.count)
     }
 
     static func folderOfTiles(_ tiles: [TileID: [UInt8]], in dir: URL, layer: String) throws -> URL {
@@ -147,6 +148,68 @@ import Rendering
         for (id, png) in tiles.prefix(2000) { #expect(try reader.tile(id) == png) }
     }
 
+    /// A PMTiles archive riskmap did not write — the `pmtiles` package's writer, tiles given in random
+    /// order (not clustered), 65,536 of them (leaf directories) — read back tile for tile.
+    @Test func pmtilesReaderReadsAForeignArchive() throws {
+        let url = try Repo.temporaryFolder("archforeign").appendingPathComponent("py.pmtiles")
+        let script = """
+        import sys, random
+        from pmtiles.writer import Writer
+        from pmtiles.tile import zxy_to_tileid, TileType, Compression
+        def data(z, x, y):
+            return b"same" if (x + y) % 3 == 0 else f"{z}/{x}/{y}".encode() + b"#" * ((x * 7 + y * 13) % 200)
+        ids = [(8, x, y) for x in range(256) for y in range(256)] + [(0, 0, 0), (1, 1, 0), (2, 3, 1)]
+        random.Random(5).shuffle(ids)
+        with open(sys.argv[1], "wb") as f:
+            w = Writer(f)
+            for z, x, y in ids:
+                w.write_tile(zxy_to_tileid(z, x, y), data(z, x, y))
+            w.finalize({"tile_type": TileType.PNG, "tile_compression": Compression.NONE, "min_lon_e7": 0, "min_lat_e7": 0,
+                        "max_lon_e7": 10000000, "max_lat_e7": 10000000, "center_zoom": 0, "center_lon_e7": 0, "center_lat_e7": 0},
+                       {"name": "foreign"})
+        """
+        let r = try python(["-c", script, url.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        func data(_ id: TileID) -> [UInt8] {
+            (id.x + id.y) % 3 == 0 ? Array("same".utf8)
+                : Array("\(id.z)/\(id.x)/\(id.y)\(String(repeating: "#", count: (id.x * 7 + id.y * 13) % 200))".utf8)
+        }
+        let reader = try openTileArchive(url)
+        var seen: [TileID] = []
+        try reader.forEachTile { id, png in seen.append(id); #expect(png == data(id), "\(id)") }
+        let expected = [TileID(z: 0, x: 0, y: 0), TileID(z: 1, x: 1, y: 0), TileID(z: 2, x: 3, y: 1)]
+            + (0..<256).flatMap { x in (0..<256).map { TileID(z: 8, x: x, y: $0) } }
+        #expect(seen == expected)
+        for id in expected.prefix(3000) { #expect(try reader.tile(id) == data(id)) }
+        #expect(try reader.tile(TileID(z: 1, x: 0, y: 0)) == nil)
+    }
+
+    /// An MBTiles with a plain `tiles` table (the layout riskmap wrote before, and most tools write), read
+    /// through the same reader; TMS rows turned back into XYZ.
+    @Test func mbtilesReaderReadsAPlainTilesTable() throws {
+        let url = try Repo.temporaryFolder("archplain").appendingPathComponent("plain.mbtiles")
+        let script = """
+        import sys, sqlite3
+        db = sqlite3.connect(sys.argv[1])
+        db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+        db.execute("CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
+        for z in range(4):
+            for x in range(1 << z):
+                for y in range(1 << z):
+                    db.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, (1 << z) - 1 - y, f"{z}/{x}/{y}".encode()))
+        db.commit()
+        """
+        let r = try python(["-c", script, url.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let reader = try openTileArchive(url)
+        #expect(reader.kind == .mbtiles && reader.count == 85)
+        var seen: [TileID] = []
+        try reader.forEachTile { id, png in seen.append(id); #expect(png == Array("\(id)".utf8)) }
+        #expect(seen == seen.sorted() && seen.count == 85)
+        #expect(try reader.tile(TileID(z: 3, x: 1, y: 6)) == Array("3/1/6".utf8))
+        #expect(try reader.tile(TileID(z: 4, x: 1, y: 6)) == nil)
+    }
+
     /// The same tiles in two shuffled orders, one builder per order, all cores putting: the same bytes.
     @Test(arguments: TileArchiveKind.allCases)
     func finishIsDeterministicAcrossPutOrders(kind: TileArchiveKind) throws {
@@ -179,6 +242,23 @@ import Rendering
             try dropped.put(TileID(z: 0, x: 0, y: 0), [9])
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    /// Zooms or bounds the archive headers cannot hold (a hand-edited tiles.json given to `merge`) stop
+    /// `finish` with an error naming the file, instead of trapping; nothing is written.
+    @Test(arguments: TileArchiveKind.allCases)
+    func impossibleTileSetInfoIsAnError(kind: TileArchiveKind) throws {
+        let dir = try Repo.temporaryFolder("archinfo-\(kind)")
+        for info in [TileSetInfo(name: "t", description: "t", bounds: (0, 0, 1, 1), minZoom: 0, maxZoom: 300, tileSize: 256),
+                     TileSetInfo(name: "t", description: "t", bounds: (.nan, 0, 1, 1), minZoom: 0, maxZoom: 3, tileSize: 256),
+                     TileSetInfo(name: "t", description: "t", bounds: (0, 0, 1e12, 1), minZoom: 0, maxZoom: 3, tileSize: 256)] {
+            let builder = try makeTileArchiveBuilder(kind, spoolDirectory: dir)
+            try builder.put(TileID(z: 0, x: 0, y: 0), [1])
+            let url = dir.appendingPathComponent("t.\(kind.fileExtension)")
+            let error = #expect(throws: (any Error).self) { try builder.finish(info: info, to: url) }
+            #expect("\(error.map { "\($0)" } ?? "")".contains(url.path))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+        }
     }
 
     /// A truncated archive, a foreign file, a missing file: the error names the file and what is wrong.
