@@ -98,7 +98,7 @@ public final class ChoroplethRenderer: Sendable {
     /// the walk down the pyramid, kept as the reference the tests compare `render` with.
     func renderWhole(_ id: TileID) throws -> [UInt8]? {
         let box = WorldBox(tile: id, tileSize: options.tileSize, marginPixels: Self.marginPixels)
-        return try withCanvas { try paint(id, parts: features.filter(box.meets), on: $0) }
+        return try withCanvas { try paint(id, parts: features.filter(box.meets), on: $0, palette: false) }
     }
 
     /// Renders every tile of every zoom that has something drawn, on all cores. `onTile` receives each
@@ -216,14 +216,15 @@ public final class ChoroplethRenderer: Sendable {
     }
 
     /// Fills and outlines `parts` on the tile, encoded; nil when nothing is visible.
-    private func paint(_ id: TileID, parts: [ProjectedFeature], on canvas: TileCanvas) throws -> [UInt8]? {
+    /// `palette` false: straight RGBA, exact (the tests' reference).
+    private func paint(_ id: TileID, parts: [ProjectedFeature], on canvas: TileCanvas, palette: Bool = true) throws -> [UInt8]? {
         guard !parts.isEmpty else { return nil }
         canvas.clear()
         let k = Double(options.tileSize) * pow(2.0, Double(id.z))   // world → pixel scale
         let origin = (x: Double(id.x * options.tileSize), y: Double(id.y * options.tileSize))
         canvas.fill(parts, scale: k, origin: origin)
         canvas.stroke(parts, wholes: features, zoom: id.z, scale: k, origin: origin, width: Self.strokeWidth)
-        return try canvas.encodePNG()
+        return try canvas.encodePNG(palette: palette)
     }
 
     /// Every tile, at every zoom, that the feature's box touches, with a margin of two pixels for the
@@ -542,9 +543,9 @@ final class TileCanvas {
     /// The canvas as a PNG, or nil when every pixel is fully transparent: an 8-bit palette PNG with tRNS
     /// when its colours fit in 256 entries, exactly or within ±2 per channel (`TilePalette`), which all
     /// but the busiest low-zoom tiles do; straight RGBA otherwise.
-    func encodePNG() throws -> [UInt8]? {
+    func encodePNG(palette usePalette: Bool = true) throws -> [UInt8]? {
         guard convertToStraightRGBA() else { return nil }
-        if rgba8.withUnsafeBytes({ palette.build(from: $0) }) {
+        if usePalette, rgba8.withUnsafeBytes({ palette.build(from: $0) }) {
             return try PNGEncoder.encodePalette(indices: palette.indices, width: size, height: size,
                                                 palette: palette.colours, scratch: &pngScratch)
         }

@@ -2,10 +2,12 @@
 /// libpng encodes in a quarter of the bytes of straight RGBA and faster.
 ///
 /// A zone tile holds few colours: the fills, the outline and the antialiased blends along its edges.
-/// When they number 256 or fewer the palette is exact. Otherwise every channel is rounded to a multiple
-/// of 2 (error ≤ 1), then of 4 (error ≤ 2); a pixel that was visible stays visible (alpha ≥ 1) and a
-/// transparent one transparent. When even that leaves more than 256 colours (a low-zoom tile crossed by
-/// hundreds of borders) `build` says no and the tile is encoded as RGBA: the error never exceeds 2.
+/// When they number 256 or fewer the palette is exact. Otherwise the colours are taken from the most
+/// frequent down: each becomes an entry of its own unless an entry within ±2 in every channel is
+/// already there, which it then shares. So the fills and the outline (the most frequent colours) stay
+/// exact, only rare blends move, and by at most 2; a transparent pixel stays (0, 0, 0, 0). When even
+/// that needs more than 256 entries (a low-zoom tile crossed by hundreds of borders) `build` says no and
+/// the tile is encoded as RGBA.
 struct TilePalette {
     /// One index per pixel into `colours` after a successful `build`.
     private(set) var indices: [UInt8]
@@ -13,70 +15,108 @@ struct TilePalette {
     /// that libpng writes 8-bit indices, as the heat layer's tiles have.
     private(set) var colours: [RGBA8] = []
 
-    /// Open addressing, colour → index, cleared by bumping `stamp` instead of rewriting the table.
-    private var keys: [UInt32], stamps: [UInt32], slots: [UInt8]
-    private var stamp: UInt32 = 0
-    private static let tableBits = 10
+    /// The largest difference per channel between a pixel and its entry.
+    static let tolerance: Int32 = 2
+    /// Tiles with more distinct colours than this are encoded as RGBA without trying.
+    static let maxDistinct = 4096
 
-    /// The largest difference per channel between a pixel and its palette entry, per attempt.
-    static let steps = [1, 2, 4]
+    /// Open addressing, colour → its number among the tile's distinct colours; cleared by bumping `stamp`.
+    private var keys: [UInt32], stamps: [UInt32], slots: [UInt16]
+    private var stamp: UInt32 = 0
+    private static let tableBits = 13
+    /// Per pixel, its distinct colour; per distinct colour, its value, its pixel count and its entry.
+    private var pixelColour: [UInt16]
+    private var distinct: [UInt32] = [], counts: [Int32] = [], entry: [UInt8] = []
 
     init(pixels: Int) {
         indices = [UInt8](repeating: 0, count: pixels)
+        pixelColour = [UInt16](repeating: 0, count: pixels)
         keys = [UInt32](repeating: 0, count: 1 << Self.tableBits)
         stamps = [UInt32](repeating: 0, count: 1 << Self.tableBits)
-        slots = [UInt8](repeating: 0, count: 1 << Self.tableBits)
+        slots = [UInt16](repeating: 0, count: 1 << Self.tableBits)
     }
 
     /// Builds the palette of `rgba` (straight RGBA, 4 bytes per pixel, as many pixels as `init` said);
-    /// false when the colours do not fit within the error bound.
+    /// false when the colours do not fit within the bound.
     mutating func build(from rgba: UnsafeRawBufferPointer) -> Bool {
         precondition(rgba.count == indices.count * 4)
-        for step in Self.steps where tryBuild(rgba, step: UInt32(step)) {
-            while colours.count < 17 { colours.append(colours.last ?? RGBA8(r: 0, g: 0, b: 0, a: 0)) }
-            return true
+        guard countColours(rgba) else { return false }
+        colours.removeAll(keepingCapacity: true)
+        entry.removeAll(keepingCapacity: true)
+        if distinct.count <= 256 {
+            for (i, c) in distinct.enumerated() { colours.append(Self.rgba(c)); entry.append(UInt8(i)) }
+        } else {
+            guard shareEntries() else { return false }
         }
-        return false
+        for i in 0..<indices.count { indices[i] = entry[Int(pixelColour[i])] }
+        while colours.count < 17 { colours.append(colours.last ?? RGBA8(r: 0, g: 0, b: 0, a: 0)) }
+        return true
     }
 
-    private mutating func tryBuild(_ rgba: UnsafeRawBufferPointer, step: UInt32) -> Bool {
+    /// The tile's distinct colours with their pixel counts; false past `maxDistinct`.
+    private mutating func countColours(_ rgba: UnsafeRawBufferPointer) -> Bool {
         stamp &+= 1
         if stamp == 0 {
             stamps.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             stamp = 1
         }
-        colours.removeAll(keepingCapacity: true)
-        var lastPixel: UInt32 = 0, lastIndex: UInt8 = 0, started = false
+        distinct.removeAll(keepingCapacity: true); counts.removeAll(keepingCapacity: true)
+        var lastPixel: UInt32 = 0, lastColour: UInt16 = 0, started = false
         let mask = UInt32((1 << Self.tableBits) - 1)
         for i in 0..<indices.count {
-            let p = rgba.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
+            var p = rgba.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
+            if p >> 24 == 0 { p = 0 }   // every transparent pixel is one colour
             // Runs of one colour (flat fill) are the common case: no lookup.
-            if started && p == lastPixel { indices[i] = lastIndex; continue }
-            let q = step == 1 ? p : Self.quantised(p, step: step)
-            var h = (q &* 0x9E37_79B1) >> UInt32(32 - Self.tableBits)
-            while stamps[Int(h)] == stamp && keys[Int(h)] != q { h = (h &+ 1) & mask }
-            let index: UInt8
+            if started && p == lastPixel { pixelColour[i] = lastColour; counts[Int(lastColour)] &+= 1; continue }
+            var h = (p &* 0x9E37_79B1) >> UInt32(32 - Self.tableBits)
+            while stamps[Int(h)] == stamp && keys[Int(h)] != p { h = (h &+ 1) & mask }
+            let colour: UInt16
             if stamps[Int(h)] == stamp {
-                index = slots[Int(h)]
+                colour = slots[Int(h)]
             } else {
-                guard colours.count < 256 else { return false }
-                index = UInt8(colours.count)
-                colours.append(RGBA8(r: UInt8(q & 0xFF), g: UInt8((q >> 8) & 0xFF), b: UInt8((q >> 16) & 0xFF), a: UInt8(q >> 24)))
-                keys[Int(h)] = q; stamps[Int(h)] = stamp; slots[Int(h)] = index
+                guard distinct.count < Self.maxDistinct else { return false }
+                colour = UInt16(distinct.count)
+                distinct.append(p); counts.append(0)
+                keys[Int(h)] = p; stamps[Int(h)] = stamp; slots[Int(h)] = colour
             }
-            indices[i] = index
-            lastPixel = p; lastIndex = index; started = true
+            counts[Int(colour)] &+= 1
+            pixelColour[i] = colour
+            lastPixel = p; lastColour = colour; started = true
         }
         return true
     }
 
-    /// Each channel (little-endian R, G, B, A bytes) rounded to the nearest multiple of `step`, at most
-    /// 255; a visible pixel keeps alpha ≥ 1, a transparent one stays (0, 0, 0, 0).
+    /// More than 256 colours: the most frequent first, each sharing an entry within the tolerance or
+    /// making its own (transparent only with transparent). False past 256 entries.
+    private mutating func shareEntries() -> Bool {
+        entry = [UInt8](repeating: 0, count: distinct.count)
+        let order = distinct.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : distinct[$0] < distinct[$1] }
+        var entries: [UInt32] = []
+        for d in order {
+            let c = distinct[d]
+            if let shared = entries.firstIndex(where: { Self.near($0, c) }) {
+                entry[d] = UInt8(shared)
+                continue
+            }
+            guard entries.count < 256 else { return false }
+            entry[d] = UInt8(entries.count)
+            entries.append(c)
+        }
+        colours = entries.map(Self.rgba)
+        return true
+    }
+
+    /// Within the tolerance in every channel, and both transparent or both not.
     @inline(__always)
-    static func quantised(_ p: UInt32, step: UInt32) -> UInt32 {
-        let a = p >> 24
-        guard a != 0 else { return 0 }
-        func q(_ c: UInt32) -> UInt32 { min(255, (c + step / 2) & ~(step - 1)) }
-        return q(p & 0xFF) | q((p >> 8) & 0xFF) << 8 | q((p >> 16) & 0xFF) << 16 | max(1, q(a)) << 24
+    static func near(_ a: UInt32, _ b: UInt32) -> Bool {
+        guard (a >> 24 == 0) == (b >> 24 == 0) else { return false }
+        for shift in stride(from: UInt32(0), through: 24, by: 8) {
+            if abs(Int32((a >> shift) & 0xFF) - Int32((b >> shift) & 0xFF)) > tolerance { return false }
+        }
+        return true
+    }
+
+    static func rgba(_ c: UInt32) -> RGBA8 {
+        RGBA8(r: UInt8(c & 0xFF), g: UInt8((c >> 8) & 0xFF), b: UInt8((c >> 16) & 0xFF), a: UInt8(c >> 24))
     }
 }

@@ -10,7 +10,8 @@ import TestSupport
 /// Issue 16: the zone renderer walks down the pyramid cutting the zones per tile and does not draw the
 /// tiles no outline reaches (one shared PNG per colour). That must never change what a tile shows:
 /// every tile `render` gives is compared, decoded by Pillow, with the same tile drawn the old way from
-/// the whole, uncut zones (`renderWhole`), within the palette's bound (±2 per channel of straight RGBA),
+/// the whole, uncut zones as exact RGBA (`renderWhole`), within the palette's bound (±2 per channel of
+/// straight RGBA),
 /// and every tile of one uniform colour must be the very same bytes.
 @Suite(.serialized) struct FlatTileTests {
     static let fills = [RGBA8(r: 46, g: 160, b: 67, a: 115), RGBA8(r: 230, g: 180, b: 0, a: 115),
