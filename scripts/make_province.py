@@ -7,7 +7,7 @@
 `boundaries` writes a riskmap boundaries folder (streets.geojson, communities.geojson, posts.geojson):
 16 cities in a 4 × 4 block around 113°E, 23°N (WGS-84), the first K of them in Morton order, so
 ×1 is one city, ×4 a 2 × 2 block and ×16 the whole province. Every city has the same size and the
-same structure: 6 districts → 8 streets each → ≈ 20 communities per street (≈ 940 per city, ≈ 15,000
+same structure: 6 districts → 8 streets each → 13–26 communities per street (≈ 940 per city, ≈ 15,000
 in the province) → 3–4 sentinel posts per community as Point features.
 
 Shapes are exact by construction: each city is cut into ≈ 14 small "atoms" per community (a Voronoi
@@ -18,14 +18,16 @@ a zone is an atom vertex shared, to the bit, with its neighbours and its parent 
 keeps them shared). Community outlines come out with a few dozen vertices and wander like real ones.
 
 Riskmap knows streets, communities and posts; cities and districts are in the ids (`C03-D2-S07`,
-`C03-D2-S07-17`, `C03-D2-S07-17-P2`) and in the street names (城三新区…街道).
+`C03-D2-S07-17`, `C03-D2-S07-17-P2`), in each street's alias (珠川城一河明: city, district, street) and
+its extra `city` and `district` properties.
 
 `cases` streams N rows to a CSV (never holding them): ids PV000000001…, received_at over the 60 days
 up to --as-of (2026-11-30 by default), a category in the style's words, an address (the street's and
-community's names plus a road and door number), lon/lat for 92 % of the rows; 7 % carry only the address
-(the gazetteer-less geocoder places them by the community's name) and 1 % only an address it cannot
-place (rejected). 65 % of the points cluster around hotspots (a few per city), the rest spread
-over the communities; all lie inside the cities of the boundaries folder.
+community's names, one of 10 roads and a door number 1–60: ≈ 600 buildings per community, so that
+addresses repeat as in real exports), lon/lat for 92 % of the rows; 7 % carry only the address (the
+gazetteer-less geocoder places them by the community's name) and 1 % only an address it cannot place
+(rejected). 65 % of the points cluster around hotspots (about one per 30 communities, 200–1,500 m
+wide), the rest spread over the communities; all lie inside the cities of the boundaries folder.
 """
 import argparse
 import datetime as dt
@@ -322,7 +324,7 @@ def cases(args):
             secs = start_s + (rng.random(n) * args.days * 86400).astype(np.int64)
             cat = rng.choice(len(CATEGORIES), size=n, p=CATEGORY_P)
             road = rng.integers(0, len(ROADS), size=n)
-            door = rng.integers(1, 999, size=n)
+            door = rng.integers(1, 61, size=n)  # a finite set of buildings: addresses repeat, as in real exports
             kind = rng.random(n)
             lines = []
             for i in range(n):
