@@ -60,6 +60,22 @@ public enum CaseFileReader {
         return try rows.finish()
     }
 
+    /// The original fields of the rows of the file that start at `lines` (physical line numbers, as
+    /// in records), read again: a run keeps no fields of its records (`CaseRecord.withoutFields`) and
+    /// asks for those of the few rows it rejects. The file is read as `read` reads it.
+    public static func fields(at lines: Set<Int>, url: URL, displayName: String) throws(InputError) -> [Int: [String]] {
+        var found: [Int: [String]] = [:]
+        func take(_ row: CSVRow) { if lines.contains(row.line) { found[row.line] = row.fields } }
+        if let scan = TextDecoding.scanFile(url) {
+            try CSVReader.forEachRow(inFile: url, skipping: scan.bomLength, file: displayName) { (row) throws(InputError) in
+                take(row)
+            }
+        } else {
+            CSVReader.forEachRow(in: try load(url: url, displayName: displayName)) { take($0) }
+        }
+        return found
+    }
+
     /// The file's text. A function of its own so that the raw bytes are freed before parsing starts.
     private static func load(url: URL, displayName: String) throws(InputError) -> String {
         let data: Data

@@ -69,7 +69,8 @@ public enum TextDecoding {
         var scan = FileScan(bomLength: 0, lineFeeds: 0)
         var pending: [UInt8] = [], first = true
         while true {
-            guard let data = try? handle.read(upToCount: blockSize) else { return nil }
+            let data: Data
+            do { data = try handle.read(upToCount: blockSize) ?? Data() } catch { return nil }  // nil: the end
             let atEnd = data.isEmpty
             if first {
                 if atEnd { return nil }

@@ -59,17 +59,19 @@ public struct CaseLocator {
             case .failure(let r): rejected.append(r)
             }
         }
-        let zones = try index.zones(of: points, progress: progress)
+        // Positions in the index's table (4 bytes a point), not a ZoneRef per point (49).
+        let zones = try index.positions(of: points, progress: progress)
         var located: [LocatedCase] = []
         located.reserveCapacity(withPoints.count)
-        for (k, ref) in zones.enumerated() {
+        for (k, position) in zones.enumerated() {
             let record = records[withPoints[k]], point = points[k]
-            guard let ref else {
+            guard position >= 0 else {
                 rejected.append(reject(record, .outside, String(format: "point %.6f, %.6f is outside every zone",
                                                                 point.x, point.y)))
                 continue
             }
-            located.append(LocatedCase(record: record.withoutFields, point: point, zones: ref, method: .coordinates,
+            located.append(LocatedCase(record: record.withoutFields, point: point, zones: index.refs[Int(position)],
+                                       method: .coordinates,
                                        confidence: 1))
         }
         withPoints = []; points = []
@@ -163,18 +165,12 @@ struct WGS84Converter {
 }
 
 extension CaseRecord {
-    /// This row rejected: its file, line, id and original fields, with the reason.
+    /// This row rejected: its file, line, id and original fields (none when they were dropped, see
+    /// `withoutFields`), with the reason.
     func rejected(_ reason: RejectReason, _ detail: String) -> RejectedRow {
         RejectedRow(file: file, line: line, id: id, reason: reason, detail: detail, fields: fields)
     }
 
-    /// The record of a located case: its original fields are only ever written for rejected rows
-    /// (`rejects.csv`), and at ten million cases they would be gigabytes.
-    var withoutFields: CaseRecord {
-        var r = self
-        r.fields = []
-        return r
-    }
 }
 
 extension CaseLocator {

@@ -52,7 +52,7 @@ public struct RunJob {
 
         let boundaryFiles = BoundaryFiles(folder: options.boundaries)
         let locator = try makeLocator(boundaries, boundaryFiles: boundaryFiles, store: database?.store)
-        let located = try clock.run(LocateCases(locator: locator), input)
+        let located = try clock.run(LocateCases(locator: locator, files: options.cases), input)
         input.records = []  // the located cases carry what is needed of them (gigabytes at 1e7 rows)
         let areas = ZoneAreas(boundaries)
         let update = try database.map { db in

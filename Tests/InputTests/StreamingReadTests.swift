@@ -5,6 +5,10 @@ import Model
 
 /// The block-by-block readers (issue 16: memory bounded as cases grow) against the whole-text ones.
 @Suite struct StreamingReadTests {
+    /// The demo district's cases: UTF-8 and GB18030, with rows the reader rejects.
+    private let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("boundaries/demo")
+
     private func file(_ bytes: [UInt8]) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).csv")
         try Data(bytes).write(to: url)
@@ -58,10 +62,9 @@ import Model
 
     /// The streaming read of a cases file gives what the whole-text parse gives, for UTF-8 and GB18030.
     @Test func caseFilesReadAsBefore() throws {
-        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/cases")
-        for name in ["tricky.csv", "gb18030.csv"] {
-            let url = fixtures.appendingPathComponent(name)
+        for name in ["cases.csv", "cases-gb18030.csv"] {
+            let url = demo.appendingPathComponent(name)
+            #expect((TextDecoding.scanFile(url) != nil) == (name == "cases.csv"), "UTF-8 is read a block at a time")
             let read = try CaseFileReader.read(url: url, displayName: name)
             let text = try TextDecoding.decode(Data(contentsOf: url), file: name)
             let parsed = try CaseFileReader.parse(text: text, displayName: name)
@@ -69,6 +72,21 @@ import Model
             #expect(read.rejects == parsed.rejects, "\(name)")
             #expect(read.header == parsed.header && read.rowCount == parsed.rowCount, "\(name)")
             #expect(!read.records.isEmpty)
+        }
+    }
+
+    /// A run keeps no fields of its records; the rows it rejects get theirs from the file again.
+    @Test func fieldsOfRowsAreReadAgainByLine() throws {
+        for name in ["cases.csv", "cases-gb18030.csv"] {
+            let url = demo.appendingPathComponent(name)
+            let read = try CaseFileReader.read(url: url, displayName: name)
+            let lines = Set(read.records.map(\.line).prefix(3))
+            let again = try CaseFileReader.fields(at: lines, url: url, displayName: name)
+            #expect(again.count == lines.count)
+            for r in read.records where lines.contains(r.line) {
+                #expect(again[r.line] == r.fields, "\(name) line \(r.line)")
+                #expect(r.withoutFields.fields.isEmpty && r.withoutFields.id == r.id)
+            }
         }
     }
 }

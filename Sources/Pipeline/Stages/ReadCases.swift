@@ -42,7 +42,7 @@ struct ReadCases: RunStage {
                                                          detail: "id already used at \(at.file) line \(at.line)",
                                                          fields: r.fields))
                     } else {
-                        input.records.append(r)
+                        input.records.append(r.withoutFields)  // rejected rows' fields are read again (LocateCases)
                     }
                 }
             }
