@@ -15,6 +15,9 @@
 #   MIN_ZOOM=10 MAX_ZOOM=15          tile zooms: z15 keeps ×16 (≈ 150,000 tiles) at a few minutes today
 #   TILES=folder|pmtiles|mbtiles     tile output (default pmtiles when `run --help` lists --tiles, else folder)
 #   AREAS="1 4 16" CASES="100000 1000000 10000000"   the rungs (a subset for a quick look)
+#   KEEP_OUTPUT=1                    keep each run's output folder (default: only its report.json, as
+#                                    report-xK-N.json; ×16's tiles and 1e7's cases.geojson are gigabytes)
+#   KEEP=1                           keep the rungs that succeeded in the previous call, run the rest
 #   MEM_LIMIT_MB=12000               address-space cap per run (ulimit -v), so that a binary whose memory
 #                                    grows with the cases fails its rung instead of the machine; 0 = none
 set -euo pipefail
@@ -51,9 +54,23 @@ cases_file() {  # cases K N → a CSV of N cases inside the first K cities, made
 }
 
 results="$bd/runs.jsonl"
-: > "$results"
+# KEEP=1: keep the rungs that succeeded in the previous call (same folder, same binary: say so) and run
+# only the others, e.g. one that ran out of disk.
+if [ "${KEEP:-0}" = 1 ] && [ -s "$results" ]; then
+  python3 -c "import json,sys
+rows=[l for l in open(sys.argv[1]) if json.loads(l)['exit']==0]
+open(sys.argv[1],'w').writelines(rows)" "$results"
+else
+  : > "$results"
+fi
+done_before() {  # done_before AXIS K N: a successful row of that rung is in the results
+  python3 -c "import json,sys
+a,k,n=sys.argv[2],int(sys.argv[3]),int(sys.argv[4])
+sys.exit(0 if any((r['axis'],r['area'],r['cases'])==(a,k,n) for r in map(json.loads,open(sys.argv[1]))) else 1)" "$results" "$@"
+}
 rung() {  # rung AXIS K N
   local axis=$1 k=$2 n=$3 dir cases out="$bd/out-x$2-$3"
+  if done_before "$axis" "$k" "$n"; then echo "== area x$k, $n cases: kept from the previous call" >&2; return; fi
   dir=$(province "$k"); cases=$(cases_file "$k" "$n")
   rm -rf "$out"  # a fresh folder: on the previous output the run would be incremental
   echo "== area x$k, $n cases" >&2
@@ -82,13 +99,15 @@ else:
     row["error"] = open(log).read()[-400:]
 print(json.dumps(row))
 PY
+  # The outputs are gigabytes (×16's tile folder, 1e7's cases.geojson): kept only when asked.
+  [ "${KEEP_OUTPUT:-0}" = 1 ] || { cp "$out/report.json" "$bd/report-x$k-$n.json" 2>/dev/null || true; rm -rf "$out"; }
   tail -1 "$results" | python3 -c "import json,sys; r=json.loads(sys.stdin.read()); print(f\"   exit {r['exit']}, {r.get('wall_s','?')} s, {r.get('peak_rss_mb','?')} MB\")" >&2
 }
 
 for k in $areas; do rung area "$k" 100000; done
 for n in $case_rungs; do
   if [ "$n" = 100000 ] && [[ " $areas " == *" 1 "* ]]; then  # the shared rung: area ×1, 1e5 cases, run once
-    python3 -c "import json,sys
+    done_before cases 1 100000 || python3 -c "import json,sys
 for l in open(sys.argv[1]):
     r=json.loads(l)
     if r['area']==1 and r['cases']==100000: r['axis']='cases'; print(json.dumps(r)); break" "$results" >> "$results"
