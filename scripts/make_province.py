@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""A synthetic province for the scale ladder (issue 16, part 4), deterministic for a given seed.
+"""A synthetic province for the scale ladder (issue 16, part 4), deterministic for a given seed (and,
+for cases, a given --rows: the rows are drawn in chunks of 100,000, so 1e5 rows are not a prefix of 1e6).
 
     python3 scripts/make_province.py boundaries --cities K --out DIR [--city-km2 A] [--seed S]
     python3 scripts/make_province.py cases --boundaries DIR --rows N --out FILE.csv [--seed S]
