@@ -1,3 +1,6 @@
+import Foundation
+import Model
+
 /// One record of a CSV file.
 public struct CSVRow: Sendable, Hashable {
     /// The physical line where the row starts (the first line of the file is 1).
@@ -42,6 +45,61 @@ public enum CSVReader {
     }
 }
 
+extension CSVReader {
+    /// Bytes read from a file at a time by `forEachRow(inFile:)`.
+    public static let blockSize = 4 << 20
+
+    /// Calls `body` with each row of a UTF-8 file (already known to be valid UTF-8, see
+    /// `TextDecoding.scanFile`), reading it block by block: memory holds one block and the row that
+    /// straddles it, never the file. The rows are those `forEachRow(in:)` gives for the file's text.
+    /// - Parameter skipping: bytes at the start that are not text (a BOM).
+    public static func forEachRow(inFile url: URL, skipping: Int, file: String, blockSize: Int = blockSize,
+                                  _ body: (CSVRow) throws(InputError) -> Void) throws(InputError) {
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: url) } catch {
+            throw InputError(file: file, "cannot read the file: \(error.localizedDescription)")
+        }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []   // bytes not parsed yet: the start of a row that continues in the next block
+        var line = 1                // the physical line `pending` starts on
+        var atEnd = false, skip = skipping
+        while !atEnd {
+            // A row that has outgrown a block (a quoted field full of line breaks) is parsed again once
+            // more bytes are in; reading at least as much as is pending keeps that linear.
+            let data: Data?
+            do { data = try handle.read(upToCount: max(blockSize, pending.count)) } catch {
+                throw InputError(file: file, "cannot read the file: \(error.localizedDescription)")
+            }
+            if let data, !data.isEmpty {
+                pending.append(contentsOf: data.dropFirst(skip)); skip = 0
+            } else { atEnd = true }
+            // Up to the last line feed only: a row never ends inside a block, and CR LF is never split.
+            guard let end = atEnd ? pending.count : pending.lastIndex(of: lf).map({ $0 + 1 }) else { continue }
+            var consumed = 0
+            try parse(pending, upTo: end, line: &line, final: atEnd, consumed: &consumed, body)
+            pending.removeFirst(consumed)
+        }
+    }
+
+    /// The complete rows of `bytes[..<end]`; stops before a row whose quote is still open at `end`
+    /// unless this is the end of the file. `consumed` and `line`: where parsing stopped.
+    private static func parse(_ bytes: [UInt8], upTo end: Int, line: inout Int, final: Bool, consumed: inout Int,
+                              _ body: (CSVRow) throws(InputError) -> Void) throws(InputError) {
+        var failure: InputError?
+        bytes.withUnsafeBufferPointer { all in
+            var parser = Parser(bytes: UnsafeBufferPointer(rebasing: all[..<end]), line: line)
+            while true {
+                let (start, startLine) = (parser.pos, parser.line)
+                guard let row = parser.nextRow() else { break }
+                if row.unterminatedQuote && !final { (consumed, line) = (start, startLine); return }
+                do throws(InputError) { try body(row) } catch { failure = error; return }
+            }
+            (consumed, line) = (end, parser.line)
+        }
+        if let failure { throw failure }
+    }
+}
+
 private let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"),
     lf = UInt8(ascii: "\n")
 
@@ -54,7 +112,7 @@ private struct Parser {
     /// Scratch for quoted fields, where doubled quotes must be collapsed.
     var scratch: [UInt8] = []
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, line: Int = 1) { self.bytes = bytes; self.line = line }
 
     /// The next non-empty row, or nil at the end of the input.
     mutating func nextRow() -> CSVRow? {

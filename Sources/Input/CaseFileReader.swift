@@ -25,8 +25,55 @@ public enum CaseFileReader {
     /// - Parameter displayName: the file as the user named it, used in records, rejects and errors.
     /// - Parameter defaultCRS: the run's `--cases-crs`, used to range-check rows whose crs cell is empty.
     public static func read(url: URL, displayName: String, defaultCRS: CRS = .wgs84) throws(InputError) -> CaseFile {
-        let text = try load(url: url, displayName: displayName)
-        return try parse(text: text, displayName: displayName, defaultCRS: defaultCRS)
+        var records: [CaseRecord] = [], rejects: [RejectedRow] = []
+        let (header, rowCount) = try read(url: url, displayName: displayName, defaultCRS: defaultCRS,
+                                          expecting: { records.reserveCapacity($0) }) { row in
+            switch row {
+            case .record(let r): records.append(r)
+            case .reject(let r): rejects.append(r)
+            }
+        }
+        return CaseFile(records: records, rejects: rejects, rowCount: rowCount, header: header)
+    }
+
+    /// A data row of a cases file, read.
+    public enum Row: Sendable { case record(CaseRecord), reject(RejectedRow) }
+
+    /// Hands each data row of the file to `each`, in order, without keeping them: a UTF-8 file (nearly
+    /// every export) is read a block at a time, never whole; any other (GB18030) is decoded whole first.
+    /// Returns the header as written and the number of data rows.
+    /// - Parameter expecting: called once, before the rows, with an upper bound on their number.
+    public static func read(url: URL, displayName: String, defaultCRS: CRS = .wgs84,
+                            expecting: (Int) -> Void = { _ in },
+                            each: (Row) -> Void) throws(InputError) -> (header: [String], rowCount: Int) {
+        var rows = RowSink(file: displayName, defaultCRS: defaultCRS)
+        if let scan = TextDecoding.scanFile(url) {
+            expecting(scan.lineFeeds + 1)
+            try CSVReader.forEachRow(inFile: url, skipping: scan.bomLength, file: displayName) { (row) throws(InputError) in
+                try rows.take(row, each)
+            }
+        } else {
+            let text = try load(url: url, displayName: displayName)
+            expecting(lineCount(text))
+            try CSVReader.forEachRow(in: text) { (row) throws(InputError) in try rows.take(row, each) }
+        }
+        return try rows.finish()
+    }
+
+    /// The original fields of the rows of the file that start at `lines` (physical line numbers, as
+    /// in records), read again: a run keeps no fields of its records (`CaseRecord.withoutFields`) and
+    /// asks for those of the few rows it rejects. The file is read as `read` reads it.
+    public static func fields(at lines: Set<Int>, url: URL, displayName: String) throws(InputError) -> [Int: [String]] {
+        var found: [Int: [String]] = [:]
+        func take(_ row: CSVRow) { if lines.contains(row.line) { found[row.line] = row.fields } }
+        if let scan = TextDecoding.scanFile(url) {
+            try CSVReader.forEachRow(inFile: url, skipping: scan.bomLength, file: displayName) { (row) throws(InputError) in
+                take(row)
+            }
+        } else {
+            CSVReader.forEachRow(in: try load(url: url, displayName: displayName)) { take($0) }
+        }
+        return found
     }
 
     /// The file's text. A function of its own so that the raw bytes are freed before parsing starts.
@@ -42,25 +89,50 @@ public enum CaseFileReader {
     public static func parse(text: String, displayName: String, defaultCRS: CRS = .wgs84) throws(InputError)
         -> CaseFile
     {
-        var rowReader: CaseRowReader?
         var file = CaseFile(records: [], rejects: [], rowCount: 0, header: [])
         // Growing a million-record array by doubling would briefly hold two copies; a line count is
         // an upper bound on the rows and costs a fraction of the parse.
         file.records.reserveCapacity(lineCount(text))
+        var rows = RowSink(file: displayName, defaultCRS: defaultCRS)
         try CSVReader.forEachRow(in: text) { (row) throws(InputError) in
-            guard rowReader != nil else {  // the first row is the header
-                rowReader = try headerReader(row, file: displayName, defaultCRS: defaultCRS)
-                file.header = row.fields
+            try rows.take(row) { row in
+                switch row {
+                case .record(let r): file.records.append(r)
+                case .reject(let r): file.rejects.append(r)
+                }
+            }
+        }
+        (file.header, file.rowCount) = try rows.finish()
+        return file
+    }
+
+    /// The first row is the header; every later one goes to `each` as a record or a reject.
+    private struct RowSink {
+        let file: String
+        let defaultCRS: CRS
+        var rowReader: CaseRowReader?
+        var header: [String] = []
+        var rowCount = 0
+
+        init(file: String, defaultCRS: CRS) { self.file = file; self.defaultCRS = defaultCRS }
+
+        mutating func take(_ row: CSVRow, _ each: (Row) -> Void) throws(InputError) {
+            guard rowReader != nil else {
+                rowReader = try headerReader(row, file: file, defaultCRS: defaultCRS)
+                header = row.fields
                 return
             }
             switch rowReader!.read(row) {
-            case .record(let r): file.records.append(r); file.rowCount += 1
-            case .reject(let r): file.rejects.append(r); file.rowCount += 1
+            case .record(let r): each(.record(r)); rowCount += 1
+            case .reject(let r): each(.reject(r)); rowCount += 1
             case .blank: break
             }
         }
-        guard rowReader != nil else { throw InputError(file: displayName, "no header row (the file is blank)") }
-        return file
+
+        func finish() throws(InputError) -> (header: [String], rowCount: Int) {
+            guard rowReader != nil else { throw InputError(file: file, "no header row (the file is blank)") }
+            return (header, rowCount)
+        }
     }
 
     private static func lineCount(_ text: String) -> Int {

@@ -12,6 +12,9 @@ struct CaseRowReader {
     /// The number of header fields; every row must have exactly as many.
     let width: Int
     var coordinates: CoordinateReader
+    /// Each distinct address text once: exports repeat addresses (a building complains again and
+    /// again), and a located case keeps its address (repeats, the geocoder) long after its row is gone.
+    var addresses = TextPool()
 
     init(file: String, columns: CaseColumns, width: Int, defaultCRS: CRS) {
         self.file = file; self.columns = columns; self.width = width
@@ -51,7 +54,7 @@ struct CaseRowReader {
             ? RowCoordinates()
             : coordinates.read(lon: cell(.lon, fields), lat: cell(.lat, fields), crs: cell(.crs, fields))
         return CaseRecord(file: file, line: row.line, id: id, day: date.day, time: date.time,
-                          category: cell(.category, fields), address: cell(.address, fields),
+                          category: cell(.category, fields), address: addresses.intern(cell(.address, fields)),
                           rawCoordinate: place.coordinate, crs: place.crs,
                           coordinateProblem: place.problem, coordinateProblemDetail: place.detail,
                           channel: cell(.channel, fields), fields: fields)
@@ -61,5 +64,29 @@ struct CaseRowReader {
     private func cell(_ field: CaseField, _ fields: [String]) -> String {
         guard let i = columns[field], i < fields.count else { return "" }
         return CaseCells.trimmed(fields[i])
+    }
+}
+
+/// Equal texts as one string (one heap allocation): `intern` returns the first string seen with the
+/// same UTF-8 bytes. Keyed by the bytes, since String hashes non-ASCII text by its normal form, which
+/// costs more than the rest of reading a cell.
+struct TextPool {
+    private var pool: Set<Bytes> = []
+
+    mutating func intern(_ text: String) -> String {
+        // Small strings live inside the String value itself: nothing to share.
+        guard text.utf8.count > 15 else { return text }
+        return pool.insert(Bytes(text)).memberAfterInsert.text
+    }
+
+    private struct Bytes: Hashable {
+        let text: String
+        init(_ text: String) { self.text = text }
+        static func == (a: Bytes, b: Bytes) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+        func hash(into hasher: inout Hasher) {
+            if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+                for byte in text.utf8 { hasher.combine(byte) }
+            }
+        }
     }
 }

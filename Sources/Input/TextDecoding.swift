@@ -1,7 +1,7 @@
 import Foundation
+import Model
 #if canImport(Glibc)
 import Glibc
-import Model
 #endif
 
 /// Turns the bytes of a text file into a String: UTF-8 (with or without BOM), else GB18030/GBK.
@@ -50,6 +50,44 @@ public enum TextDecoding {
         case .failure(let offset):
             let at = offset + (hasBOM ? 3 : 0)
             return .failure(InputError(file: file, "not a text file (binary data at byte \(at)): neither UTF-8 nor GB18030"))
+        }
+    }
+
+    /// What a block-by-block look at a valid UTF-8 file without NUL bytes found (such a file
+    /// `CSVReader.forEachRow(inFile:)` can read a block at a time): the length of its BOM, and its line
+    /// feeds (an upper bound on its rows, to size arrays once).
+    public struct FileScan: Sendable {
+        public var bomLength: Int
+        public var lineFeeds: Int
+    }
+
+    /// Reads the file once, a block at a time. nil when it is not plain UTF-8, or empty, or unreadable:
+    /// the caller then decodes it whole (`decode`), which also says precisely what is wrong.
+    public static func scanFile(_ url: URL, blockSize: Int = 4 << 20) -> FileScan? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        var scan = FileScan(bomLength: 0, lineFeeds: 0)
+        var pending: [UInt8] = [], first = true
+        while true {
+            let data: Data
+            do { data = try handle.read(upToCount: blockSize) ?? Data() } catch { return nil }  // nil: the end
+            let atEnd = data.isEmpty
+            if first {
+                if atEnd { return nil }
+                if data.starts(with: [0xEF, 0xBB, 0xBF]) { scan.bomLength = 3 }
+                pending.append(contentsOf: data.dropFirst(scan.bomLength))
+                first = false
+            } else { pending.append(contentsOf: data) }
+            // Validated up to the last line feed: a line feed never lies inside a multi-byte sequence.
+            guard let end = atEnd ? pending.count : pending.lastIndex(of: 0x0A).map({ $0 + 1 }) else { continue }
+            let plain = pending.withUnsafeBufferPointer { all in
+                let part = UnsafeBufferPointer(rebasing: all[..<end])
+                scan.lineFeeds += part.reduce(into: 0) { n, b in if b == 0x0A { n += 1 } }
+                return !part.contains(0) && String(validating: part, as: UTF8.self) != nil
+            }
+            guard plain else { return nil }
+            pending.removeFirst(end)
+            if atEnd { return scan }
         }
     }
 

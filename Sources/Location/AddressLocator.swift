@@ -53,10 +53,12 @@ struct AddressLocator {
         stats.gazetteerSkipped = gazetteerWarnings.count
         stats.addressRows = addressOnly.count
         // The rows with coordinates are checked against their address (see `checkDisagreements`).
-        let withAddress = outcome.located.prefix(checked).filter {
-            !$0.record.address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        // Positions, not copies: the located cases are gigabytes at ten million rows.
+        let withAddress = outcome.located.indices.prefix(checked).filter {
+            !outcome.located[$0].record.address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         }
-        let answers = try geocode(addressOnly.map(\.address) + withAddress.map(\.record.address), stats: &stats)
+        let answers = try geocode(addressOnly.map(\.address) + withAddress.map { outcome.located[$0].record.address },
+                                  stats: &stats)
         for (record, r) in zip(addressOnly, answers) {
             if let reason = r.reason {
                 let (why, detail) = reason == .notFound && geocoder.gazetteerSize == 0
@@ -68,7 +70,7 @@ struct AddressLocator {
             }
             stats.located += 1
             stats.byMatch[r.match?.rawValue ?? "none", default: 0] += 1
-            outcome.located.append(LocatedCase(record: record, point: r.point, street: r.zones.street,
+            outcome.located.append(LocatedCase(record: record.withoutFields, point: r.point, street: r.zones.street,
                                                community: r.zones.community, post: r.zones.post,
                                                method: r.method ?? .name, confidence: r.confidence))
         }
@@ -101,10 +103,12 @@ struct AddressLocator {
     /// Coordinates win over the address; when the address points to another community (or street),
     /// the case says so. Post-level differences are normal (an address names a building, the
     /// coordinates where the complaint was made) and not flagged.
-    func checkDisagreements(_ withAddress: [LocatedCase], _ answers: ArraySlice<GeocodeAnswer>, into outcome: inout LocateOutcome,
+    /// `withAddress`: positions in `outcome.located`.
+    func checkDisagreements(_ withAddress: [Int], _ answers: ArraySlice<GeocodeAnswer>, into outcome: inout LocateOutcome,
                             stats: inout GeocodeStats) {
         stats.checkedRows = withAddress.count
-        for (c, r) in zip(withAddress, answers) where r.isLocated {
+        for (i, r) in zip(withAddress, answers) where r.isLocated {
+            let c = outcome.located[i]
             let byCoordinates = ZoneRef(street: c.street, community: c.community)
             let byAddress = ZoneRef(street: r.zones.street, community: r.zones.community)
             guard !byAddress.fits(byCoordinates) else { continue }

@@ -46,34 +46,42 @@ public struct CaseLocator {
     /// Every record located (by coordinates, else by address when geocoding is enabled) or rejected,
     /// with the address/coordinate disagreements and the geocoder's figures.
     public func locateAll(_ records: [CaseRecord]) throws -> LocateOutcome {
+        // Positions into `records` rather than copies of them: at ten million rows every copy of the
+        // records is gigabytes.
         var rejected: [RejectedRow] = []
-        var withPoints: [(record: CaseRecord, point: Coordinate)] = []
-        var addressOnly: [CaseRecord] = []
-        let converted = try toWGS84(records)
-        for (record, result) in zip(records, converted) {
-            switch result {
-            case .success(let p): withPoints.append((record, p))
-            case .failure(let r) where r.reason == .noCoordinates && geocoder != nil: addressOnly.append(record)
+        var withPoints: [Int] = [], points: [Coordinate] = []
+        var addressOnly: [Int] = []
+        var converter = WGS84Converter(defaultCRS: defaultCRS)
+        for (i, record) in records.enumerated() {
+            switch converter.point(of: record) {
+            case .success(let p): withPoints.append(i); points.append(p)
+            case .failure(let r) where r.reason == .noCoordinates && geocoder != nil: addressOnly.append(i)
             case .failure(let r): rejected.append(r)
             }
         }
-        let zones = try index.zones(of: withPoints.map(\.point), progress: progress)
+        // Positions in the index's table (4 bytes a point), not a ZoneRef per point (49).
+        let zones = try index.positions(of: points, progress: progress)
         var located: [LocatedCase] = []
         located.reserveCapacity(withPoints.count)
-        for (item, ref) in zip(withPoints, zones) {
-            guard let ref else {
-                rejected.append(reject(item.record, .outside, String(format: "point %.6f, %.6f is outside every zone",
-                                                                     item.point.x, item.point.y)))
+        for (k, position) in zones.enumerated() {
+            let record = records[withPoints[k]], point = points[k]
+            guard position >= 0 else {
+                rejected.append(reject(record, .outside, String(format: "point %.6f, %.6f is outside every zone",
+                                                                point.x, point.y)))
                 continue
             }
-            located.append(LocatedCase(record: item.record, point: item.point, zones: ref, method: .coordinates, confidence: 1))
+            located.append(LocatedCase(record: record.withoutFields, point: point, zones: index.refs[Int(position)],
+                                       method: .coordinates,
+                                       confidence: 1))
         }
+        withPoints = []; points = []
         var outcome = LocateOutcome(located: located, rejected: rejected)
+        located = []
         if let geocoder {
             let book = AddressBook(records.map(\.address))
             try AddressLocator(geocoder: geocoder.withHome(from: book), book: book, gazetteerWarnings: gazetteerWarnings,
                                gazetteerPath: gazetteerPath, cache: geocodeCache, progress: progress)
-                .run(addressOnly, checking: located.count, into: &outcome, reject: reject)
+                .run(addressOnly.map { records[$0] }, checking: outcome.located.count, into: &outcome, reject: reject)
         }
         return outcome
     }
@@ -113,38 +121,57 @@ public struct CaseLocator {
     /// The zone ids of every zone, in the order of `zoneRefs`' positions.
     public var zoneTable: [ZoneRef] { index.refs }
 
-    /// Each record's WGS84 point, or why it has none. The rows of one coordinate system are converted
-    /// with its one transformer (`TransformerCache`).
+    /// Each record's WGS84 point, or why it has none (see `WGS84Converter`).
     func toWGS84(_ records: [CaseRecord]) throws -> [Result<Coordinate, RejectedRow>] {
-        var failedCRS: [CRS: String] = [:]
-        return records.map { record in
-            if let problem = record.coordinateProblem {
-                return .failure(reject(record, problem, record.coordinateProblemDetail))
-            }
-            guard let raw = record.rawCoordinate else {
-                return .failure(reject(record, .noCoordinates, "no coordinates, and address geocoding is not available"))
-            }
-            let crs = record.crs ?? defaultCRS
-            if crs == .wgs84 { return .success(raw) }
-            if let message = failedCRS[crs] { return .failure(reject(record, .unknownCRS, message)) }
-            let converted: Coordinate?
-            do { converted = try TransformerCache.shared.withTransformer(from: crs) { $0.transform(raw) } } catch {
-                failedCRS[crs] = "\(error)"
-                return .failure(reject(record, .unknownCRS, "\(error)"))
-            }
-            guard let p = converted, p.isFinite, abs(p.x) <= 180, abs(p.y) <= 90 else {
-                return .failure(reject(record, .outOfRange, "\(raw.x), \(raw.y) cannot be converted from \(crs)"))
-            }
-            return .success(p)
-        }
+        var converter = WGS84Converter(defaultCRS: defaultCRS)
+        return records.map { converter.point(of: $0) }
     }
 
     func reject(_ r: CaseRecord, _ reason: RejectReason, _ detail: String) -> RejectedRow {
-        RejectedRow(file: r.file, line: r.line, id: r.id, reason: reason, detail: detail, fields: r.fields)
+        r.rejected(reason, detail)
     }
 }
 
 extension RejectedRow: Error {}
+
+/// A record's WGS84 point, or why it has none. The rows of one coordinate system are converted with
+/// its one transformer (`TransformerCache`); a system PROJ cannot use is tried once.
+struct WGS84Converter {
+    let defaultCRS: CRS
+    private var failedCRS: [CRS: String] = [:]
+
+    init(defaultCRS: CRS) { self.defaultCRS = defaultCRS }
+
+    mutating func point(of record: CaseRecord) -> Result<Coordinate, RejectedRow> {
+        if let problem = record.coordinateProblem {
+            return .failure(record.rejected(problem, record.coordinateProblemDetail))
+        }
+        guard let raw = record.rawCoordinate else {
+            return .failure(record.rejected(.noCoordinates, "no coordinates, and address geocoding is not available"))
+        }
+        let crs = record.crs ?? defaultCRS
+        if crs == .wgs84 { return .success(raw) }
+        if let message = failedCRS[crs] { return .failure(record.rejected(.unknownCRS, message)) }
+        let converted: Coordinate?
+        do { converted = try TransformerCache.shared.withTransformer(from: crs) { $0.transform(raw) } } catch {
+            failedCRS[crs] = "\(error)"
+            return .failure(record.rejected(.unknownCRS, "\(error)"))
+        }
+        guard let p = converted, p.isFinite, abs(p.x) <= 180, abs(p.y) <= 90 else {
+            return .failure(record.rejected(.outOfRange, "\(raw.x), \(raw.y) cannot be converted from \(crs)"))
+        }
+        return .success(p)
+    }
+}
+
+extension CaseRecord {
+    /// This row rejected: its file, line, id and original fields (none when they were dropped, see
+    /// `withoutFields`), with the reason.
+    func rejected(_ reason: RejectReason, _ detail: String) -> RejectedRow {
+        RejectedRow(file: file, line: line, id: id, reason: reason, detail: detail, fields: fields)
+    }
+
+}
 
 extension CaseLocator {
     /// Builds the address geocoder from the zone names and the folder's `gazetteer.csv` (if any), its

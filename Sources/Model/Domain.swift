@@ -155,6 +155,17 @@ public struct CaseRecord: Sendable, Hashable {
     }
 }
 
+extension CaseRecord {
+    /// The record without its row's original fields: they are only ever written for rejected rows
+    /// (`rejects.csv`), and at ten million cases they would be gigabytes. A run keeps its records so,
+    /// and reads the fields of the rows it rejects again from their files (`CaseFileReader.fields`).
+    public var withoutFields: CaseRecord {
+        var r = self
+        r.fields = []
+        return r
+    }
+}
+
 /// Why a row was not located. The raw values are what `rejects.csv` says in its `reason` column.
 public enum RejectReason: String, Sendable, Codable, CaseIterable {
     case badDate = "bad-date"

@@ -27,15 +27,33 @@ public enum GeoJSONWriter {
     /// chunks on all cores, then joined in order (the text is the same as one core's).
     public static func cases(_ cases: [LocatedCase], window: Window, points: CasePoints = .exact,
                              warnings: [String: String] = [:]) -> String {
+        var text = ""
+        Self.cases(cases, window: window, points: points, warnings: warnings) { text += $0 }
+        return text
+    }
+
+    /// The same text as `cases(_:window:points:warnings:)`, handed to `append` piece by piece: the
+    /// features are formatted in chunks of 8,192 on all cores, a batch of chunks at a time, so that
+    /// memory holds one batch, not the whole file (gigabytes at ten million cases).
+    public static func cases<E: Error>(_ cases: [LocatedCase], window: Window, points: CasePoints = .exact,
+                                       warnings: [String: String] = [:],
+                                       append: (String) throws(E) -> Void) throws(E) {
         let warnings = points == .exact ? warnings : [:]
         let numbers = FeatureNumber.of(cases.lazy.map(\.record.id))
-        let chunk = 8192, chunks = (cases.count + chunk - 1) / chunk
-        let parts = parallelMap(chunks) { k in
-            ((k * chunk)..<min(cases.count, (k + 1) * chunk))
-                .map { caseFeature(cases[$0], number: numbers[$0], points: points, window: window, warnings: warnings) }.joined(separator: ",\n")
+        let chunk = 8192, chunks = (cases.count + chunk - 1) / chunk, batch = 32
+        try append("{\"type\":\"FeatureCollection\",\"features\":[\n")
+        for first in stride(from: 0, to: chunks, by: batch) {
+            let parts = parallelMap(min(batch, chunks - first)) { j in
+                let k = first + j
+                return ((k * chunk)..<min(cases.count, (k + 1) * chunk))
+                    .map { caseFeature(cases[$0], number: numbers[$0], points: points, window: window, warnings: warnings) }
+                    .joined(separator: ",\n")
+            }
+            for (j, part) in parts.enumerated() {
+                try append(first + j == 0 ? part : ",\n" + part)
+            }
         }
-        let body = parts.joined(separator: ",\n")
-        return "{\"type\":\"FeatureCollection\",\"features\":[\n" + body + "\n]}\n"
+        try append("\n]}\n")
     }
 
     static func caseFeature(_ c: LocatedCase, number: UInt64, points: CasePoints, window: Window,

@@ -53,6 +53,28 @@ public final class OutputFolder {
         try write(Data(text.utf8), to: relative)
     }
 
+    /// Writes a file piece by piece, in order, so that a file of gigabytes (cases.geojson of ten
+    /// million cases) is never held whole in memory. `body` gets the function that appends a piece.
+    public func writeStreaming(to relative: String, _ body: (_ append: (String) throws -> Void) throws -> Void) throws {
+        let url = url(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        // Pieces are gathered into writes of about a megabyte: rejects.csv hands over one line at a time.
+        let flushAt = 1 << 20
+        var buffer = Data()
+        buffer.reserveCapacity(flushAt)
+        try body { piece in
+            buffer.append(contentsOf: piece.utf8)
+            if buffer.count >= flushAt { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
+        }
+        if !buffer.isEmpty { try handle.write(contentsOf: buffer) }
+        try handle.close()
+    }
+
     public func write(_ data: Data, to relative: String) throws {
         let url = url(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -46,14 +46,15 @@ public struct RunJob {
 
         let boundaries = try clock.run(ReadBoundaries(options: options, gridCellMetres: style.gridCellMetres,
                                                         styleFile: style.file), ())
-        let input = try clock.run(ReadCases(options: options), ())
+        var input = try clock.run(ReadCases(options: options), ())
         if let damage = integrity?.wait() { throw damage }
         let database = try RunDatabase(options.db)
         defer { database?.discardIfUncommitted() }
 
         let boundaryFiles = BoundaryFiles(folder: options.boundaries)
         let locator = try makeLocator(boundaries, boundaryFiles: boundaryFiles, store: database?.store)
-        let located = try clock.run(LocateCases(locator: locator), input)
+        let located = try clock.run(LocateCases(locator: locator, files: options.cases), input)
+        input.records = []  // the located cases carry what is needed of them (gigabytes at 1e7 rows)
         let areas = ZoneAreas(boundaries)
         let update = try database.map { db in
             try clock.run(StoreCases(store: db.store, locator: locator, boundaries: boundaries, areas: areas, window: window,

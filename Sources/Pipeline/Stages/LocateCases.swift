@@ -1,5 +1,6 @@
 import Foundation
 import Support
+import Input
 import Location
 import Model
 
@@ -17,13 +18,34 @@ struct LocatedCases {
 /// Locates the rows read (coordinates, then addresses) with the run's `CaseLocator`.
 struct LocateCases: RunStage {
     let locator: CaseLocator
+    /// The cases files by the name records carry (`URL.relativePath`, as `ReadCases` names them).
+    let files: [URL]
     var name: String { "locate" }
 
     func run(_ input: CaseInput) throws -> LocatedCases {
         let outcome = try locator.locateAll(input.records)
         var located = outcome.located
         located.sort { ($0.record.file, $0.record.line) < ($1.record.file, $1.record.line) }
-        return LocatedCases(located: located, rejected: outcome.rejected + input.rejects, warnings: outcome.warnings,
-                            geocode: outcome.geocode)
+        return LocatedCases(located: located, rejected: try withFields(outcome.rejected) + input.rejects,
+                            warnings: outcome.warnings, geocode: outcome.geocode)
+    }
+
+    /// The records were read without their rows' fields (`ReadCases`): the locator's rejects get them
+    /// from their files again, for rejects.csv.
+    private func withFields(_ rejects: [RejectedRow]) throws -> [RejectedRow] {
+        let wanted = Dictionary(grouping: rejects.filter { $0.fields.isEmpty }, by: \.file)
+            .mapValues { Set($0.map(\.line)) }
+        guard !wanted.isEmpty else { return rejects }
+        var fields: [String: [Int: [String]]] = [:]
+        for url in files {
+            guard let lines = wanted[url.relativePath], fields[url.relativePath] == nil else { continue }
+            fields[url.relativePath] = try CaseFileReader.fields(at: lines, url: url, displayName: url.relativePath)
+        }
+        return rejects.map { r in
+            guard r.fields.isEmpty, let row = fields[r.file]?[r.line] else { return r }
+            var r = r
+            r.fields = row
+            return r
+        }
     }
 }

@@ -11,7 +11,8 @@ struct WriteCases: RunStage {
     var name: String { "write_cases" }
 
     func run(_ cases: LocatedCases) throws {
-        try folder.write(GeoJSONWriter.cases(cases.located, window: window, points: points,
-                                                   warnings: cases.warnings), to: "cases.geojson")
+        try folder.writeStreaming(to: "cases.geojson") { append in
+            try GeoJSONWriter.cases(cases.located, window: window, points: points, warnings: cases.warnings, append: append)
+        }
     }
 }

@@ -11,6 +11,8 @@ struct WriteRejects: RunStage {
     var name: String { "write_rejects" }
 
     func run(_ cases: LocatedCases) throws {
-        try folder.write(RejectsWriter.csv(cases.rejected, headers: headers), to: "rejects.csv")
+        try folder.writeStreaming(to: "rejects.csv") { append in
+            try RejectsWriter.csv(cases.rejected, headers: headers, append: append)
+        }
     }
 }
