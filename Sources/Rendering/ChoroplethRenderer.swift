@@ -561,25 +561,36 @@ final class TileCanvas {
     func convertToStraightRGBA() -> Bool {
         var any: UInt32 = 0
         let count = size * size
-        pixels.withUnsafeBufferPointer { simd in
-            simd.withMemoryRebound(to: Float.self) { p in
-                rgba8.withUnsafeMutableBufferPointer { out in
-                    for px in 0..<count {
-                        let i = px &* 4
-                        let a = min(max(p[i + 3], 0), 1) * 255
-                        let a8 = Self.round8(a)
-                        // Back to straight alpha; fully transparent pixels become 0.
-                        let s: Float = a8 == 0 ? 0 : 255 * 255 / a
-                        out[i] = Self.round8(min(max(p[i] * s, 0), 255))
-                        out[i + 1] = Self.round8(min(max(p[i + 1] * s, 0), 255))
-                        out[i + 2] = Self.round8(min(max(p[i + 2] * s, 0), 255))
-                        out[i + 3] = a8
-                        any |= UInt32(a8)
-                    }
+        // Runs of one value (a zone's fill, transparency) are converted once: a zone tile is mostly
+        // runs, and the division below, per pixel, cost more than the rest of the tile's drawing.
+        pixels.withUnsafeBytes { raw in
+            rgba8.withUnsafeMutableBytes { out in
+                var px = 0
+                while px < count {
+                    let lo = raw.load(fromByteOffset: px &* 16, as: UInt64.self)
+                    let hi = raw.load(fromByteOffset: px &* 16 &+ 8, as: UInt64.self)
+                    let packed = Self.straight(raw.load(fromByteOffset: px &* 16, as: SIMD4<Float>.self))
+                    var end = px &+ 1
+                    while end < count, raw.load(fromByteOffset: end &* 16, as: UInt64.self) == lo,
+                          raw.load(fromByteOffset: end &* 16 &+ 8, as: UInt64.self) == hi { end &+= 1 }
+                    for k in px..<end { out.storeBytes(of: packed, toByteOffset: k &* 4, as: UInt32.self) }
+                    any |= packed >> 24
+                    px = end
                 }
             }
         }
         return any != 0
+    }
+
+    /// One premultiplied float pixel as straight 8-bit RGBA, packed little-endian (R in the low byte);
+    /// fully transparent pixels become 0. Scalar code without libm calls or trapping conversions.
+    @inline(__always)
+    private static func straight(_ v: SIMD4<Float>) -> UInt32 {
+        let a = min(max(v[3], 0), 1) * 255
+        let a8 = round8(a)
+        let s: Float = a8 == 0 ? 0 : 255 * 255 / a
+        let r = round8(min(max(v[0] * s, 0), 255)), g = round8(min(max(v[1] * s, 0), 255)), b = round8(min(max(v[2] * s, 0), 255))
+        return UInt32(r) | UInt32(g) << 8 | UInt32(b) << 16 | UInt32(a8) << 24
     }
 
     /// Rounds v in [0, 255] to the nearest integer: adding 1.5·2²³ leaves round(v) in the low mantissa

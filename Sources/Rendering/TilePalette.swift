@@ -48,12 +48,19 @@ struct TilePalette {
         } else {
             guard shareEntries() else { return false }
         }
-        for i in 0..<indices.count { indices[i] = entry[Int(pixelColour[i])] }
+        entry.withUnsafeBufferPointer { entry in
+            pixelColour.withUnsafeBufferPointer { colour in
+                indices.withUnsafeMutableBufferPointer { out in
+                    for i in 0..<out.count { out[i] = entry[Int(colour[i])] }
+                }
+            }
+        }
         while colours.count < 17 { colours.append(colours.last ?? RGBA8(r: 0, g: 0, b: 0, a: 0)) }
         return true
     }
 
-    /// The tile's distinct colours with their pixel counts; false past `maxDistinct`.
+    /// The tile's distinct colours with their pixel counts; false past `maxDistinct`. Over raw buffers,
+    /// runs of one colour counted once: this loop sees every pixel of every drawn zone tile.
     private mutating func countColours(_ rgba: UnsafeRawBufferPointer) -> Bool {
         stamp &+= 1
         if stamp == 0 {
@@ -61,29 +68,46 @@ struct TilePalette {
             stamp = 1
         }
         distinct.removeAll(keepingCapacity: true); counts.removeAll(keepingCapacity: true)
-        var lastPixel: UInt32 = 0, lastColour: UInt16 = 0, started = false
-        let mask = UInt32((1 << Self.tableBits) - 1)
-        for i in 0..<indices.count {
-            var p = rgba.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
-            if p >> 24 == 0 { p = 0 }   // every transparent pixel is one colour
-            // Runs of one colour (flat fill) are the common case: no lookup.
-            if started && p == lastPixel { pixelColour[i] = lastColour; counts[Int(lastColour)] &+= 1; continue }
-            var h = (p &* 0x9E37_79B1) >> UInt32(32 - Self.tableBits)
-            while stamps[Int(h)] == stamp && keys[Int(h)] != p { h = (h &+ 1) & mask }
-            let colour: UInt16
-            if stamps[Int(h)] == stamp {
-                colour = slots[Int(h)]
-            } else {
-                guard distinct.count < Self.maxDistinct else { return false }
-                colour = UInt16(distinct.count)
-                distinct.append(p); counts.append(0)
-                keys[Int(h)] = p; stamps[Int(h)] = stamp; slots[Int(h)] = colour
+        let n = indices.count, stamp = self.stamp
+        let mask = UInt32((1 << Self.tableBits) - 1), shift = UInt32(32 - Self.tableBits)
+        var distinct = self.distinct, counts = self.counts
+        defer { self.distinct = distinct; self.counts = counts }
+        return keys.withUnsafeMutableBufferPointer { keys in
+            stamps.withUnsafeMutableBufferPointer { stamps in
+                slots.withUnsafeMutableBufferPointer { slots in
+                    pixelColour.withUnsafeMutableBufferPointer { out in
+                        var i = 0
+                        while i < n {
+                            var p = rgba.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
+                            if p >> 24 == 0 { p = 0 }   // every transparent pixel is one colour
+                            var h = (p &* 0x9E37_79B1) >> shift
+                            while stamps[Int(h)] == stamp && keys[Int(h)] != p { h = (h &+ 1) & mask }
+                            let colour: UInt16
+                            if stamps[Int(h)] == stamp {
+                                colour = slots[Int(h)]
+                            } else {
+                                guard distinct.count < Self.maxDistinct else { return false }
+                                colour = UInt16(distinct.count)
+                                distinct.append(p); counts.append(0)
+                                keys[Int(h)] = p; stamps[Int(h)] = stamp; slots[Int(h)] = colour
+                            }
+                            // The run of this colour (flat fill is the common case): no lookups.
+                            var j = i &+ 1
+                            while j < n {
+                                var q = rgba.loadUnaligned(fromByteOffset: j &* 4, as: UInt32.self)
+                                if q >> 24 == 0 { q = 0 }
+                                if q != p { break }
+                                j &+= 1
+                            }
+                            (out.baseAddress! + i).update(repeating: colour, count: j &- i)
+                            counts[Int(colour)] &+= Int32(j &- i)
+                            i = j
+                        }
+                        return true
+                    }
+                }
             }
-            counts[Int(colour)] &+= 1
-            pixelColour[i] = colour
-            lastPixel = p; lastColour = colour; started = true
         }
-        return true
     }
 
     /// More than 256 colours: the most frequent first, each sharing an entry within the tolerance or
