@@ -31,10 +31,12 @@ areas=${AREAS:-1 4 16}; case_rungs=${CASES:-100000 1000000 10000000}
 mem_limit=${MEM_LIMIT_MB:-12000}
 as_of=2026-11-30
 if [ -z "${TILES:-}" ]; then
-  if "$bin" run --help 2>/dev/null | grep -q -- "--tiles"; then TILES=pmtiles; else TILES=folder; fi
+  # The help read whole first: `grep -q` would stop reading early, and pipefail would count the
+  # writer's SIGPIPE as a failure.
+  if grep -q -- "--tiles" <<<"$("$bin" run --help 2>/dev/null)"; then TILES=pmtiles; else TILES=folder; fi
 fi
 tile_args=()
-"$bin" run --help 2>/dev/null | grep -q -- "--tiles" && tile_args=(--tiles "$TILES")
+grep -q -- "--tiles" <<<"$("$bin" run --help 2>/dev/null)" && tile_args=(--tiles "$TILES")
 [ "$TILES" = folder ] || [ ${#tile_args[@]} -gt 0 ] || { echo "this binary has no --tiles option; use TILES=folder" >&2; exit 2; }
 mkdir -p "$bd"
 echo "binary: $bin ($("$bin" --version 2>/dev/null || echo unknown version)); zooms $min_zoom-$max_zoom; tiles: $TILES; data: $bd" >&2
