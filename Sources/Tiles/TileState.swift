@@ -19,7 +19,7 @@ import Geometry
 public struct TileState: Equatable, Sendable {
     public static let fileName = OutputMarker.tileStateFile
     /// Bump when a renderer changes its pixels: old states then force a full render.
-    public static let version = "riskmap-tiles-2"
+    public static let version = "riskmap-tiles-3"
 
     public var fingerprint: String
     public var fills: [String: [String]]
