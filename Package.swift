@@ -80,7 +80,7 @@ let package = Package(
                 path: "Sources/Publishing"),
         // The jobs behind `run` (a pipeline of typed stages) and `check`, composing the layers below.
         .target(name: "Pipeline", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Risk",
-                                                "Rendering", "Output", "Store", "Location", "Tiles", "Archives", "Publishing"],
+                                                "Rendering", "Output", "Store", "Location", "Tiles", "Publishing"],
                 path: "Sources/Pipeline"),
         // `riskmap serve`: the output folder and its APIs over HTTP (Hummingbird).
         .target(name: "Server", dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Output",
@@ -94,7 +94,7 @@ let package = Package(
         // The command line.
         .executableTarget(name: "riskmap",
                           dependencies: ["Model", "Geometry", "Projection", "Support", "Input", "Geocoding", "Risk", "Rendering",
-                                         "Output", "Store", "Location", "Tiles", "Stats", "Archives", "Publishing", "Pipeline", "Server",
+                                         "Output", "Store", "Location", "Tiles", "Stats", "Publishing", "Pipeline", "Server",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/CommandLine"),
 

@@ -84,13 +84,9 @@ public enum MBTilesWriter {
 /// SQLite file in one transaction in a fixed order — images in the order of their first tile, map rows
 /// by (z, x, y) — so the same tiles give the same file bytes. `tile_id` is the content's ordinal in
 /// that order, as text.
-final class MBTilesBuilder: TileArchiveBuilder {
+final class MBTilesBuilder: SpooledTileArchiveBuilder {
     let spool: TileSpool
     init(spool: TileSpool) { self.spool = spool }
-
-    func put(_ id: TileID, _ png: [UInt8]) throws { try spool.put(id, png) }
-    var count: Int { spool.count }
-    func discard() { spool.remove() }
 
     func finish(info: TileSetInfo, to url: URL) throws {
         defer { spool.remove() }

@@ -23,13 +23,9 @@ public enum PMTilesWriter {
 /// Builds a PMTiles archive from tiles spooled as they come (see `TileSpool`): `finish` sorts the
 /// entries by tile id, writes header, directories and metadata, then copies each distinct content once
 /// from the spool, in the order of its first tile (clustered).
-final class PMTilesBuilder: TileArchiveBuilder {
+final class PMTilesBuilder: SpooledTileArchiveBuilder {
     let spool: TileSpool
     init(spool: TileSpool) { self.spool = spool }
-
-    func put(_ id: TileID, _ png: [UInt8]) throws { try spool.put(id, png) }
-    var count: Int { spool.count }
-    func discard() { spool.remove() }
 
     func finish(info: TileSetInfo, to url: URL) throws {
         defer { spool.remove() }

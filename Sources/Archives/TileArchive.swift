@@ -24,6 +24,17 @@ public protocol TileArchiveBuilder: AnyObject, Sendable {
     func discard()
 }
 
+/// A builder over a `TileSpool`: tiles go to the spool as they come; only `finish` differs by format.
+protocol SpooledTileArchiveBuilder: TileArchiveBuilder {
+    var spool: TileSpool { get }
+}
+
+extension SpooledTileArchiveBuilder {
+    func put(_ id: TileID, _ png: [UInt8]) throws { try spool.put(id, png) }
+    var count: Int { spool.count }
+    func discard() { spool.remove() }
+}
+
 /// A builder of `kind` whose spool is a hidden file in `spoolDirectory` (created when missing).
 public func makeTileArchiveBuilder(_ kind: TileArchiveKind, spoolDirectory: URL) throws -> any TileArchiveBuilder {
     let spool = try TileSpool(directory: spoolDirectory)

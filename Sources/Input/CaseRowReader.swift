@@ -2,6 +2,7 @@ import Foundation
 import Geometry
 import Model
 import Projection
+import Support
 
 /// Turns the data rows of one cases file into records or rejects.
 struct CaseRowReader {
@@ -71,22 +72,11 @@ struct CaseRowReader {
 /// same UTF-8 bytes. Keyed by the bytes, since String hashes non-ASCII text by its normal form, which
 /// costs more than the rest of reading a cell.
 struct TextPool {
-    private var pool: Set<Bytes> = []
+    private var pool: Set<UTF8Key> = []
 
     mutating func intern(_ text: String) -> String {
         // Small strings live inside the String value itself: nothing to share.
         guard text.utf8.count > 15 else { return text }
-        return pool.insert(Bytes(text)).memberAfterInsert.text
-    }
-
-    private struct Bytes: Hashable {
-        let text: String
-        init(_ text: String) { self.text = text }
-        static func == (a: Bytes, b: Bytes) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
-        func hash(into hasher: inout Hasher) {
-            if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
-                for byte in text.utf8 { hasher.combine(byte) }
-            }
-        }
+        return pool.insert(UTF8Key(text)).memberAfterInsert.text
     }
 }

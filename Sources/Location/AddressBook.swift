@@ -77,16 +77,3 @@ func distinctIndexes(_ texts: [String]) -> (of: [Int], first: [Int]) {
     }
     return (of, first)
 }
-
-/// A text as a dictionary key by its UTF-8 bytes: String hashes non-ASCII text by its normal form, which
-/// costs a microsecond an address, as much as the rest of a cache hit.
-struct UTF8Key: Hashable {
-    let text: String
-    init(_ text: String) { self.text = text }
-    static func == (a: UTF8Key, b: UTF8Key) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
-    func hash(into hasher: inout Hasher) {
-        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
-            for byte in text.utf8 { hasher.combine(byte) }
-        }
-    }
-}

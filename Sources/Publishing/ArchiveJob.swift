@@ -16,19 +16,14 @@ public enum ArchiveJob {
         for crs in pyramids where crs.hasTiles {
             for name in MapDocuments.allLayers {
                 if let base = mbtiles {
-                    try ArchiveIdentity.checkReplaceable(Self.url(base, layer: name, crs: crs), kind: .mbtiles, option: "--mbtiles",
+                    try ArchiveIdentity.checkReplaceable(LayerArchives.url(base, layer: name, crs: crs), kind: .mbtiles, option: "--mbtiles",
                                                          force: force)
                 }
                 if let base = pmtiles {
-                    try ArchiveIdentity.checkReplaceable(Self.url(base, layer: name, crs: crs), kind: .pmtiles, option: "--pmtiles",
+                    try ArchiveIdentity.checkReplaceable(LayerArchives.url(base, layer: name, crs: crs), kind: .pmtiles, option: "--pmtiles",
                                                          force: force)
                 }
             }
         }
-    }
-
-    /// FILE for the heat layer, FILE with `-LAYER` before its extension for the others (`LayerArchives.url`).
-    public static func url(_ base: URL, layer: String, crs: PublishedCRS = .wgs84) -> URL {
-        LayerArchives.url(base, layer: layer, crs: crs)
     }
 }

@@ -91,7 +91,8 @@ public final class ChoroplethRenderer: Sendable {
     /// features cut to the tile's box, drawn as `render` draws them.
     public func renderTile(_ id: TileID) throws -> [UInt8]? {
         let box = WorldBox(tile: id, tileSize: options.tileSize, marginPixels: Self.marginPixels)
-        return try draw(id, parts: features.compactMap { $0.clipped(to: box) })
+        let parts = features.compactMap { $0.clipped(to: box) }
+        return try withCanvas { try paint(id, parts: parts, on: $0) }
     }
 
     /// The tile drawn from the whole features, uncut, with no flat shortcut: what every tile was before
@@ -209,10 +210,6 @@ public final class ChoroplethRenderer: Sendable {
         let canvas = pool.take() ?? TileCanvas(size: options.tileSize)
         defer { pool.give(canvas) }
         return try body(canvas)
-    }
-
-    private func draw(_ id: TileID, parts: [ProjectedFeature]) throws -> [UInt8]? {
-        try withCanvas { try paint(id, parts: parts, on: $0) }
     }
 
     /// Fills and outlines `parts` on the tile, encoded; nil when nothing is visible.

@@ -109,3 +109,16 @@ public func fnv1a64<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 
     for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
     return h
 }
+
+/// A text as a dictionary key by its UTF-8 bytes: String hashes non-ASCII text by its normal form, which
+/// costs a microsecond an address, as much as the rest of a cache hit.
+public struct UTF8Key: Hashable, Sendable {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+    public static func == (a: UTF8Key, b: UTF8Key) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    public func hash(into hasher: inout Hasher) {
+        if text.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
+    }
+}
