@@ -54,17 +54,21 @@ struct FuzzyMatcher {
 
     /// The names closest to a stretch, all at the smallest distance found.
     func bestNames(in span: [Unicode.Scalar], roadBeforeNumber: Bool, excluding: Int = -1) -> [(entry: Int, edits: Int)] {
-        var shared: [Int32: Int] = [:]
-        for s in Set(span) {
-            for e in index.namesWithCharacter[s] ?? [] { shared[e, default: 0] += 1 }
-        }
+        // A stretch is a few characters: scanning it beats hashing each name's characters into a set.
+        var inSpan: [Unicode.Scalar] = []
+        for s in span where !inSpan.contains(s) { inSpan.append(s) }
+        var candidates: [Int32] = []
+        for s in inSpan { candidates += index.fuzzyNamesWithCharacter[s] ?? [] }
+        candidates.sort()
         var best: [(Int, Int)] = []
         var bestEdits = Int.max
-        for (e, count) in shared {
+        var previous: Int32 = -1
+        for e in candidates where e != previous {
+            previous = e
+            let shared = index.fuzzyCharacters[Int(e)].reduce(0) { $0 + (inSpan.contains($1) ? 1 : 0) }
+            guard Int(e) != excluding, shared >= index.fuzzyShared[Int(e)] else { continue }
             let name = index.entries[Int(e)].text
             let k = Self.allowedEdits(name.count)
-            guard k > 0, Int(e) != excluding, count >= max(2, Set(name).count - k),
-                  !AdminDivisions.isAdministrative(name) else { continue }
             // Before a door number the road must end where the number starts (彩天路|3009号). A short
             // name must match the whole stretch: 燕南路 is one edit from part of 宝安南路, not from it.
             let anchored = roadBeforeNumber && index.entries[Int(e)].road >= 0

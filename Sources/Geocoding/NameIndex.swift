@@ -36,8 +36,16 @@ struct NameIndex: Sendable {
     /// The root's children for the CJK unified block, as a flat table (0: none): most positions of an
     /// address start no name, and this answers them without hashing.
     private var rootCJK = [Int32](repeating: 0, count: 0x9FFF - 0x4E00 + 1)
-    /// Character → names containing it, for fuzzy candidates.
-    private(set) var namesWithCharacter: [Unicode.Scalar: [Int32]] = [:]
+    /// Fuzzy candidates by prefix filtering: a name may be found with k edits only when the stretch
+    /// shares all but a few of its distinct characters (`fuzzyShared`), so at least one of its rarest
+    /// few is in the stretch. Each name is listed under those rarest characters alone, not under every
+    /// character it has: common ones (路, 社, 区) would list most names of a province, and every
+    /// stretch would then be compared with all of them — a locate stage growing with area × cases.
+    private(set) var fuzzyNamesWithCharacter: [Unicode.Scalar: [Int32]] = [:]
+    /// Per entry: its distinct characters other than spaces, and how many of them a stretch must share
+    /// for the name to be tried (0: the name is never matched fuzzily).
+    private(set) var fuzzyCharacters: [[Unicode.Scalar]] = []
+    private(set) var fuzzyShared: [Int] = []
 
     mutating func addPlace(_ place: Place, names: [(String, alias: Bool)]) {
         let id = Int32(places.count)
@@ -64,8 +72,31 @@ struct NameIndex: Sendable {
 
     mutating func finish() {
         for r in roads.indices { roads[r].doors.sort { $0.number < $1.number } }
-        for (i, e) in entries.enumerated() {
-            for s in Set(e.text) where s != " " { namesWithCharacter[s, default: []].append(Int32(i)) }
+        indexFuzzyCandidates()
+    }
+
+    /// Fills `fuzzyNamesWithCharacter`, `fuzzyCharacters` and `fuzzyShared` (see there).
+    private mutating func indexFuzzyCandidates() {
+        fuzzyCharacters = entries.map { e in
+            var seen = Set<Unicode.Scalar>()
+            return e.text.filter { $0 != " " && seen.insert($0).inserted }
+        }
+        var frequency: [Unicode.Scalar: Int] = [:]
+        for chars in fuzzyCharacters { for s in chars { frequency[s, default: 0] += 1 } }
+        fuzzyShared = entries.indices.map { i in
+            let text = entries[i].text, k = FuzzyMatcher.allowedEdits(text.count)
+            guard k > 0, !AdminDivisions.isAdministrative(text) else { return 0 }
+            // Spaces count among the distinct characters but are never shared (as before the filter).
+            let shared = max(2, Set(text).count - k)
+            return shared <= fuzzyCharacters[i].count ? shared : 0
+        }
+        for (i, chars) in fuzzyCharacters.enumerated() where fuzzyShared[i] > 0 {
+            // Missing more than `count - shared` of them rules the name out, so one of any
+            // `count - shared + 1` must be present: take the rarest, whose lists are short.
+            let rarest = chars.sorted { (frequency[$0] ?? 0, $0.value) < (frequency[$1] ?? 0, $1.value) }
+            for s in rarest.prefix(chars.count - fuzzyShared[i] + 1) {
+                fuzzyNamesWithCharacter[s, default: []].append(Int32(i))
+            }
         }
     }
 
