@@ -100,7 +100,7 @@ let package = Package(
 
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"], path: "Tests/GeometryTests"),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection"], path: "Tests/ProjectionTests"),
-        .testTarget(name: "InputTests", dependencies: ["Model", "Input"], path: "Tests/InputTests"),
+        .testTarget(name: "InputTests", dependencies: ["Model", "Support", "Input"], path: "Tests/InputTests"),
         .testTarget(name: "GeocodingTests", dependencies: ["Model", "Geocoding"], path: "Tests/GeocodingTests"),
         // Input reads the demo's boundaries for the statistics' PySAL comparisons.
         .testTarget(name: "RiskTests", dependencies: ["Model", "Geometry", "Input", "Risk", "TestSupport"], path: "Tests/RiskTests"),

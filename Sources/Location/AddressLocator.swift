@@ -59,7 +59,7 @@ struct AddressLocator {
         }
         let answers = try geocode(addressOnly.map(\.address) + withAddress.map { outcome.located[$0].record.address },
                                   stats: &stats)
-        for (record, r) in zip(addressOnly, answers) {
+        for (record, r) in zip(addressOnly, answers.prefix(addressOnly.count)) {
             if let reason = r.reason {
                 let (why, detail) = reason == .notFound && geocoder.gazetteerSize == 0
                     ? (RejectReason.noCoordinates, "no coordinates, and the address names no zone (no gazetteer.csv)")
@@ -81,7 +81,7 @@ struct AddressLocator {
 
     /// What the geocoder makes of each address (all in the book): each distinct normalised address once,
     /// through the cache when there is one.
-    func geocode(_ addresses: [String], stats: inout GeocodeStats) throws -> [GeocodeAnswer] {
+    func geocode(_ addresses: [String], stats: inout GeocodeStats) throws -> AddressAnswers {
         let bar = progress.bar("geocoding")
         defer { bar.finish() }
         let wanted = distinctKeys(addresses.map { address in
@@ -97,24 +97,38 @@ struct AddressLocator {
         } else {
             answers = geocoder.geocode(wanted.first, of: book, bar: bar).map(GeocodeAnswer.init)
         }
-        return wanted.of.map { answers[$0] }
+        return AddressAnswers(distinct: answers, of: wanted.of)
     }
 
     /// Coordinates win over the address; when the address points to another community (or street),
     /// the case says so. Post-level differences are normal (an address names a building, the
     /// coordinates where the complaint was made) and not flagged.
     /// `withAddress`: positions in `outcome.located`.
-    func checkDisagreements(_ withAddress: [Int], _ answers: ArraySlice<GeocodeAnswer>, into outcome: inout LocateOutcome,
+    func checkDisagreements(_ withAddress: [Int], _ answers: AddressAnswers.SubSequence, into outcome: inout LocateOutcome,
                             stats: inout GeocodeStats) {
         stats.checkedRows = withAddress.count
         for (i, r) in zip(withAddress, answers) where r.isLocated {
             let c = outcome.located[i]
+            // Compared level by level: making two references per row would intern them (ten million rows).
+            let (street, community) = (r.zones.street, r.zones.community)
+            func differ(_ a: String?, _ b: String?) -> Bool { a != nil && b != nil && a != b }  // as `ZoneRef.fits`
+            guard differ(street, c.street) || differ(community, c.community) else { continue }
             let byCoordinates = ZoneRef(street: c.street, community: c.community)
-            let byAddress = ZoneRef(street: r.zones.street, community: r.zones.community)
-            guard !byAddress.fits(byCoordinates) else { continue }
+            let byAddress = ZoneRef(street: street, community: community)
             stats.disagreements += 1
             outcome.warnings[c.record.id] = "address points to \(byAddress.text) (\(r.best ?? "?")), "
                 + "coordinates to \(byCoordinates.text): coordinates used"
         }
     }
+}
+
+/// The answer for each address asked, as positions into the distinct addresses' answers: a run asks for
+/// every row's address (ten million at a province), and a copy of the answer per row would be gigabytes.
+struct AddressAnswers: RandomAccessCollection {
+    let distinct: [GeocodeAnswer]
+    /// Per address asked, its position in `distinct`.
+    let of: [Int]
+    var startIndex: Int { 0 }
+    var endIndex: Int { of.count }
+    subscript(i: Int) -> GeocodeAnswer { distinct[of[i]] }
 }

@@ -62,7 +62,9 @@ public struct CaseLocator {
         // Positions in the index's table (4 bytes a point), not a ZoneRef per point (49).
         let zones = try index.positions(of: points, progress: progress)
         var located: [LocatedCase] = []
-        located.reserveCapacity(withPoints.count)
+        // Room for the address rows too: growing the array when they are appended would copy every
+        // located case into a buffer twice the size (gigabytes at ten million rows).
+        located.reserveCapacity(withPoints.count + addressOnly.count)
         for (k, position) in zones.enumerated() {
             let record = records[withPoints[k]], point = points[k]
             guard position >= 0 else {

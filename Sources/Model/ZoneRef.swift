@@ -1,16 +1,52 @@
+import Foundation
+
 /// The zone ids a case, a place or a point reaches at each level, nil where not known: the one
 /// street/community/post triple of riskmap (located cases, scoring and hotspot cases, geocoder
-/// answers, relocated database rows all hold one). Three optional strings rather than a dictionary:
-/// a run makes one per case, millions.
+/// answers, relocated database rows all hold one). A handle to interned ids rather than the strings
+/// themselves: a run makes one per case, millions.
 public struct ZoneRef: Sendable, Hashable, Codable {
-    public var street: String?
-    public var community: String?
-    public var post: String?
+    /// The ids, interned: a run holds a reference per case in several arrays (located, scoring,
+    /// hotspot and repeat cases), ten million at a province, but only as many distinct ones as the map
+    /// has zones (and grid cells). Four bytes a case instead of four optional strings (64); two
+    /// references are equal exactly when their handles are.
+    @usableFromInline var handle: UInt32
+
+    public var street: String? {
+        get { ZoneRefTable.shared[handle].street }
+        set { var ids = ZoneRefTable.shared[handle]; ids.street = newValue; handle = ZoneRefTable.shared.intern(ids) }
+    }
+    public var community: String? {
+        get { ZoneRefTable.shared[handle].community }
+        set { var ids = ZoneRefTable.shared[handle]; ids.community = newValue; handle = ZoneRefTable.shared.intern(ids) }
+    }
+    public var post: String? {
+        get { ZoneRefTable.shared[handle].post }
+        set { var ids = ZoneRefTable.shared[handle]; ids.post = newValue; handle = ZoneRefTable.shared.intern(ids) }
+    }
     /// The grid cell (`ZoneLevel.grid`) of the case's point, when the map has a grid: set when the
     /// map's cases are collected, never stored or compared by `common`/`fits` (a cell is not nested).
-    public var grid: String?
-    @inlinable public init(street: String? = nil, community: String? = nil, post: String? = nil) {
-        self.street = street; self.community = community; self.post = post
+    public var grid: String? {
+        get { ZoneRefTable.shared[handle].grid }
+        set { var ids = ZoneRefTable.shared[handle]; ids.grid = newValue; handle = ZoneRefTable.shared.intern(ids) }
+    }
+    public init(street: String? = nil, community: String? = nil, post: String? = nil) {
+        handle = ZoneRefTable.shared.intern(ZoneIDs(street: street, community: community, post: post, grid: nil))
+    }
+
+    private enum CodingKeys: String, CodingKey { case street, community, post, grid }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        handle = ZoneRefTable.shared.intern(ZoneIDs(
+            street: try c.decodeIfPresent(String.self, forKey: .street), community: try c.decodeIfPresent(String.self, forKey: .community),
+            post: try c.decodeIfPresent(String.self, forKey: .post), grid: try c.decodeIfPresent(String.self, forKey: .grid)))
+    }
+    public func encode(to encoder: any Encoder) throws {
+        let ids = ZoneRefTable.shared[handle]
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(ids.street, forKey: .street)
+        try c.encodeIfPresent(ids.community, forKey: .community)
+        try c.encodeIfPresent(ids.post, forKey: .post)
+        try c.encodeIfPresent(ids.grid, forKey: .grid)
     }
 
     /// From ids by level (levels missing from the dictionary are nil).
@@ -18,13 +54,14 @@ public struct ZoneRef: Sendable, Hashable, Codable {
         self.init(street: ids[.street], community: ids[.community], post: ids[.post])
     }
 
-    @inlinable public subscript(level: ZoneLevel) -> String? {
+    public subscript(level: ZoneLevel) -> String? {
         get {
+            let ids = ZoneRefTable.shared[handle]
             switch level {
-            case .street: street
-            case .community: community
-            case .post: post
-            case .grid: grid
+            case .street: return ids.street
+            case .community: return ids.community
+            case .post: return ids.post
+            case .grid: return ids.grid
             }
         }
         set {
@@ -38,15 +75,19 @@ public struct ZoneRef: Sendable, Hashable, Codable {
     }
 
     /// The finest level with an id; nil when none.
-    @inlinable public var finest: ZoneLevel? { post != nil ? .post : community != nil ? .community : street != nil ? .street : nil }
+    public var finest: ZoneLevel? {
+        let ids = ZoneRefTable.shared[handle]
+        return ids.post != nil ? .post : ids.community != nil ? .community : ids.street != nil ? .street : nil
+    }
     /// No street: the case or place is in no zone.
-    @inlinable public var isEmpty: Bool { street == nil }
+    public var isEmpty: Bool { street == nil }
 
     /// The levels both share, from the street down, stopping at the first difference.
     public func common(with o: ZoneRef) -> ZoneRef {
-        guard street == o.street else { return ZoneRef() }
-        guard community == o.community else { return ZoneRef(street: street) }
-        guard post == o.post else { return ZoneRef(street: street, community: community) }
+        let (a, b) = (ZoneRefTable.shared[handle], ZoneRefTable.shared[o.handle])
+        guard a.street == b.street else { return ZoneRef() }
+        guard a.community == b.community else { return ZoneRef(street: a.street) }
+        guard a.post == b.post else { return ZoneRef(street: a.street, community: a.community) }
         return self
     }
     /// True when no level where both are known differs (a street-only reference fits its communities).
@@ -55,4 +96,54 @@ public struct ZoneRef: Sendable, Hashable, Codable {
     }
     /// `street/community/post` with `-` for unknown levels.
     public var text: String { [street, community, post].map { $0 ?? "-" }.joined(separator: "/") }
+}
+
+/// The ids of a `ZoneRef`.
+@usableFromInline struct ZoneIDs: Hashable, Sendable {
+    var street: String?, community: String?, post: String?, grid: String?
+}
+
+/// Every distinct `ZoneIDs` a process has made, each once, by handle (0: no ids). Entries are never
+/// removed or moved: they live in fixed-size chunks, so a handle is read without a lock; a handle
+/// reaches another thread only through the synchronisation that hands over the value holding it,
+/// which orders the entry's write before the read. Interning takes the lock.
+@usableFromInline final class ZoneRefTable: @unchecked Sendable {
+    @usableFromInline static let shared = ZoneRefTable()
+    private static let chunkBits: UInt32 = 16
+    private static let chunkCount = 1 << 16
+    private let chunks = UnsafeMutablePointer<UnsafeMutablePointer<ZoneIDs>?>.allocate(capacity: ZoneRefTable.chunkCount)
+    private let lock = NSLock()
+    private var handles: [ZoneIDs: UInt32] = [:]
+    private var count: UInt32 = 0
+
+    private init() {
+        chunks.initialize(repeating: nil, count: Self.chunkCount)
+        _ = insert(ZoneIDs())
+    }
+
+    @usableFromInline subscript(handle: UInt32) -> ZoneIDs {
+        chunks[Int(handle >> Self.chunkBits)].unsafelyUnwrapped[Int(handle & (1 << Self.chunkBits - 1))]
+    }
+
+    @usableFromInline func intern(_ ids: ZoneIDs) -> UInt32 {
+        if ids.street == nil, ids.community == nil, ids.post == nil, ids.grid == nil { return 0 }
+        lock.lock()
+        defer { lock.unlock() }
+        return handles[ids] ?? insert(ids)
+    }
+
+    /// Appends an entry (under the lock, or from `init`).
+    private func insert(_ ids: ZoneIDs) -> UInt32 {
+        let handle = count
+        let chunk = Int(handle >> Self.chunkBits)
+        precondition(chunk < Self.chunkCount, "more than 4 billion distinct zone references")
+        if chunks[chunk] == nil {
+            let storage = UnsafeMutablePointer<ZoneIDs>.allocate(capacity: 1 << Int(Self.chunkBits))
+            chunks[chunk] = storage
+        }
+        (chunks[chunk].unsafelyUnwrapped + Int(handle & (1 << Self.chunkBits - 1))).initialize(to: ids)
+        handles[ids] = handle
+        count += 1
+        return handle
+    }
 }

@@ -35,7 +35,7 @@ struct MapCases {
             let category = last?.text == text ? last!.id : table.id(of: text)
             last = (text, category)
             part.add(ScoringCase(day: c.record.day, category: category, address: AddressKey.of(c.record.address),
-                                 street: c.street, community: c.community, post: c.post), point: c.point, window: window)
+                                 zones: c.zones), point: c.point, window: window)
         }
         try join([part], grid: grid)
     }

@@ -23,9 +23,11 @@ struct LocateCases: RunStage {
     var name: String { "locate" }
 
     func run(_ input: CaseInput) throws -> LocatedCases {
-        let outcome = try locator.locateAll(input.records)
+        var outcome = try locator.locateAll(input.records)
+        // Taken out of the outcome so that the sort moves the cases in their one buffer.
         var located = outcome.located
-        located.sort { ($0.record.file, $0.record.line) < ($1.record.file, $1.record.line) }
+        outcome.located = []
+        located.sortByMoving { ($0.record.file, $0.record.line) < ($1.record.file, $1.record.line) }
         return LocatedCases(located: located, rejected: try withFields(outcome.rejected) + input.rejects,
                             warnings: outcome.warnings, geocode: outcome.geocode)
     }
