@@ -11,23 +11,17 @@ public struct ZoneRef: Sendable, Hashable, Codable {
     /// references are equal exactly when their handles are.
     @usableFromInline var handle: UInt32
 
-    public var street: String? {
-        get { ZoneRefTable.shared[handle].street }
-        set { var ids = ZoneRefTable.shared[handle]; ids.street = newValue; handle = ZoneRefTable.shared.intern(ids) }
-    }
-    public var community: String? {
-        get { ZoneRefTable.shared[handle].community }
-        set { var ids = ZoneRefTable.shared[handle]; ids.community = newValue; handle = ZoneRefTable.shared.intern(ids) }
-    }
-    public var post: String? {
-        get { ZoneRefTable.shared[handle].post }
-        set { var ids = ZoneRefTable.shared[handle]; ids.post = newValue; handle = ZoneRefTable.shared.intern(ids) }
-    }
+    public var street: String? { get { ids.street } set { replace(\.street, by: newValue) } }
+    public var community: String? { get { ids.community } set { replace(\.community, by: newValue) } }
+    public var post: String? { get { ids.post } set { replace(\.post, by: newValue) } }
     /// The grid cell (`ZoneLevel.grid`) of the case's point, when the map has a grid: set when the
     /// map's cases are collected, never stored or compared by `common`/`fits` (a cell is not nested).
-    public var grid: String? {
-        get { ZoneRefTable.shared[handle].grid }
-        set { var ids = ZoneRefTable.shared[handle]; ids.grid = newValue; handle = ZoneRefTable.shared.intern(ids) }
+    public var grid: String? { get { ids.grid } set { replace(\.grid, by: newValue) } }
+    private var ids: ZoneIDs { ZoneRefTable.shared[handle] }
+    private mutating func replace(_ level: WritableKeyPath<ZoneIDs, String?>, by id: String?) {
+        var changed = ids
+        changed[keyPath: level] = id
+        handle = ZoneRefTable.shared.intern(changed)
     }
     public init(street: String? = nil, community: String? = nil, post: String? = nil) {
         handle = ZoneRefTable.shared.intern(ZoneIDs(street: street, community: community, post: post, grid: nil))
