@@ -125,18 +125,32 @@ final class ColorAccumulator {
         walker.addLine(ax, ay, bx, by, into: ColorSink(cells: cells, color: color))
     }
 
-    /// Adds the prefix sums (the summed colours) to `pixels` (row-major, width × height) and clears.
+    /// Writes the prefix sums (the summed colours) into `pixels` (row-major, width × height) — every
+    /// pixel: zero outside the touched rectangle — and clears the cells. The canvas needs no clearing
+    /// before, and the cells are cleared as they are read: one pass over each instead of three.
     func resolve(into pixels: UnsafeMutablePointer<SIMD4<Float>>) {
-        guard let span = walker.takeSpan() else { return }
-        for row in span.rows {
-            let line = cells + row * walker.stride, out = pixels + row * walker.width
-            var acc = SIMD4<Float>.zero
-            for c in span.columns {
-                acc += line[c]
-                out[c] += acc
-            }
-            (line + span.cleared.lowerBound).update(repeating: .zero, count: span.cleared.count)
+        let width = walker.width, height = walker.height
+        guard let span = walker.takeSpan() else {
+            pixels.update(repeating: .zero, count: width * height)
+            return
         }
+        pixels.update(repeating: .zero, count: span.rows.lowerBound * width)
+        let c0 = span.columns.lowerBound, c1 = span.columns.upperBound
+        for row in span.rows {
+            let line = cells + row * walker.stride, out = pixels + row * width
+            out.update(repeating: .zero, count: c0)
+            var acc = SIMD4<Float>.zero
+            for c in c0..<c1 {
+                acc += line[c]
+                line[c] = .zero
+                out[c] = acc
+            }
+            (out + c1).update(repeating: .zero, count: width - c1)
+            if span.cleared.upperBound > c1 {
+                (line + c1).update(repeating: .zero, count: span.cleared.upperBound - c1)
+            }
+        }
+        (pixels + span.rows.upperBound * width).update(repeating: .zero, count: (height - span.rows.upperBound) * width)
     }
 }
 

@@ -41,6 +41,45 @@ struct TilePalette {
     mutating func build(from rgba: UnsafeRawBufferPointer) -> Bool {
         precondition(rgba.count == indices.count * 4)
         guard countColours(rgba) else { return false }
+        return assignEntries()
+    }
+
+    /// What `build(premultiplied:)` found.
+    enum Outcome {
+        /// Every pixel is fully transparent: nothing to encode.
+        case invisible
+        /// `indices` and `colours` hold the tile.
+        case built
+        /// Too many colours for a palette within the bound: encode RGBA.
+        case tooMany
+    }
+
+    /// Builds the palette straight from a canvas of premultiplied float pixels (`SIMD4<Float>`, as many
+    /// as `init` said), each converted by `straight`: the same palette and indices as converting the
+    /// canvas to RGBA and calling `build(from:)`, without the RGBA image in between — runs of one float
+    /// value (a zone's fill, transparency) are converted and counted once.
+    mutating func build(premultiplied pixels: UnsafeRawBufferPointer,
+                        straight: (SIMD4<Float>) -> UInt32) -> Outcome {
+        precondition(pixels.count == indices.count * 16)
+        var visible: UInt32 = 0
+        let fits = count(runs: { i, n in
+            let lo = pixels.load(fromByteOffset: i &* 16, as: UInt64.self)
+            let hi = pixels.load(fromByteOffset: i &* 16 &+ 8, as: UInt64.self)
+            let p = straight(pixels.load(fromByteOffset: i &* 16, as: SIMD4<Float>.self))
+            visible |= p >> 24
+            var j = i &+ 1
+            while j < n, pixels.load(fromByteOffset: j &* 16, as: UInt64.self) == lo,
+                  pixels.load(fromByteOffset: j &* 16 &+ 8, as: UInt64.self) == hi { j &+= 1 }
+            return (p, j)
+        })
+        // A transparent canvas stays within the bound (one colour), so `visible` is known when it fails.
+        guard fits else { return .tooMany }
+        guard visible != 0 else { return .invisible }
+        return assignEntries() ? .built : .tooMany
+    }
+
+    /// The entries for the counted colours, and each pixel's index.
+    private mutating func assignEntries() -> Bool {
         colours.removeAll(keepingCapacity: true)
         entry.removeAll(keepingCapacity: true)
         if distinct.count <= 256 {
@@ -62,6 +101,26 @@ struct TilePalette {
     /// The tile's distinct colours with their pixel counts; false past `maxDistinct`. Over raw buffers,
     /// runs of one colour counted once: this loop sees every pixel of every drawn zone tile.
     private mutating func countColours(_ rgba: UnsafeRawBufferPointer) -> Bool {
+        count(runs: { i, n in
+            var p = rgba.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
+            if p >> 24 == 0 { p = 0 }   // every transparent pixel is one colour
+            var j = i &+ 1
+            while j < n {
+                var q = rgba.loadUnaligned(fromByteOffset: j &* 4, as: UInt32.self)
+                if q >> 24 == 0 { q = 0 }
+                if q != p { break }
+                j &+= 1
+            }
+            return (p, j)
+        })
+    }
+
+    /// Counts the colours of the pixels in runs: `run(i, n)` gives the straight RGBA colour of pixel i
+    /// (0 when transparent) and the end of the run of pixels from i on that have it (≤ n, the pixel
+    /// count). Fills `distinct` (in order of first appearance), `counts` and `pixelColour`; false past
+    /// `maxDistinct`.
+    @inline(__always)
+    private mutating func count(runs run: (_ i: Int, _ n: Int) -> (UInt32, Int)) -> Bool {
         stamp &+= 1
         if stamp == 0 {
             stamps.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
@@ -71,6 +130,7 @@ struct TilePalette {
         let n = indices.count, stamp = self.stamp
         let mask = UInt32((1 << Self.tableBits) - 1), shift = UInt32(32 - Self.tableBits)
         var distinct = self.distinct, counts = self.counts
+        self.distinct = []; self.counts = []
         defer { self.distinct = distinct; self.counts = counts }
         return keys.withUnsafeMutableBufferPointer { keys in
             stamps.withUnsafeMutableBufferPointer { stamps in
@@ -78,8 +138,7 @@ struct TilePalette {
                     pixelColour.withUnsafeMutableBufferPointer { out in
                         var i = 0
                         while i < n {
-                            var p = rgba.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
-                            if p >> 24 == 0 { p = 0 }   // every transparent pixel is one colour
+                            let (p, j) = run(i, n)
                             var h = (p &* 0x9E37_79B1) >> shift
                             while stamps[Int(h)] == stamp && keys[Int(h)] != p { h = (h &+ 1) & mask }
                             let colour: UInt16
@@ -90,14 +149,6 @@ struct TilePalette {
                                 colour = UInt16(distinct.count)
                                 distinct.append(p); counts.append(0)
                                 keys[Int(h)] = p; stamps[Int(h)] = stamp; slots[Int(h)] = colour
-                            }
-                            // The run of this colour (flat fill is the common case): no lookups.
-                            var j = i &+ 1
-                            while j < n {
-                                var q = rgba.loadUnaligned(fromByteOffset: j &* 4, as: UInt32.self)
-                                if q >> 24 == 0 { q = 0 }
-                                if q != p { break }
-                                j &+= 1
                             }
                             (out.baseAddress! + i).update(repeating: colour, count: j &- i)
                             counts[Int(colour)] &+= Int32(j &- i)
