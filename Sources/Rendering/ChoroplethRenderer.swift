@@ -395,6 +395,7 @@ final class TileCanvas {
     private var rgba8: [UInt8]
     private var pngScratch: [UInt8] = []
     private var palette: TilePalette
+    private let paletteWriter: PalettePNGWriter
 
     init(size: Int) {
         self.size = size
@@ -403,6 +404,7 @@ final class TileCanvas {
         pixels = [SIMD4<Float>](repeating: .zero, count: size * size)
         rgba8 = [UInt8](repeating: 0, count: size * size * 4)
         palette = TilePalette(pixels: size * size)
+        paletteWriter = PalettePNGWriter(width: size, height: size)
     }
 
     /// Paints the fills of all `features`, each weighted by its exact coverage, over the whole canvas
@@ -543,8 +545,9 @@ final class TileCanvas {
             case .invisible:
                 return nil
             case .built:
-                return try PNGEncoder.encodePalette(indices: palette.indices, width: size, height: size,
-                                                    palette: palette.colours, scratch: &pngScratch)
+                return try palette.indices.withUnsafeBufferPointer {
+                    try paletteWriter.encode(indices: $0, palette: palette.colours)
+                }
             case .tooMany:
                 break
             }
