@@ -517,19 +517,16 @@ final class TileCanvas {
         raster.addLine(px - nx, py - ny, px + nx, py + ny)
     }
 
-    /// Composites `color` over the canvas with the rasterizer's coverage.
+    /// Composites `color` over the canvas with the rasterizer's coverage, run by run (an outline's band).
     private func composite(_ color: SIMD4<Float>) {
         let size = self.size
         pixels.withUnsafeMutableBufferPointer { p in
-            raster.sweep { row, c0, cov in
-                var o = row * size + c0
-                for cv in cov {
-                    if cv > 0 {
-                        // Clamp the summed fills under the outline first (see `fill`).
-                        let below = p[o].replacing(with: 1, where: p[o] .> 1)
-                        p[o] = cv * color + below * (1 - cv * color.w)
-                    }
-                    o += 1
+            raster.sweepRuns { row, columns, cv in
+                let paint = cv * color, keep = 1 - cv * color.w
+                for o in (row * size + columns.lowerBound)..<(row * size + columns.upperBound) {
+                    // Clamp the summed fills under the outline first (see `fill`).
+                    let below = p[o].replacing(with: 1, where: p[o] .> 1)
+                    p[o] = paint + below * keep
                 }
             }
         }
