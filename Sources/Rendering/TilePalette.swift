@@ -165,11 +165,17 @@ struct TilePalette {
     /// making its own (transparent only with transparent). False past 256 entries.
     private mutating func shareEntries() -> Bool {
         entry = [UInt8](repeating: 0, count: distinct.count)
-        let order = distinct.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : distinct[$0] < distinct[$1] }
+        // Most frequent first, ties by colour: one key per colour, sorted as plain integers.
+        var order = distinct.indices.map { d in
+            UInt64(UInt32.max - UInt32(counts[d])) << 32 | UInt64(distinct[d])
+        }
+        order.sort()
         var entries: [UInt32] = []
-        for d in order {
-            let c = distinct[d]
-            if let shared = entries.firstIndex(where: { Self.near($0, c) }) {
+        entries.reserveCapacity(256)
+        for key in order {
+            let c = UInt32(truncatingIfNeeded: key)
+            let d = Int(slot(of: c))
+            if let shared = entries.withUnsafeBufferPointer({ e in e.firstIndex { Self.near($0, c) } }) {
                 entry[d] = UInt8(shared)
                 continue
             }
@@ -181,14 +187,22 @@ struct TilePalette {
         return true
     }
 
+    /// The number of a counted colour, from the hash table `count(runs:)` filled.
+    private func slot(of colour: UInt32) -> UInt16 {
+        let mask = UInt32((1 << Self.tableBits) - 1), shift = UInt32(32 - Self.tableBits)
+        var h = (colour &* 0x9E37_79B1) >> shift
+        while keys[Int(h)] != colour || stamps[Int(h)] != stamp { h = (h &+ 1) & mask }
+        return slots[Int(h)]
+    }
+
     /// Within the tolerance in every channel, and both transparent or both not.
     @inline(__always)
     static func near(_ a: UInt32, _ b: UInt32) -> Bool {
         guard (a >> 24 == 0) == (b >> 24 == 0) else { return false }
-        for shift in stride(from: UInt32(0), through: 24, by: 8) {
-            if abs(Int32((a >> shift) & 0xFF) - Int32((b >> shift) & 0xFF)) > tolerance { return false }
-        }
-        return true
+        let x = SIMD4<Int32>(Int32(a & 0xFF), Int32((a >> 8) & 0xFF), Int32((a >> 16) & 0xFF), Int32(a >> 24))
+        let y = SIMD4<Int32>(Int32(b & 0xFF), Int32((b >> 8) & 0xFF), Int32((b >> 16) & 0xFF), Int32(b >> 24))
+        let d = x &- y
+        return !any((d .> tolerance) .| (d .< -tolerance))
     }
 
     static func rgba(_ c: UInt32) -> RGBA8 {
