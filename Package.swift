@@ -33,7 +33,8 @@ let package = Package(
                        providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16",
                        providers: [.apt(["libpng-dev"])]),
-        // zlib, which libpng already links: gzip for PMTiles directories and the server's answers.
+        // zlib, which libpng already links: gzip for PMTiles directories and the server's answers, the zone
+        // tiles' palette PNGs.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
 
@@ -54,7 +55,7 @@ let package = Package(
         .target(name: "Risk", dependencies: ["Model", "Geometry", "Support", .product(name: "TOMLKit", package: "TOMLKit")],
                 path: "Sources/Risk"),
         // Tile math, rasterising, PNG encoding.
-        .target(name: "Rendering", dependencies: ["Model", "Geometry", "Projection", "Support", "CPNG"], path: "Sources/Rendering"),
+        .target(name: "Rendering", dependencies: ["Model", "Geometry", "Projection", "Support", "CPNG", "CZlib"], path: "Sources/Rendering"),
         // The documents of an output folder (GeoJSON, CSV, report, TileJSON, legend, viewer) and its
         // atomic publication, one writer at a time.
         .target(name: "Output", dependencies: ["Model", "Geometry", "Support", "Input", "Risk"], path: "Sources/Output"),

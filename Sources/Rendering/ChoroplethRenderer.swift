@@ -216,7 +216,6 @@ public final class ChoroplethRenderer: Sendable {
     /// `palette` false: straight RGBA, exact (the tests' reference).
     private func paint(_ id: TileID, parts: [ProjectedFeature], on canvas: TileCanvas, palette: Bool = true) throws -> [UInt8]? {
         guard !parts.isEmpty else { return nil }
-        canvas.clear()
         let k = Double(options.tileSize) * pow(2.0, Double(id.z))   // world → pixel scale
         let origin = (x: Double(id.x * options.tileSize), y: Double(id.y * options.tileSize))
         canvas.fill(parts, scale: k, origin: origin)
@@ -396,6 +395,7 @@ final class TileCanvas {
     private var rgba8: [UInt8]
     private var pngScratch: [UInt8] = []
     private var palette: TilePalette
+    private let paletteWriter: PalettePNGWriter
 
     init(size: Int) {
         self.size = size
@@ -404,13 +404,11 @@ final class TileCanvas {
         pixels = [SIMD4<Float>](repeating: .zero, count: size * size)
         rgba8 = [UInt8](repeating: 0, count: size * size * 4)
         palette = TilePalette(pixels: size * size)
+        paletteWriter = PalettePNGWriter(width: size, height: size)
     }
 
-    func clear() {
-        pixels.withUnsafeMutableBufferPointer { p in p.update(repeating: .zero) }
-    }
-
-    /// Adds the fills of all `features`, each weighted by its exact coverage.
+    /// Paints the fills of all `features`, each weighted by its exact coverage, over the whole canvas
+    /// (pixels outside every feature become transparent: the canvas needs no clearing first).
     ///
     /// Fills are *summed*, not composited with "over": where two zones share an edge, each covers part of
     /// the edge pixels (say 50 % and 50 %). "Over" would give 1 - (1 - .5a)(1 - .5a) < a there — a faint
@@ -519,19 +517,16 @@ final class TileCanvas {
         raster.addLine(px - nx, py - ny, px + nx, py + ny)
     }
 
-    /// Composites `color` over the canvas with the rasterizer's coverage.
+    /// Composites `color` over the canvas with the rasterizer's coverage, run by run (an outline's band).
     private func composite(_ color: SIMD4<Float>) {
         let size = self.size
         pixels.withUnsafeMutableBufferPointer { p in
-            raster.sweep { row, c0, cov in
-                var o = row * size + c0
-                for cv in cov {
-                    if cv > 0 {
-                        // Clamp the summed fills under the outline first (see `fill`).
-                        let below = p[o].replacing(with: 1, where: p[o] .> 1)
-                        p[o] = cv * color + below * (1 - cv * color.w)
-                    }
-                    o += 1
+            raster.sweepRuns { row, columns, cv in
+                let paint = cv * color, keep = 1 - cv * color.w
+                for o in (row * size + columns.lowerBound)..<(row * size + columns.upperBound) {
+                    // Clamp the summed fills under the outline first (see `fill`).
+                    let below = p[o].replacing(with: 1, where: p[o] .> 1)
+                    p[o] = paint + below * keep
                 }
             }
         }
@@ -541,11 +536,20 @@ final class TileCanvas {
     /// when its colours fit in 256 entries, exactly or within ±2 per channel (`TilePalette`), which all
     /// but the busiest low-zoom tiles do; straight RGBA otherwise.
     func encodePNG(palette usePalette: Bool = true) throws -> [UInt8]? {
-        guard convertToStraightRGBA() else { return nil }
-        if usePalette, rgba8.withUnsafeBytes({ palette.build(from: $0) }) {
-            return try PNGEncoder.encodePalette(indices: palette.indices, width: size, height: size,
-                                                palette: palette.colours, scratch: &pngScratch)
+        if usePalette {
+            let outcome = pixels.withUnsafeBytes { palette.build(premultiplied: $0, straight: Self.straight) }
+            switch outcome {
+            case .invisible:
+                return nil
+            case .built:
+                return try palette.indices.withUnsafeBufferPointer {
+                    try paletteWriter.encode(indices: $0, palette: palette.colours)
+                }
+            case .tooMany:
+                break
+            }
         }
+        guard convertToStraightRGBA() else { return nil }
         return try rgba8.withUnsafeBytes { raw in
             try PNGEncoder.encodeRGBA(raw.baseAddress!, width: size, height: size, scratch: &pngScratch)
         }
@@ -582,7 +586,7 @@ final class TileCanvas {
     /// One premultiplied float pixel as straight 8-bit RGBA, packed little-endian (R in the low byte);
     /// fully transparent pixels become 0. Scalar code without libm calls or trapping conversions.
     @inline(__always)
-    private static func straight(_ v: SIMD4<Float>) -> UInt32 {
+    static func straight(_ v: SIMD4<Float>) -> UInt32 {
         let a = min(max(v[3], 0), 1) * 255
         let a8 = round8(a)
         let s: Float = a8 == 0 ? 0 : 255 * 255 / a

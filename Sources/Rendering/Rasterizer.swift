@@ -27,6 +27,7 @@ public final class Rasterizer {
     private let cells: UnsafeMutablePointer<Float>
     /// One row of coverage handed to `sweep`'s body.
     private let rowCoverage: UnsafeMutablePointer<Float>
+    private let touched: TouchedCells
 
     public init(width: Int, height: Int) {
         walker = EdgeWalker(width: width, height: height)
@@ -34,11 +35,13 @@ public final class Rasterizer {
         cells.initialize(repeating: 0, count: walker.stride * height)
         rowCoverage = .allocate(capacity: width)
         rowCoverage.initialize(repeating: 0, count: width)
+        touched = TouchedCells(cells: walker.stride * height)
     }
 
     deinit {
         cells.deallocate()
         rowCoverage.deallocate()
+        touched.deallocate()
     }
 
     /// True when nothing has been added since the last sweep.
@@ -56,7 +59,7 @@ public final class Rasterizer {
 
     /// Adds one directed edge.
     public func addLine(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double) {
-        walker.addLine(ax, ay, bx, by, into: ScalarSink(cells: cells))
+        walker.addLine(ax, ay, bx, by, into: ScalarSink(cells: cells, touched: touched))
     }
 
     /// Turns the accumulated cells into coverage in [0, 1], row by row, and clears them for the next
@@ -76,6 +79,31 @@ public final class Rasterizer {
             if !span.columns.isEmpty {
                 body(row, span.columns.lowerBound, UnsafeBufferPointer(start: rowCoverage, count: span.columns.count))
             }
+        }
+        touched.clear()
+    }
+
+    /// `sweep` (nonzero rule) by runs: between two cells an edge touched, the coverage along a row is
+    /// constant, so only those cells are read, and `body(row, columns, coverage)` receives each run of
+    /// nonzero coverage once — an outline's band, not the whole tile. The same coverages as `sweep`.
+    func sweepRuns(_ body: (_ row: Int, _ columns: Range<Int>, _ coverage: Float) -> Void) {
+        guard let span = walker.takeSpan() else { return }
+        let c0 = span.columns.lowerBound, c1 = span.columns.upperBound, stride = walker.stride
+        for row in span.rows {
+            let line = cells + row * stride
+            var acc: Float = 0, from = c0
+            touched.drain(row * stride, row * stride + stride) { cell in
+                let col = cell - row * stride
+                if col < c1 {
+                    let cov = Self.coverage(acc, .nonZero)
+                    if cov > 0 && col > from { body(row, from..<col, cov) }
+                    acc += line[col]
+                    from = col
+                }
+                line[col] = 0
+            }
+            let cov = Self.coverage(acc, .nonZero)
+            if cov > 0 && c1 > from { body(row, from..<c1, cov) }
         }
     }
 
@@ -110,32 +138,92 @@ public final class Rasterizer {
 final class ColorAccumulator {
     private var walker: EdgeWalker
     private let cells: UnsafeMutablePointer<SIMD4<Float>>
+    private let touched: TouchedCells
 
     init(width: Int, height: Int) {
         walker = EdgeWalker(width: width, height: height)
         cells = .allocate(capacity: walker.stride * height)
         cells.initialize(repeating: .zero, count: walker.stride * height)
+        touched = TouchedCells(cells: walker.stride * height)
     }
 
-    deinit { cells.deallocate() }
+    deinit {
+        cells.deallocate()
+        touched.deallocate()
+    }
 
     /// Adds one directed edge of a shape painted with premultiplied `color` (winding +1 = full colour).
     @inline(__always)
     func addLine(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double, color: SIMD4<Float>) {
-        walker.addLine(ax, ay, bx, by, into: ColorSink(cells: cells, color: color))
+        walker.addLine(ax, ay, bx, by, into: ColorSink(cells: cells, touched: touched, color: color))
     }
 
-    /// Adds the prefix sums (the summed colours) to `pixels` (row-major, width × height) and clears.
+    /// Writes the prefix sums (the summed colours) into `pixels` (row-major, width × height) — every
+    /// pixel: zero outside the touched rectangle — and clears the cells. The canvas needs no clearing
+    /// before. Between two cells an edge touched the sum is constant: only those cells are read (and
+    /// cleared), the pixels between are filled with the running sum.
     func resolve(into pixels: UnsafeMutablePointer<SIMD4<Float>>) {
-        guard let span = walker.takeSpan() else { return }
+        let width = walker.width, height = walker.height, stride = walker.stride
+        guard let span = walker.takeSpan() else {
+            pixels.update(repeating: .zero, count: width * height)
+            return
+        }
+        pixels.update(repeating: .zero, count: span.rows.lowerBound * width)
+        let c0 = span.columns.lowerBound, c1 = span.columns.upperBound
         for row in span.rows {
-            let line = cells + row * walker.stride, out = pixels + row * walker.width
-            var acc = SIMD4<Float>.zero
-            for c in span.columns {
-                acc += line[c]
-                out[c] += acc
+            let line = cells + row * stride, out = pixels + row * width
+            out.update(repeating: .zero, count: c0)
+            var acc = SIMD4<Float>.zero, from = c0
+            touched.drain(row * stride, row * stride + stride) { cell in
+                let col = cell - row * stride
+                if col < c1 {
+                    (out + from).update(repeating: acc, count: col - from)
+                    acc += line[col]
+                    from = col
+                }
+                line[col] = .zero
             }
-            (line + span.cleared.lowerBound).update(repeating: .zero, count: span.cleared.count)
+            (out + from).update(repeating: acc, count: c1 - from)
+            (out + c1).update(repeating: .zero, count: width - c1)
+        }
+        (pixels + span.rows.upperBound * width).update(repeating: .zero, count: (height - span.rows.upperBound) * width)
+    }
+}
+
+/// One bit per cell of an accumulator: the cells an edge has written to since they were last read, so
+/// that a sweep reads those and skips the runs between them.
+struct TouchedCells {
+    private let words: UnsafeMutablePointer<UInt64>
+    private let count: Int
+
+    init(cells: Int) {
+        count = (cells + 63) / 64
+        words = .allocate(capacity: count)
+        words.initialize(repeating: 0, count: count)
+    }
+
+    func deallocate() { words.deallocate() }
+
+    @inline(__always)
+    func mark(_ cell: Int) { words[cell >> 6] |= 1 &<< UInt64(cell & 63) }
+
+    func clear() { words.update(repeating: 0, count: count) }
+
+    /// Calls `body` with every marked cell in `start ..< end`, in increasing order, and unmarks them.
+    @inline(__always)
+    func drain(_ start: Int, _ end: Int, _ body: (Int) -> Void) {
+        guard start < end else { return }
+        let first = start >> 6, last = (end - 1) >> 6
+        for w in first...last {
+            let lo = w == first ? start & 63 : 0, hi = w == last ? (end - 1) & 63 : 63
+            let mask = (UInt64.max &<< UInt64(lo)) & (UInt64.max &>> UInt64(63 - hi))
+            var bits = words[w] & mask
+            guard bits != 0 else { continue }
+            words[w] &= ~mask
+            while bits != 0 {
+                body(w << 6 | bits.trailingZeroBitCount)
+                bits &= bits &- 1
+            }
         }
     }
 }
@@ -147,13 +235,21 @@ protocol CellSink {
 
 struct ScalarSink: CellSink {
     let cells: UnsafeMutablePointer<Float>
-    @inline(__always) func add(_ index: Int, _ delta: Double) { cells[index] += Float(delta) }
+    let touched: TouchedCells
+    @inline(__always) func add(_ index: Int, _ delta: Double) {
+        cells[index] += Float(delta)
+        touched.mark(index)
+    }
 }
 
 struct ColorSink: CellSink {
     let cells: UnsafeMutablePointer<SIMD4<Float>>
+    let touched: TouchedCells
     let color: SIMD4<Float>
-    @inline(__always) func add(_ index: Int, _ delta: Double) { cells[index] += color * Float(delta) }
+    @inline(__always) func add(_ index: Int, _ delta: Double) {
+        cells[index] += color * Float(delta)
+        touched.mark(index)
+    }
 }
 
 /// Edge clipping and walking shared by both accumulators, plus the touched rectangle.

@@ -41,6 +41,45 @@ struct TilePalette {
     mutating func build(from rgba: UnsafeRawBufferPointer) -> Bool {
         precondition(rgba.count == indices.count * 4)
         guard countColours(rgba) else { return false }
+        return assignEntries()
+    }
+
+    /// What `build(premultiplied:)` found.
+    enum Outcome {
+        /// Every pixel is fully transparent: nothing to encode.
+        case invisible
+        /// `indices` and `colours` hold the tile.
+        case built
+        /// Too many colours for a palette within the bound: encode RGBA.
+        case tooMany
+    }
+
+    /// Builds the palette straight from a canvas of premultiplied float pixels (`SIMD4<Float>`, as many
+    /// as `init` said), each converted by `straight`: the same palette and indices as converting the
+    /// canvas to RGBA and calling `build(from:)`, without the RGBA image in between — runs of one float
+    /// value (a zone's fill, transparency) are converted and counted once.
+    mutating func build(premultiplied pixels: UnsafeRawBufferPointer,
+                        straight: (SIMD4<Float>) -> UInt32) -> Outcome {
+        precondition(pixels.count == indices.count * 16)
+        var visible: UInt32 = 0
+        let fits = count(runs: { i, n in
+            let lo = pixels.load(fromByteOffset: i &* 16, as: UInt64.self)
+            let hi = pixels.load(fromByteOffset: i &* 16 &+ 8, as: UInt64.self)
+            let p = straight(pixels.load(fromByteOffset: i &* 16, as: SIMD4<Float>.self))
+            visible |= p >> 24
+            var j = i &+ 1
+            while j < n, pixels.load(fromByteOffset: j &* 16, as: UInt64.self) == lo,
+                  pixels.load(fromByteOffset: j &* 16 &+ 8, as: UInt64.self) == hi { j &+= 1 }
+            return (p, j)
+        })
+        // A transparent canvas stays within the bound (one colour), so `visible` is known when it fails.
+        guard fits else { return .tooMany }
+        guard visible != 0 else { return .invisible }
+        return assignEntries() ? .built : .tooMany
+    }
+
+    /// The entries for the counted colours, and each pixel's index.
+    private mutating func assignEntries() -> Bool {
         colours.removeAll(keepingCapacity: true)
         entry.removeAll(keepingCapacity: true)
         if distinct.count <= 256 {
@@ -62,6 +101,26 @@ struct TilePalette {
     /// The tile's distinct colours with their pixel counts; false past `maxDistinct`. Over raw buffers,
     /// runs of one colour counted once: this loop sees every pixel of every drawn zone tile.
     private mutating func countColours(_ rgba: UnsafeRawBufferPointer) -> Bool {
+        count(runs: { i, n in
+            var p = rgba.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
+            if p >> 24 == 0 { p = 0 }   // every transparent pixel is one colour
+            var j = i &+ 1
+            while j < n {
+                var q = rgba.loadUnaligned(fromByteOffset: j &* 4, as: UInt32.self)
+                if q >> 24 == 0 { q = 0 }
+                if q != p { break }
+                j &+= 1
+            }
+            return (p, j)
+        })
+    }
+
+    /// Counts the colours of the pixels in runs: `run(i, n)` gives the straight RGBA colour of pixel i
+    /// (0 when transparent) and the end of the run of pixels from i on that have it (≤ n, the pixel
+    /// count). Fills `distinct` (in order of first appearance), `counts` and `pixelColour`; false past
+    /// `maxDistinct`.
+    @inline(__always)
+    private mutating func count(runs run: (_ i: Int, _ n: Int) -> (UInt32, Int)) -> Bool {
         stamp &+= 1
         if stamp == 0 {
             stamps.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
@@ -71,6 +130,7 @@ struct TilePalette {
         let n = indices.count, stamp = self.stamp
         let mask = UInt32((1 << Self.tableBits) - 1), shift = UInt32(32 - Self.tableBits)
         var distinct = self.distinct, counts = self.counts
+        self.distinct = []; self.counts = []
         defer { self.distinct = distinct; self.counts = counts }
         return keys.withUnsafeMutableBufferPointer { keys in
             stamps.withUnsafeMutableBufferPointer { stamps in
@@ -78,8 +138,7 @@ struct TilePalette {
                     pixelColour.withUnsafeMutableBufferPointer { out in
                         var i = 0
                         while i < n {
-                            var p = rgba.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
-                            if p >> 24 == 0 { p = 0 }   // every transparent pixel is one colour
+                            let (p, j) = run(i, n)
                             var h = (p &* 0x9E37_79B1) >> shift
                             while stamps[Int(h)] == stamp && keys[Int(h)] != p { h = (h &+ 1) & mask }
                             let colour: UInt16
@@ -90,14 +149,6 @@ struct TilePalette {
                                 colour = UInt16(distinct.count)
                                 distinct.append(p); counts.append(0)
                                 keys[Int(h)] = p; stamps[Int(h)] = stamp; slots[Int(h)] = colour
-                            }
-                            // The run of this colour (flat fill is the common case): no lookups.
-                            var j = i &+ 1
-                            while j < n {
-                                var q = rgba.loadUnaligned(fromByteOffset: j &* 4, as: UInt32.self)
-                                if q >> 24 == 0 { q = 0 }
-                                if q != p { break }
-                                j &+= 1
                             }
                             (out.baseAddress! + i).update(repeating: colour, count: j &- i)
                             counts[Int(colour)] &+= Int32(j &- i)
@@ -114,11 +165,17 @@ struct TilePalette {
     /// making its own (transparent only with transparent). False past 256 entries.
     private mutating func shareEntries() -> Bool {
         entry = [UInt8](repeating: 0, count: distinct.count)
-        let order = distinct.indices.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : distinct[$0] < distinct[$1] }
+        // Most frequent first, ties by colour: one key per colour, sorted as plain integers.
+        var order = distinct.indices.map { d in
+            UInt64(UInt32.max - UInt32(counts[d])) << 32 | UInt64(distinct[d])
+        }
+        order.sort()
         var entries: [UInt32] = []
-        for d in order {
-            let c = distinct[d]
-            if let shared = entries.firstIndex(where: { Self.near($0, c) }) {
+        entries.reserveCapacity(256)
+        for key in order {
+            let c = UInt32(truncatingIfNeeded: key)
+            let d = Int(slot(of: c))
+            if let shared = entries.withUnsafeBufferPointer({ e in e.firstIndex { Self.near($0, c) } }) {
                 entry[d] = UInt8(shared)
                 continue
             }
@@ -130,14 +187,22 @@ struct TilePalette {
         return true
     }
 
+    /// The number of a counted colour, from the hash table `count(runs:)` filled.
+    private func slot(of colour: UInt32) -> UInt16 {
+        let mask = UInt32((1 << Self.tableBits) - 1), shift = UInt32(32 - Self.tableBits)
+        var h = (colour &* 0x9E37_79B1) >> shift
+        while keys[Int(h)] != colour || stamps[Int(h)] != stamp { h = (h &+ 1) & mask }
+        return slots[Int(h)]
+    }
+
     /// Within the tolerance in every channel, and both transparent or both not.
     @inline(__always)
     static func near(_ a: UInt32, _ b: UInt32) -> Bool {
         guard (a >> 24 == 0) == (b >> 24 == 0) else { return false }
-        for shift in stride(from: UInt32(0), through: 24, by: 8) {
-            if abs(Int32((a >> shift) & 0xFF) - Int32((b >> shift) & 0xFF)) > tolerance { return false }
-        }
-        return true
+        let x = SIMD4<Int32>(Int32(a & 0xFF), Int32((a >> 8) & 0xFF), Int32((a >> 16) & 0xFF), Int32(a >> 24))
+        let y = SIMD4<Int32>(Int32(b & 0xFF), Int32((b >> 8) & 0xFF), Int32((b >> 16) & 0xFF), Int32(b >> 24))
+        let d = x &- y
+        return !any((d .> tolerance) .| (d .< -tolerance))
     }
 
     static func rgba(_ c: UInt32) -> RGBA8 {

@@ -18,8 +18,9 @@ import Geometry
 ///   makes its own by drawing only the kernels of the points that changed.
 public struct TileState: Equatable, Sendable {
     public static let fileName = OutputMarker.tileStateFile
-    /// Bump when a renderer changes its pixels: old states then force a full render.
-    public static let version = "riskmap-tiles-3"
+    /// Bump when a renderer changes its pixels or its tiles' bytes: old states then force a full render
+    /// (4: zone tiles' palette PNGs compressed with zlib's run-length strategy).
+    public static let version = "riskmap-tiles-4"
 
     public var fingerprint: String
     public var fills: [String: [String]]
