@@ -48,7 +48,7 @@ import Testing
 
 extension TileStateTests {
     @Test func theDensityRoundTripsPackedAndSmall() throws {
-        let many = (0..<400).map { i in
+        let many = (0..<400).map { (i: Int) -> HeatPoint in
             HeatPoint(lon: 114.0 + Double(i % 20) * 0.005, lat: 22.5 + Double(i / 20) * 0.004, weight: 1 + Double(i % 3))
         }.sorted(by: HeatPoint.canonicalOrder)
         let field = DensityField(points: many, bandwidthMetres: 150, coarsestLevel: 10, finestLevel: 16)

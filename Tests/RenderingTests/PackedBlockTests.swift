@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Testing
 @testable import Rendering
 
@@ -57,7 +58,7 @@ import Testing
 
 extension PackedBlockTests {
     @Test func aDamagedPreviousFieldIsDrawnFromScratch() {
-        let points = (0..<300).map { i in
+        let points = (0..<300).map { (i: Int) -> HeatPoint in
             HeatPoint(lon: 114.0 + Double(i % 17) * 0.004, lat: 22.5 + Double(i / 17) * 0.003, weight: 1)
         }.sorted(by: HeatPoint.canonicalOrder)
         let first = DensityField(points: points, bandwidthMetres: 150, coarsestLevel: 10, finestLevel: 16)
