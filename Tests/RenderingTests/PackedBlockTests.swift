@@ -34,7 +34,7 @@ import Testing
         #expect(PackedBlock(bytes: packed.bytes) == packed)
     }
 
-    @Test func anEmptyBlockTakesTwoBytesAndConstantRunsStayShort() {
+    @Test func anEmptyBlockTakesFourBytesAndAFieldFarUnderEightAPixel() {
         let zeros = [Int64](repeating: 0, count: PackedBlock.count)
         #expect(zeros.withUnsafeBufferPointer { PackedBlock($0) }.bytes.count == 4)
         let field = DensityField(points: [.init(lon: 114.05, lat: 22.55, weight: 1)], bandwidthMetres: 150,
