@@ -56,6 +56,16 @@ public final class OutputFolder {
     /// Writes a file piece by piece, in order, so that a file of gigabytes (cases.geojson of ten
     /// million cases) is never held whole in memory. `body` gets the function that appends a piece.
     public func writeStreaming(to relative: String, _ body: (_ append: (String) throws -> Void) throws -> Void) throws {
+        try stream(to: relative, adding: { $0.append(contentsOf: $1.utf8) }, body)
+    }
+
+    /// `writeStreaming` for binary pieces (the tile state).
+    public func writeStreaming(to relative: String, bytes body: (_ append: (Data) throws -> Void) throws -> Void) throws {
+        try stream(to: relative, adding: { $0.append($1) }, body)
+    }
+
+    private func stream<Piece>(to relative: String, adding: @escaping (inout Data, Piece) -> Void,
+                               _ body: (_ append: (Piece) throws -> Void) throws -> Void) throws {
         let url = url(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
@@ -68,7 +78,7 @@ public final class OutputFolder {
         var buffer = Data()
         buffer.reserveCapacity(flushAt)
         try body { piece in
-            buffer.append(contentsOf: piece.utf8)
+            adding(&buffer, piece)
             if buffer.count >= flushAt { try handle.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
         }
         if !buffer.isEmpty { try handle.write(contentsOf: buffer) }

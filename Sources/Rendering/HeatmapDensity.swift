@@ -37,7 +37,7 @@ extension HeatPoint {
 }
 
 /// The density of a field's store level in fixed point: every kernel sample is rounded to a multiple of
-/// 1/`scale` (a power of two) and the blocks add them up in Int64.
+/// 1/`scale` (a power of two) and the blocks add them up in Int64, kept packed (`PackedBlock`).
 ///
 /// Why fixed point: integer sums do not depend on their order or grouping, so the density of day 2 can
 /// be made from day 1's by subtracting the kernels of the cases that left and adding those of the cases
@@ -47,8 +47,8 @@ public struct FixedDensity: Sendable, Equatable {
     /// Fixed-point units per density unit; a sample never exceeds 2^22 units (see `scale(for:)`).
     public var scale: Float
     /// The store level's blocks that hold a non-zero value.
-    public var blocks: [BlockKey: [Int64]]
-    public init(scale: Float, blocks: [BlockKey: [Int64]]) { self.scale = scale; self.blocks = blocks }
+    public var blocks: [BlockKey: PackedBlock]
+    public init(scale: Float, blocks: [BlockKey: PackedBlock]) { self.scale = scale; self.blocks = blocks }
 }
 
 /// The kernel density of a set of cases, in weighted cases per km² of ground, as pixel averages on the
@@ -106,15 +106,16 @@ public final class DensityField: Sendable {
         func kernels(_ p: [HeatPoint]) -> [Kernel] {
             Kernel.prepare(p, bandwidthMetres: bandwidthMetres, level: level, shift: shift)
         }
+        var store: (fixed: [BlockKey: PackedBlock], floating: [BlockKey: [Float]])?
         if let previous, previous.density.scale == scale {
             let change = HeatPoint.difference(previous.points, points)
-            fixed = FixedDensity(scale: scale, blocks: Self.splat(adding: kernels(change.added), removing: kernels(change.removed),
-                                                                  to: previous.density.blocks, shift: shift, scale: scale))
-        } else {
-            fixed = FixedDensity(scale: scale, blocks: Self.splat(adding: kernels(points), removing: [], to: [:],
-                                                                  shift: shift, scale: scale))
+            // nil when a block of the previous state does not unpack (a damaged file): drawn from scratch.
+            store = Self.splat(adding: kernels(change.added), removing: kernels(change.removed),
+                               to: previous.density.blocks, shift: shift, scale: scale)
         }
-        var levels = [Self.floating(fixed)]
+        let made = store ?? Self.splat(adding: kernels(points), removing: [], to: [:], shift: shift, scale: scale)!
+        fixed = FixedDensity(scale: scale, blocks: made.fixed)
+        var levels = [made.floating]
         for _ in stride(from: storeLevel - 1, through: bottomLevel, by: -1) {
             levels.append(Self.downsample(levels.last!))
         }
@@ -166,36 +167,57 @@ public final class DensityField: Sendable {
 
     /// Adds the `adding` kernels to `base` and subtracts the `removing` ones, in fixed point, one block
     /// per task; blocks left all zero are dropped, so that the result does not depend on the way it was
-    /// made.
-    private static func splat(adding: [Kernel], removing: [Kernel], to base: [BlockKey: [Int64]],
-                              shift: Int, scale: Float) -> [BlockKey: [Int64]] {
+    /// made. Returns the packed sums and their densities (the store level), or nil when a block of
+    /// `base` does not unpack.
+    ///
+    /// Why both at once: a block's Int64 sums (512 KB) live only within its task, so memory holds the
+    /// packed sums and the Float densities, never every block's sums at once.
+    private static func splat(adding: [Kernel], removing: [Kernel], to base: [BlockKey: PackedBlock],
+                              shift: Int, scale: Float) -> (fixed: [BlockKey: PackedBlock], floating: [BlockKey: [Float]])? {
         var members: [BlockKey: [Int32]] = [:]
         let kernels = adding + removing
         for (i, k) in kernels.enumerated() {
             let r = k.blockRange(shift: shift, blockSize: blockSize)
             for by in r.y { for bx in r.x { members[BlockKey(x: bx, y: by), default: []].append(Int32(i)) } }
         }
-        let keys = Array(members.keys), firstRemoved = adding.count
-        let filled = parallelMap(keys.count) { n -> [Int64] in
-            var out = base[keys[n]] ?? [Int64](repeating: 0, count: blockSize * blockSize)
-            out.withUnsafeMutableBufferPointer { p in
-                for i in members[keys[n]]! {
-                    kernels[Int(i)].add(into: p.baseAddress!, block: keys[n], size: blockSize, shift: shift, scale: scale,
-                                        subtract: Int(i) >= firstRemoved)
+        let keys = Array(Set(members.keys).union(base.keys)), firstRemoved = adding.count
+        let unit = 1 / Double(scale)
+        // Chunks of blocks, each with one buffer of sums reused block after block: a fresh 512 KB array
+        // per block is a fresh mapping whose pages the kernel clears one by one (most of this step's
+        // time at the ladder's area ×16).
+        let ranges = chunks(of: keys.count, parts: ProcessInfo.processInfo.activeProcessorCount * 8)
+        let made = parallelMap(ranges.count) { c -> [(PackedBlock, [Float])??] in
+            var sums = [Int64](repeating: 0, count: blockSize * blockSize)
+            return ranges[c].map { n in
+                let key = keys[n]
+                let unpacked = sums.withUnsafeMutableBufferPointer { p -> Bool in
+                    if let packed = base[key] {
+                        if !packed.unpack(into: p.baseAddress!) { return false }   // unpack writes every value
+                    } else {
+                        p.update(repeating: 0)
+                    }
+                    for i in members[key] ?? [] {
+                        kernels[Int(i)].add(into: p.baseAddress!, block: key, size: blockSize, shift: shift, scale: scale,
+                                            subtract: Int(i) >= firstRemoved)
+                    }
+                    return true
                 }
+                guard unpacked else { return .none }
+                if sums.allSatisfy({ $0 == 0 }) { return .some(nil) }
+                // A block no kernel changed keeps its packed bytes.
+                let packed = members[key] == nil ? base[key]! : sums.withUnsafeBufferPointer { PackedBlock($0) }
+                return .some((packed, sums.map { Float(Double($0) * unit) }))
             }
-            return out
+        }.flatMap { $0 }
+        var fixed: [BlockKey: PackedBlock] = [:], floating: [BlockKey: [Float]] = [:]
+        fixed.reserveCapacity(keys.count); floating.reserveCapacity(keys.count)
+        for (key, block) in zip(keys, made) {
+            guard let block else { return nil }
+            guard let (packed, values) = block else { continue }
+            fixed[key] = packed
+            floating[key] = values
         }
-        var result = base
-        for (key, block) in zip(keys, filled) { result[key] = block.allSatisfy { $0 == 0 } ? nil : block }
-        return result
-    }
-
-    /// The store level's densities from their fixed-point sums.
-    private static func floating(_ fixed: FixedDensity) -> [BlockKey: [Float]] {
-        let keys = Array(fixed.blocks.keys), unit = 1 / Double(fixed.scale)
-        let values = parallelMap(keys.count) { n in fixed.blocks[keys[n]]!.map { Float(Double($0) * unit) } }
-        return Dictionary(uniqueKeysWithValues: zip(keys, values))
+        return (fixed, floating)
     }
 
     /// The next coarser level: each pixel the mean of the 2×2 pixels it covers.

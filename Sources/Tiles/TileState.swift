@@ -15,11 +15,14 @@ import Geometry
 /// - `heat`: the heat points drawn, sorted. Ids are not needed: a tile depends only on the multiset of
 ///   (lon, lat, weight), and two sorted arrays diff in one pass.
 /// - `density`: the heat layer's density in fixed point (`FixedDensity`), from which the next run
-///   makes its own by drawing only the kernels of the points that changed.
+///   makes its own by drawing only the kernels of the points that changed. Its blocks are stored
+///   packed (`PackedBlock`) and the file is written piece by piece: a province's density is gigabytes
+///   as plain Int64 blocks.
 public struct TileState: Equatable, Sendable {
     public static let fileName = OutputMarker.tileStateFile
-    /// Bump when a renderer changes its pixels or its tiles' bytes: old states then force a full render
-    /// (4: zone tiles' palette PNGs compressed with zlib's run-length strategy).
+    /// Bump when a renderer changes its pixels or its tiles' bytes, or this file's layout: old states
+    /// then force a full render (4: zone tiles' palette PNGs compressed with zlib's run-length strategy,
+    /// and the density blocks stored packed).
     public static let version = "riskmap-tiles-4"
 
     public var fingerprint: String
@@ -29,25 +32,41 @@ public struct TileState: Equatable, Sendable {
 
     /// Layout, all little-endian: magic line; UInt32 length + JSON {fingerprint, fills}; UInt64 count +
     /// count × 3 Float64 (lon, lat, weight); then the density: Float32 scale, UInt32 block count and per
-    /// block (in key order) Int64 x, Int64 y and 256 × 256 Int64. Read back without parsing.
-    public func encoded() -> Data {
+    /// block (in key order) Int64 x, Int64 y, UInt32 length + the `PackedBlock` bytes.
+    /// `append` receives the file in pieces of about a megabyte at most.
+    public func write(_ append: (Data) throws -> Void) throws {
         var data = Data("\(Self.version)\n".utf8)
         let header = TileStateHeader(fingerprint: fingerprint, fills: fills).jsonData()
         data.append(littleEndian: UInt32(header.count))
         data.append(header)
         data.append(littleEndian: UInt64(heat.count))
-        var values = [Double]()
-        values.reserveCapacity(heat.count * 3)
-        for p in heat { values += [p.lon, p.lat, p.weight] }
-        // Float64 in memory order: little-endian on every platform Swift on Linux runs on (x86-64, arm64).
-        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        try append(data)
+        let chunk = 1 << 15
+        for start in stride(from: 0, to: heat.count, by: chunk) {
+            var values = [Double]()
+            values.reserveCapacity(chunk * 3)
+            for p in heat[start..<min(heat.count, start + chunk)] { values += [p.lon, p.lat, p.weight] }
+            // Float64 in memory order: little-endian on every platform Swift on Linux runs on (x86-64, arm64).
+            try append(values.withUnsafeBytes { Data($0) })
+        }
+        data = Data()
         data.append(littleEndian: density.scale.bitPattern)
         data.append(littleEndian: UInt32(density.blocks.count))
         for key in density.blocks.keys.sorted() {
+            let packed = density.blocks[key]?.bytes ?? []
             data.append(littleEndian: Int64(key.x))
             data.append(littleEndian: Int64(key.y))
-            density.blocks[key]!.withUnsafeBytes { data.append(contentsOf: $0) }
+            data.append(littleEndian: UInt32(packed.count))
+            data.append(contentsOf: packed)
+            if data.count >= 1 << 20 { try append(data); data.removeAll(keepingCapacity: true) }
         }
+        try append(data)
+    }
+
+    /// The whole file in memory (for tests and small states; runs write it with `write`).
+    public func encoded() -> Data {
+        var data = Data()
+        try? write { data.append($0) }
         return data
     }
 
@@ -72,13 +91,17 @@ public struct TileState: Equatable, Sendable {
                       weight: points.loadUnaligned(fromByteOffset: i * 24 + 16, as: Double.self))
         }
         guard let scale = reader.uint32().map(Float.init(bitPattern:)), let blockCount = reader.uint32().map(Int.init),
-              reader.remaining == blockCount * (16 + Self.blockValues * 8) else { return nil }
-        var blocks: [BlockKey: [Int64]] = [:]
+              blockCount <= reader.remaining / 20 else { return nil }
+        // The packed bytes are checked when the next field unpacks them (`DensityField`): a block that
+        // does not unpack makes it draw every kernel.
+        var blocks: [BlockKey: PackedBlock] = [:]
+        blocks.reserveCapacity(blockCount)
         for _ in 0..<blockCount {
-            guard let x = reader.uint64(), let y = reader.uint64(), let values = reader.bytes(Self.blockValues * 8) else { return nil }
-            blocks[BlockKey(x: Int(Int64(bitPattern: x)), y: Int(Int64(bitPattern: y)))] =
-                (0..<Self.blockValues).map { values.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self) }
+            guard let x = reader.uint64(), let y = reader.uint64(), let n = reader.uint32().map(Int.init),
+                  let bytes = reader.bytes(n) else { return nil }
+            blocks[BlockKey(x: Int(Int64(bitPattern: x)), y: Int(Int64(bitPattern: y)))] = PackedBlock(bytes: Array(bytes))
         }
+        guard reader.atEnd, blocks.count == blockCount else { return nil }
         return TileState(fingerprint: json.fingerprint, fills: json.fills, heat: heat, density: FixedDensity(scale: scale, blocks: blocks))
     }
 

@@ -45,3 +45,20 @@ import Testing
         #expect(tiles.filter { $0.z == 14 }.count <= 4)
     }
 }
+
+extension TileStateTests {
+    @Test func theDensityRoundTripsPackedAndSmall() throws {
+        let many = (0..<400).map { (i: Int) -> HeatPoint in
+            HeatPoint(lon: 114.0 + Double(i % 20) * 0.005, lat: 22.5 + Double(i / 20) * 0.004, weight: 1 + Double(i % 3))
+        }.sorted(by: HeatPoint.canonicalOrder)
+        let field = DensityField(points: many, bandwidthMetres: 150, coarsestLevel: 10, finestLevel: 16)
+        let state = TileState(fingerprint: "f", fills: [:], heat: many, density: field.fixed)
+        let data = state.encoded()
+        let read = try #require(TileState(data: data))
+        #expect(read == state)
+        #expect(read.density.blocks.values.allSatisfy { $0.unpacked() != nil })
+        // Plain Int64 blocks took 8 bytes a pixel.
+        #expect(data.count < field.fixed.blocks.count * 256 * 256 * 2, "\(data.count) bytes")
+        #expect(TileState(data: data.dropLast()) == nil)
+    }
+}

@@ -18,7 +18,7 @@ struct DrawTiles: RunStage {
     func run(_ map: ScoredMap) throws -> TileJob.Result {
         let tiles = try TileJob(options: settings, style: style, stats: map.stats, heat: map.heat,
                                 fingerprint: fingerprint, previous: previous).render(into: folder)
-        if let state = tiles.state { try folder.write(state.encoded(), to: TileState.fileName) }
+        if let state = tiles.state { try folder.writeStreaming(to: TileState.fileName, bytes: state.write) }
         return tiles
     }
 }
