@@ -408,8 +408,9 @@ struct ObservabilityTests {
             #expect(r.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
             #expect(try await tileCount() >= before + 2)
             let text = r.text
-            // Routes are templates, never raw tile paths.
-            #expect(!text.contains("3340"))
+            // Routes are templates, never raw tile paths (a path segment: "3340" alone also turns up
+            // inside a duration's digits).
+            #expect(!text.contains("/3340/"))
             #expect(Self.samples(text, "riskmap_tiles_served_total").contains { $0.labels.contains(#"result="png""#) && $0.value >= 2 })
             #expect(Self.samples(text, "http_server_request_duration_bucket").contains { $0.labels.contains(#"le="0.001""#) })
             #expect(Self.samples(text, "http_server_request_duration_count").contains { $0.labels.contains("/tiles/{layer}/{z}/{x}/{y}.png") })
