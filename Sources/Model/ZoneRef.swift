@@ -9,7 +9,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
     /// hotspot and repeat cases), ten million at a province, but only as many distinct ones as the map
     /// has zones (and grid cells). Four bytes a case instead of four optional strings (64); two
     /// references are equal exactly when their handles are.
-    @usableFromInline var handle: UInt32
+    private var handle: UInt32
 
     public var street: String? { get { ids.street } set { replace(\.street, by: newValue) } }
     public var community: String? { get { ids.community } set { replace(\.community, by: newValue) } }
@@ -35,7 +35,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
             post: try c.decodeIfPresent(String.self, forKey: .post), grid: try c.decodeIfPresent(String.self, forKey: .grid)))
     }
     public func encode(to encoder: any Encoder) throws {
-        let ids = ZoneRefTable.shared[handle]
+        let ids = self.ids
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(ids.street, forKey: .street)
         try c.encodeIfPresent(ids.community, forKey: .community)
@@ -50,7 +50,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
 
     public subscript(level: ZoneLevel) -> String? {
         get {
-            let ids = ZoneRefTable.shared[handle]
+            let ids = self.ids
             switch level {
             case .street: return ids.street
             case .community: return ids.community
@@ -70,7 +70,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
 
     /// The finest level with an id; nil when none.
     public var finest: ZoneLevel? {
-        let ids = ZoneRefTable.shared[handle]
+        let ids = self.ids
         return ids.post != nil ? .post : ids.community != nil ? .community : ids.street != nil ? .street : nil
     }
     /// No street: the case or place is in no zone.
@@ -78,7 +78,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
 
     /// The levels both share, from the street down, stopping at the first difference.
     public func common(with o: ZoneRef) -> ZoneRef {
-        let (a, b) = (ZoneRefTable.shared[handle], ZoneRefTable.shared[o.handle])
+        let (a, b) = (ids, o.ids)
         guard a.street == b.street else { return ZoneRef() }
         guard a.community == b.community else { return ZoneRef(street: a.street) }
         guard a.post == b.post else { return ZoneRef(street: a.street, community: a.community) }
@@ -93,7 +93,7 @@ public struct ZoneRef: Sendable, Hashable, Codable {
 }
 
 /// The ids of a `ZoneRef`.
-@usableFromInline struct ZoneIDs: Hashable, Sendable {
+struct ZoneIDs: Hashable, Sendable {
     var street: String?, community: String?, post: String?, grid: String?
 }
 
@@ -101,8 +101,8 @@ public struct ZoneRef: Sendable, Hashable, Codable {
 /// removed or moved: they live in fixed-size chunks, so a handle is read without a lock; a handle
 /// reaches another thread only through the synchronisation that hands over the value holding it,
 /// which orders the entry's write before the read. Interning takes the lock.
-@usableFromInline final class ZoneRefTable: @unchecked Sendable {
-    @usableFromInline static let shared = ZoneRefTable()
+final class ZoneRefTable: @unchecked Sendable {
+    static let shared = ZoneRefTable()
     private static let chunkBits: UInt32 = 16
     private static let chunkCount = 1 << 16
     private let chunks = UnsafeMutablePointer<UnsafeMutablePointer<ZoneIDs>?>.allocate(capacity: ZoneRefTable.chunkCount)
@@ -115,11 +115,11 @@ public struct ZoneRef: Sendable, Hashable, Codable {
         _ = insert(ZoneIDs())
     }
 
-    @usableFromInline subscript(handle: UInt32) -> ZoneIDs {
+    subscript(handle: UInt32) -> ZoneIDs {
         chunks[Int(handle >> Self.chunkBits)].unsafelyUnwrapped[Int(handle & (1 << Self.chunkBits - 1))]
     }
 
-    @usableFromInline func intern(_ ids: ZoneIDs) -> UInt32 {
+    func intern(_ ids: ZoneIDs) -> UInt32 {
         if ids.street == nil, ids.community == nil, ids.post == nil, ids.grid == nil { return 0 }
         lock.lock()
         defer { lock.unlock() }

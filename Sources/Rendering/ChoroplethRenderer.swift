@@ -568,12 +568,8 @@ final class TileCanvas {
             rgba8.withUnsafeMutableBytes { out in
                 var px = 0
                 while px < count {
-                    let lo = raw.load(fromByteOffset: px &* 16, as: UInt64.self)
-                    let hi = raw.load(fromByteOffset: px &* 16 &+ 8, as: UInt64.self)
                     let packed = Self.straight(raw.load(fromByteOffset: px &* 16, as: SIMD4<Float>.self))
-                    var end = px &+ 1
-                    while end < count, raw.load(fromByteOffset: end &* 16, as: UInt64.self) == lo,
-                          raw.load(fromByteOffset: end &* 16 &+ 8, as: UInt64.self) == hi { end &+= 1 }
+                    let end = TilePalette.endOfEqualPixels(raw, from: px, count: count)
                     for k in px..<end { out.storeBytes(of: packed, toByteOffset: k &* 4, as: UInt32.self) }
                     any |= packed >> 24
                     px = end

@@ -63,19 +63,26 @@ struct TilePalette {
         precondition(pixels.count == indices.count * 16)
         var visible: UInt32 = 0
         let fits = count(runs: { i, n in
-            let lo = pixels.load(fromByteOffset: i &* 16, as: UInt64.self)
-            let hi = pixels.load(fromByteOffset: i &* 16 &+ 8, as: UInt64.self)
             let p = straight(pixels.load(fromByteOffset: i &* 16, as: SIMD4<Float>.self))
             visible |= p >> 24
-            var j = i &+ 1
-            while j < n, pixels.load(fromByteOffset: j &* 16, as: UInt64.self) == lo,
-                  pixels.load(fromByteOffset: j &* 16 &+ 8, as: UInt64.self) == hi { j &+= 1 }
-            return (p, j)
+            return (p, Self.endOfEqualPixels(pixels, from: i, count: n))
         })
         // A transparent canvas stays within the bound (one colour), so `visible` is known when it fails.
         guard fits else { return .tooMany }
         guard visible != 0 else { return .invisible }
         return assignEntries() ? .built : .tooMany
+    }
+
+    /// The end (≤ n) of the run of pixels from `i` on that equal pixel `i` bit for bit, in a canvas of
+    /// premultiplied `SIMD4<Float>` pixels: a zone's fill or transparency, converted once per run.
+    @inline(__always)
+    static func endOfEqualPixels(_ pixels: UnsafeRawBufferPointer, from i: Int, count n: Int) -> Int {
+        let lo = pixels.load(fromByteOffset: i &* 16, as: UInt64.self)
+        let hi = pixels.load(fromByteOffset: i &* 16 &+ 8, as: UInt64.self)
+        var j = i &+ 1
+        while j < n, pixels.load(fromByteOffset: j &* 16, as: UInt64.self) == lo,
+              pixels.load(fromByteOffset: j &* 16 &+ 8, as: UInt64.self) == hi { j &+= 1 }
+        return j
     }
 
     /// The entries for the counted colours, and each pixel's index.

@@ -7,20 +7,6 @@ import Testing
     static let palette = [RGBA8(r: 0, g: 0, b: 0, a: 0), RGBA8(r: 46, g: 125, b: 50, a: 115),
                           RGBA8(r: 55, g: 71, b: 79, a: 255), RGBA8(r: 198, g: 40, b: 40, a: 115)]
 
-    static func expectDecodes(_ png: [UInt8], indices: [UInt8], palette: [RGBA8], width: Int, height: Int) throws {
-        let probe = try PillowProbe.run(png: png, allPixels: true)
-        #expect(probe.size == [width, height])
-        #expect(probe.mode == "P")
-        let pixels = try #require(probe.pixels)
-        for (i, p) in pixels.enumerated() {
-            let c = palette[Int(indices[i])]
-            let want = c.a == 0 ? [0, 0, 0, 0] : [Int(c.r), Int(c.g), Int(c.b), Int(c.a)]
-            let got = p[3] == 0 ? [0, 0, 0, 0] : p
-            #expect(got == want, "pixel \(i)")
-            if got != want { break }
-        }
-    }
-
     /// Runs, repeated rows and noise (odd sizes catch stride mistakes), twice through one writer: the
     /// reused stream starts afresh for each image.
     @Test func decodesToItsColoursAcrossReuse() throws {
@@ -31,7 +17,7 @@ import Testing
         let noise = (0..<(w * h)).map { _ in UInt8(rng.uniform(0, 3.99)) }
         for indices in [runs, noise, runs] {
             let png = try indices.withUnsafeBufferPointer { try writer.encode(indices: $0, palette: Self.palette) }
-            try Self.expectDecodes(png, indices: indices, palette: Self.palette, width: w, height: h)
+            try PillowProbe.expectPalettePNG(png, indices: indices, palette: Self.palette, width: w, height: h)
         }
     }
 
@@ -44,7 +30,7 @@ import Testing
             try PalettePNGWriter(width: w, height: h).encode(indices: $0, palette: palette)
         }
         #expect(!String(decoding: png, as: UTF8.self).contains("tRNS"))
-        try Self.expectDecodes(png, indices: indices, palette: palette, width: w, height: h)
+        try PillowProbe.expectPalettePNG(png, indices: indices, palette: palette, width: w, height: h)
     }
 
     @Test func badInputThrows() {

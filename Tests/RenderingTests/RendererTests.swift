@@ -177,15 +177,12 @@ final class Collected: @unchecked Sendable {
     var maxProgress: (Int, Int) { lock.withLock { _max } }
 }
 
-@Suite struct PNGEncoderTests {
-    @Test func paletteDecodesToItsColours() throws {
-        let palette = [RGBA8(r: 0, g: 0, b: 0, a: 0), RGBA8(r: 255, g: 255, b: 178, a: 200),
-                       RGBA8(r: 253, g: 141, b: 60, a: 220), RGBA8(r: 189, g: 0, b: 38, a: 255)]
-        let (w, h) = (37, 23)   // odd sizes: catches stride mistakes
-        let indices = (0..<(w * h)).map { i in UInt8((i % w + i / w * 3) % palette.count) }
-        let png = try PNGEncoder.encodePalette(indices: indices, width: w, height: h, palette: palette)
+extension PillowProbe {
+    /// A palette PNG decoded by Pillow: mode P, its size, and every pixel the colour of its index
+    /// (fully transparent pixels compare as 0, whatever their colour channels).
+    static func expectPalettePNG(_ png: [UInt8], indices: [UInt8], palette: [RGBA8], width: Int, height: Int) throws {
         let probe = try PillowProbe.run(png: png, allPixels: true)
-        #expect(probe.size == [w, h])
+        #expect(probe.size == [width, height])
         #expect(probe.mode == "P")
         let pixels = try #require(probe.pixels)
         for (i, p) in pixels.enumerated() {
@@ -195,6 +192,17 @@ final class Collected: @unchecked Sendable {
             #expect(got == want, "pixel \(i)")
             if got != want { break }
         }
+    }
+}
+
+@Suite struct PNGEncoderTests {
+    @Test func paletteDecodesToItsColours() throws {
+        let palette = [RGBA8(r: 0, g: 0, b: 0, a: 0), RGBA8(r: 255, g: 255, b: 178, a: 200),
+                       RGBA8(r: 253, g: 141, b: 60, a: 220), RGBA8(r: 189, g: 0, b: 38, a: 255)]
+        let (w, h) = (37, 23)   // odd sizes: catches stride mistakes
+        let indices = (0..<(w * h)).map { i in UInt8((i % w + i / w * 3) % palette.count) }
+        let png = try PNGEncoder.encodePalette(indices: indices, width: w, height: h, palette: palette)
+        try PillowProbe.expectPalettePNG(png, indices: indices, palette: palette, width: w, height: h)
     }
 
     @Test func rgbaRoundTripsThroughPillow() throws {
