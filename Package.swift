@@ -46,7 +46,7 @@ let package = Package(
         // Coordinate systems: PROJ, GCJ-02/BD-09, Web Mercator.
         .target(name: "Projection", dependencies: ["Geometry", "CPROJ"], path: "Sources/Projection"),
         // The domain model every layer shares: zones, levels, days, cases, zone references, rejects.
-        .target(name: "Model", dependencies: ["Geometry", "Projection"], path: "Sources/Model"),
+        .target(name: "Model", dependencies: ["Geometry", "Projection", "Support"], path: "Sources/Model"),
         // Readers of foreign input: boundaries (GeoJSON), cases (CSV).
         .target(name: "Input", dependencies: ["Model", "Geometry", "Projection", "Support"], path: "Sources/Input"),
         // The offline address geocoder: normalisation, parsing, matching against zone names and the gazetteer.

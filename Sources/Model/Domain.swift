@@ -1,6 +1,7 @@
 import Foundation
 import Geometry
 import Projection
+import Support
 
 // The domain model every layer shares: zones and their levels, days, case rows, located cases and
 // rejects. Plain values only; readers, scoring and rendering live in the layers above.
@@ -125,35 +126,93 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 }
 
 /// One case row read from a cases file, before it is located.
+///
+/// A run holds one per row (ten million at a province) and one inside every located case, so the
+/// record is kept small: its few-valued texts (file, time, category, channel, problem detail) and its
+/// coordinate system are handles to values interned once per process (`InternTable`), its day four
+/// bytes, its raw coordinate two numbers — 96 bytes where the plain fields took 176. The properties
+/// read and write the values as before.
 public struct CaseRecord: Sendable, Hashable {
-    /// The file as given on the command line, and the physical line where the row starts (header = 1).
-    public var file: String
-    public var line: Int
     public var id: String
-    public var day: Day
-    /// The time of day as written, if any (`08:30`), kept for display only.
-    public var time: String?
-    public var category: String
     public var address: String
-    /// Coordinates as written in the row, in `crs` (or the `--cases-crs` default when nil).
-    public var rawCoordinate: Coordinate?
-    public var crs: CRS?
-    /// Set when the row had coordinates that could not be used (unparseable, out of range, unknown CRS):
-    /// the row is then geocoded from its address if it has one, else rejected with this reason.
-    public var coordinateProblem: RejectReason?
-    public var coordinateProblemDetail: String
-    public var channel: String
     /// The row's original fields, for `rejects.csv`.
     public var fields: [String]
+    /// The physical line where the row starts (header = 1).
+    public var line: Int
+    private var rawX: Double, rawY: Double
+    private var fileHandle: UInt32, timeHandle: UInt32, categoryHandle: UInt32, channelHandle: UInt32
+    private var detailHandle: UInt32, crsHandle: UInt32
+    private var dayOrdinal: Int32
+    /// `RejectReason.allCases` index + 1 of the coordinate problem; 0: none.
+    private var problemCode: UInt8
+    private var hasRawCoordinate: Bool
+
+    /// The file as given on the command line.
+    public var file: String {
+        get { caseTexts[fileHandle].text ?? "" } set { fileHandle = caseTexts.intern(CaseText(newValue)) }
+    }
+    /// A day of the years 1–9999, as every parsed date is.
+    public var day: Day {
+        get { Day(ordinal: Int(dayOrdinal)) } set { dayOrdinal = Int32(newValue.ordinal) }
+    }
+    /// The time of day as written, if any (`08:30`), kept for display only.
+    public var time: String? {
+        get { caseTexts[timeHandle].text } set { timeHandle = caseTexts.intern(CaseText(newValue)) }
+    }
+    public var category: String {
+        get { caseTexts[categoryHandle].text ?? "" } set { categoryHandle = caseTexts.intern(CaseText(newValue)) }
+    }
+    /// Coordinates as written in the row, in `crs` (or the `--cases-crs` default when nil).
+    public var rawCoordinate: Coordinate? {
+        get { hasRawCoordinate ? Coordinate(rawX, rawY) : nil }
+        set {
+            hasRawCoordinate = newValue != nil
+            (rawX, rawY) = newValue.map { ($0.x, $0.y) } ?? (0, 0)
+        }
+    }
+    public var crs: CRS? { get { caseCRSs[crsHandle] } set { crsHandle = caseCRSs.intern(newValue) } }
+    /// Set when the row had coordinates that could not be used (unparseable, out of range, unknown CRS):
+    /// the row is then geocoded from its address if it has one, else rejected with this reason.
+    public var coordinateProblem: RejectReason? {
+        get { problemCode == 0 ? nil : Self.reasons[Int(problemCode) - 1] }
+        set { problemCode = newValue.flatMap { r in Self.reasons.firstIndex(of: r).map { UInt8($0 + 1) } } ?? 0 }
+    }
+    public var coordinateProblemDetail: String {
+        get { caseTexts[detailHandle].text ?? "" } set { detailHandle = caseTexts.intern(CaseText(newValue)) }
+    }
+    public var channel: String {
+        get { caseTexts[channelHandle].text ?? "" } set { channelHandle = caseTexts.intern(CaseText(newValue)) }
+    }
+    /// `RejectReason.allCases` made once (the synthesised property makes a new array per call).
+    private static let reasons = RejectReason.allCases
+
     public init(file: String, line: Int, id: String, day: Day, time: String? = nil, category: String,
                 address: String, rawCoordinate: Coordinate?, crs: CRS?, coordinateProblem: RejectReason? = nil,
                 coordinateProblemDetail: String = "", channel: String, fields: [String]) {
-        self.file = file; self.line = line; self.id = id; self.day = day; self.time = time
-        self.category = category; self.address = address; self.rawCoordinate = rawCoordinate
-        self.crs = crs; self.coordinateProblem = coordinateProblem
-        self.coordinateProblemDetail = coordinateProblemDetail; self.channel = channel; self.fields = fields
+        self.id = id; self.address = address; self.fields = fields; self.line = line
+        (rawX, rawY, hasRawCoordinate) = (0, 0, false)
+        (fileHandle, timeHandle, categoryHandle, channelHandle, detailHandle, crsHandle) = (0, 0, 0, 0, 0, 0)
+        (dayOrdinal, problemCode) = (0, 0)
+        self.file = file; self.day = day; self.time = time; self.category = category
+        self.rawCoordinate = rawCoordinate; self.crs = crs; self.coordinateProblem = coordinateProblem
+        self.coordinateProblemDetail = coordinateProblemDetail; self.channel = channel
     }
 }
+
+/// A text of a case record, interned by its UTF-8 bytes (String hashes non-ASCII text by its normal
+/// form, which costs more than reading the cell; equal bytes are what "the same text" means here).
+/// nil: none (a row without a time).
+struct CaseText: Hashable, Sendable {
+    let key: UTF8Key?
+    init(_ text: String?) { key = text.map(UTF8Key.init) }
+    var text: String? { key?.text }
+}
+
+/// The few-valued texts of every case record of the process (files, times of day, categories,
+/// channels, problem details), by handle; 0 is none.
+let caseTexts = InternTable(empty: CaseText(nil), of: "case texts")
+/// The coordinate systems named in case rows, by handle; 0 is none (the default).
+let caseCRSs = InternTable<CRS?>(empty: nil, of: "coordinate systems")
 
 extension CaseRecord {
     /// The record without its row's original fields: they are only ever written for rejected rows
@@ -226,13 +285,23 @@ public enum LocationMethod: String, Sendable, Codable {
 /// located only as far as a street has no community or post).
 public struct LocatedCase: Sendable, Hashable {
     public var record: CaseRecord
-    /// WGS84; nil when only zone names matched.
-    public var point: Coordinate?
+    // The point as two numbers and a flag: an optional coordinate would pad the case to 136 bytes.
+    private var x: Double, y: Double
+    public var confidence: Double
     public var zones: ZoneRef
     public var method: LocationMethod
-    public var confidence: Double
+    private var hasPoint: Bool
+    /// WGS84; nil when only zone names matched.
+    public var point: Coordinate? {
+        get { hasPoint ? Coordinate(x, y) : nil }
+        set {
+            hasPoint = newValue != nil
+            (x, y) = newValue.map { ($0.x, $0.y) } ?? (0, 0)
+        }
+    }
     public init(record: CaseRecord, point: Coordinate?, zones: ZoneRef, method: LocationMethod, confidence: Double) {
-        self.record = record; self.point = point; self.zones = zones; self.method = method; self.confidence = confidence
+        self.record = record; self.zones = zones; self.method = method; self.confidence = confidence
+        (x, y, hasPoint) = (point?.x ?? 0, point?.y ?? 0, point != nil)
     }
     public init(record: CaseRecord, point: Coordinate?, street: String?, community: String?, post: String?,
                 method: LocationMethod, confidence: Double) {

@@ -17,20 +17,20 @@ public struct ZoneRef: Sendable, Hashable, Codable {
     /// The grid cell (`ZoneLevel.grid`) of the case's point, when the map has a grid: set when the
     /// map's cases are collected, never stored or compared by `common`/`fits` (a cell is not nested).
     public var grid: String? { get { ids.grid } set { replace(\.grid, by: newValue) } }
-    private var ids: ZoneIDs { ZoneRefTable.shared[handle] }
+    private var ids: ZoneIDs { zoneRefTable[handle] }
     private mutating func replace(_ level: WritableKeyPath<ZoneIDs, String?>, by id: String?) {
         var changed = ids
         changed[keyPath: level] = id
-        handle = ZoneRefTable.shared.intern(changed)
+        handle = zoneRefTable.intern(changed)
     }
     public init(street: String? = nil, community: String? = nil, post: String? = nil) {
-        handle = ZoneRefTable.shared.intern(ZoneIDs(street: street, community: community, post: post, grid: nil))
+        handle = zoneRefTable.intern(ZoneIDs(street: street, community: community, post: post, grid: nil))
     }
 
     private enum CodingKeys: String, CodingKey { case street, community, post, grid }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        handle = ZoneRefTable.shared.intern(ZoneIDs(
+        handle = zoneRefTable.intern(ZoneIDs(
             street: try c.decodeIfPresent(String.self, forKey: .street), community: try c.decodeIfPresent(String.self, forKey: .community),
             post: try c.decodeIfPresent(String.self, forKey: .post), grid: try c.decodeIfPresent(String.self, forKey: .grid)))
     }
@@ -97,47 +97,5 @@ struct ZoneIDs: Hashable, Sendable {
     var street: String?, community: String?, post: String?, grid: String?
 }
 
-/// Every distinct `ZoneIDs` a process has made, each once, by handle (0: no ids). Entries are never
-/// removed or moved: they live in fixed-size chunks, so a handle is read without a lock; a handle
-/// reaches another thread only through the synchronisation that hands over the value holding it,
-/// which orders the entry's write before the read. Interning takes the lock.
-final class ZoneRefTable: @unchecked Sendable {
-    static let shared = ZoneRefTable()
-    private static let chunkBits: UInt32 = 16
-    private static let chunkCount = 1 << 16
-    private let chunks = UnsafeMutablePointer<UnsafeMutablePointer<ZoneIDs>?>.allocate(capacity: ZoneRefTable.chunkCount)
-    private let lock = NSLock()
-    private var handles: [ZoneIDs: UInt32] = [:]
-    private var count: UInt32 = 0
-
-    private init() {
-        chunks.initialize(repeating: nil, count: Self.chunkCount)
-        _ = insert(ZoneIDs())
-    }
-
-    subscript(handle: UInt32) -> ZoneIDs {
-        chunks[Int(handle >> Self.chunkBits)].unsafelyUnwrapped[Int(handle & (1 << Self.chunkBits - 1))]
-    }
-
-    func intern(_ ids: ZoneIDs) -> UInt32 {
-        if ids.street == nil, ids.community == nil, ids.post == nil, ids.grid == nil { return 0 }
-        lock.lock()
-        defer { lock.unlock() }
-        return handles[ids] ?? insert(ids)
-    }
-
-    /// Appends an entry (under the lock, or from `init`).
-    private func insert(_ ids: ZoneIDs) -> UInt32 {
-        let handle = count
-        let chunk = Int(handle >> Self.chunkBits)
-        precondition(chunk < Self.chunkCount, "more than 4 billion distinct zone references")
-        if chunks[chunk] == nil {
-            let storage = UnsafeMutablePointer<ZoneIDs>.allocate(capacity: 1 << Int(Self.chunkBits))
-            chunks[chunk] = storage
-        }
-        (chunks[chunk].unsafelyUnwrapped + Int(handle & (1 << Self.chunkBits - 1))).initialize(to: ids)
-        handles[ids] = handle
-        count += 1
-        return handle
-    }
-}
+/// Every distinct `ZoneIDs` a process has made, by handle (0: no ids).
+let zoneRefTable = InternTable(empty: ZoneIDs(), of: "zone references")

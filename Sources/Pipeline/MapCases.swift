@@ -37,7 +37,7 @@ struct MapCases {
             part.add(ScoringCase(day: c.record.day, category: category, address: AddressKey.of(c.record.address),
                                  zones: c.zones), point: c.point, window: window)
         }
-        try join([part], grid: grid)
+        try join([consume part], grid: grid)
     }
 
     /// From the database: every stored case of the window, read on all cores, and the previous
@@ -64,20 +64,29 @@ struct MapCases {
         })
         self.table = table
         self.previous = previous
-        try join(parts, grid: grid)
+        try join(consume parts, grid: grid)
     }
 
-    private mutating func join(_ parts: [MapCasesPart], grid: ZoneGrid?) throws {
+    /// The parts' arrays, joined: a single part's are taken as they are, never copied (each is
+    /// hundreds of megabytes at ten million cases), and the heat weights are set in place.
+    private mutating func join(_ parts: consuming [MapCasesPart], grid: ZoneGrid?) throws {
         var points: [Coordinate] = []
-        for p in parts {
-            scoring += p.scoring
-            points += p.points
+        for i in parts.indices {
+            var p = MapCasesPart()
+            swap(&p, &parts[i])
+            for k in p.heat.indices { p.heat[k].weight = table.resolved[Int(p.heat[k].weight)].weight }
+            Self.append(&scoring, p.scoring)
+            Self.append(&points, p.points)
+            Self.append(&heat, p.heat)
+            Self.append(&hotspots, p.hotspots)
             counted += p.counted
-            heat += p.heat.map { HeatPoint(lon: $0.lon, lat: $0.lat, weight: table.resolved[Int($0.weight)].weight) }
-            hotspots += p.hotspots
         }
         if let grid { try placeInCells(points, grid: grid) }
         finish()
+    }
+
+    private static func append<T>(_ all: inout [T], _ part: consuming [T]) {
+        if all.isEmpty { all = part } else { all += part }
     }
 
     /// Each scoring case's grid cell, from its point (`points` parallel to `scoring`; NaN: no point),

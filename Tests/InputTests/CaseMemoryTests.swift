@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import Model
+import Geometry
+import Projection
 import Support
 
 /// The compact forms a run keeps per case (issue 16, memory per case): interned zone references and the
@@ -47,5 +49,49 @@ import Support
             let sorted = values.sorted { ($0.key, $0.at) < ($1.key, $1.at) }
             #expect(moved.map(\.at) == sorted.map(\.at))
         }
+    }
+
+    /// The compact record reads back every value it was given, nil and empty ones included, and two
+    /// records are equal exactly when their values are.
+    @Test func compactRecordsKeepEveryValue() {
+        #expect(MemoryLayout<CaseRecord>.stride <= 96)
+        #expect(MemoryLayout<LocatedCase>.stride <= 128)
+        let r = CaseRecord(file: "数据/12345.csv", line: 4_000_000_123, id: "PV000000001",
+                           day: Day(year: 9999, month: 12, day: 31)!, time: "08:30", category: "油烟",
+                           address: "福田区华富街道莲花一村社区彩田路7018号", rawCoordinate: Coordinate(114.05, 22.54),
+                           crs: .epsg(4547), coordinateProblem: .outOfRange, coordinateProblemDetail: "lat 95 > 90",
+                           channel: "12369", fields: ["a", "b"])
+        #expect(r.file == "数据/12345.csv" && r.line == 4_000_000_123 && r.id == "PV000000001")
+        #expect(r.day.description == "9999-12-31" && r.time == "08:30" && r.category == "油烟" && r.channel == "12369")
+        #expect(r.rawCoordinate == Coordinate(114.05, 22.54) && r.crs == .epsg(4547))
+        #expect(r.coordinateProblem == .outOfRange && r.coordinateProblemDetail == "lat 95 > 90" && r.fields == ["a", "b"])
+        let bare = CaseRecord(file: "", line: 2, id: "x", day: Day(year: 1, month: 1, day: 1)!, category: "",
+                              address: "", rawCoordinate: nil, crs: nil, channel: "", fields: [])
+        #expect(bare.time == nil && bare.rawCoordinate == nil && bare.crs == nil && bare.coordinateProblem == nil)
+        #expect(bare.category == "" && bare.file == "" && bare.coordinateProblemDetail == "")
+        var changed = r
+        #expect(changed == r)
+        changed.time = nil
+        changed.crs = .wgs84
+        changed.rawCoordinate = nil
+        changed.coordinateProblem = nil
+        #expect(changed != r && changed.time == nil && changed.crs == .wgs84 && changed.rawCoordinate == nil
+                && changed.coordinateProblem == nil && changed.category == "油烟")
+        // Texts equal by their bytes are one value; an empty time is not a missing one.
+        var empty = bare
+        empty.time = ""
+        #expect(empty != bare && empty.time == "")
+        for reason in RejectReason.allCases {
+            var withProblem = bare
+            withProblem.coordinateProblem = reason
+            #expect(withProblem.coordinateProblem == reason)
+        }
+        let placed = LocatedCase(record: r, point: Coordinate(114.06, 22.55), street: "S", community: nil, post: nil,
+                                 method: .address, confidence: 0.875)
+        #expect(placed.point == Coordinate(114.06, 22.55) && placed.street == "S" && placed.method == .address
+                && placed.confidence == 0.875 && placed.record == r)
+        var unplaced = placed
+        unplaced.point = nil
+        #expect(unplaced.point == nil && unplaced != placed)
     }
 }
