@@ -30,6 +30,7 @@ struct RiskMap: AsyncParsableCommand {
     /// itself exit 1 with one line that names the file and what was wrong. The root is async only
     /// because `serve` is; the other commands still run synchronously.
     static func main() async {
+        Memory.returnLargeBlocksWhenFreed()
         do {
             var command = try parseNamingUnknownOptions()
             if var asyncCommand = command as? AsyncParsableCommand {

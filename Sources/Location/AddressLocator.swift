@@ -43,40 +43,31 @@ struct AddressLocator {
     let cache: GeocodeCache?
     let progress: ProgressSink
 
-    func run(_ addressOnly: [CaseRecord], checking checked: Int, into outcome: inout LocateOutcome,
-             reject: (CaseRecord, RejectReason, String) -> RejectedRow) throws {
-        let started = Date()
+    /// The figures known before geocoding.
+    func stats(addressRows: Int, checkedRows: Int) -> GeocodeStats {
         var stats = GeocodeStats()
         stats.home = geocoder.home.description
         stats.gazetteer = gazetteerPath
         stats.gazetteerEntries = geocoder.gazetteerSize
         stats.gazetteerSkipped = gazetteerWarnings.count
-        stats.addressRows = addressOnly.count
-        // The rows with coordinates are checked against their address (see `checkDisagreements`).
-        // Positions, not copies: the located cases are gigabytes at ten million rows.
-        let withAddress = outcome.located.indices.prefix(checked).filter {
-            !outcome.located[$0].record.address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        stats.addressRows = addressRows
+        stats.checkedRows = checkedRows
+        return stats
+    }
+
+    /// An address row's case, from the answer for its address, or its reject.
+    func place(_ record: CaseRecord, _ r: GeocodeAnswer, stats: inout GeocodeStats) -> Result<LocatedCase, RejectedRow> {
+        if let reason = r.reason {
+            let (why, detail) = reason == .notFound && geocoder.gazetteerSize == 0
+                ? (RejectReason.noCoordinates, "no coordinates, and the address names no zone (no gazetteer.csv)")
+                : (reason, r.detail)
+            stats.rejected[why.rawValue, default: 0] += 1
+            return .failure(record.rejected(why, detail))
         }
-        let answers = try geocode(addressOnly.map(\.address) + withAddress.map { outcome.located[$0].record.address },
-                                  stats: &stats)
-        for (record, r) in zip(addressOnly, answers.prefix(addressOnly.count)) {
-            if let reason = r.reason {
-                let (why, detail) = reason == .notFound && geocoder.gazetteerSize == 0
-                    ? (RejectReason.noCoordinates, "no coordinates, and the address names no zone (no gazetteer.csv)")
-                    : (reason, r.detail)
-                outcome.rejected.append(reject(record, why, detail))
-                stats.rejected[why.rawValue, default: 0] += 1
-                continue
-            }
-            stats.located += 1
-            stats.byMatch[r.match?.rawValue ?? "none", default: 0] += 1
-            outcome.located.append(LocatedCase(record: record.withoutFields, point: r.point, street: r.zones.street,
-                                               community: r.zones.community, post: r.zones.post,
-                                               method: r.method ?? .name, confidence: r.confidence))
-        }
-        checkDisagreements(withAddress, answers.suffix(withAddress.count), into: &outcome, stats: &stats)
-        stats.seconds = Date().timeIntervalSince(started)
-        outcome.geocode = stats
+        stats.located += 1
+        stats.byMatch[r.match?.rawValue ?? "none", default: 0] += 1
+        return .success(LocatedCase(record: record.withoutFields, point: r.point, zones: r.zones,
+                                    method: r.method ?? .name, confidence: r.confidence))
     }
 
     /// What the geocoder makes of each address (all in the book): each distinct normalised address once,
@@ -102,23 +93,18 @@ struct AddressLocator {
 
     /// Coordinates win over the address; when the address points to another community (or street),
     /// the case says so. Post-level differences are normal (an address names a building, the
-    /// coordinates where the complaint was made) and not flagged.
-    /// `withAddress`: positions in `outcome.located`.
-    func checkDisagreements(_ withAddress: [Int], _ answers: AddressAnswers.SubSequence, into outcome: inout LocateOutcome,
-                            stats: inout GeocodeStats) {
-        stats.checkedRows = withAddress.count
-        for (i, r) in zip(withAddress, answers) where r.isLocated {
-            let c = outcome.located[i]
-            // Compared level by level: making two references per row would intern them (ten million rows).
-            let (street, community) = (r.zones.street, r.zones.community)
-            func differ(_ a: String?, _ b: String?) -> Bool { a != nil && b != nil && a != b }  // as `ZoneRef.fits`
-            guard differ(street, c.street) || differ(community, c.community) else { continue }
-            let byCoordinates = ZoneRef(street: c.street, community: c.community)
-            let byAddress = ZoneRef(street: street, community: community)
-            stats.disagreements += 1
-            outcome.warnings[c.record.id] = "address points to \(byAddress.text) (\(r.best ?? "?")), "
-                + "coordinates to \(byCoordinates.text): coordinates used"
-        }
+    /// coordinates where the complaint was made) and not flagged. `c`: a case located by its point.
+    func check(_ c: LocatedCase, _ r: GeocodeAnswer, warnings: inout [String: String], stats: inout GeocodeStats) {
+        guard r.isLocated else { return }
+        // Compared level by level: making two references per row would intern them (ten million rows).
+        let (street, community) = (r.zones.street, r.zones.community)
+        func differ(_ a: String?, _ b: String?) -> Bool { a != nil && b != nil && a != b }  // as `ZoneRef.fits`
+        guard differ(street, c.street) || differ(community, c.community) else { return }
+        let byCoordinates = ZoneRef(street: c.street, community: c.community)
+        let byAddress = ZoneRef(street: street, community: community)
+        stats.disagreements += 1
+        warnings[c.record.id] = "address points to \(byAddress.text) (\(r.best ?? "?")), "
+            + "coordinates to \(byCoordinates.text): coordinates used"
     }
 }
 

@@ -46,6 +46,14 @@ public struct CaseLocator {
     /// Every record located (by coordinates, else by address when geocoding is enabled) or rejected,
     /// with the address/coordinate disagreements and the geocoder's figures.
     public func locateAll(_ records: [CaseRecord]) throws -> LocateOutcome {
+        var chunked = CaseRecords(records)
+        return try locateAll(consuming: &chunked)
+    }
+
+    /// `locateAll`, giving up the records a chunk at a time as their cases are made (`records` is empty
+    /// afterwards). The located cases are in the records' order; the rejects are those of the
+    /// coordinates (in the records' order), then of the points outside every zone, then of the addresses.
+    public func locateAll(consuming records: inout CaseRecords) throws -> LocateOutcome {
         // Positions into `records` rather than copies of them: at ten million rows every copy of the
         // records is gigabytes.
         var rejected: [RejectedRow] = []
@@ -61,31 +69,62 @@ public struct CaseLocator {
         }
         // Positions in the index's table (4 bytes a point), not a ZoneRef per point (49).
         let zones = try index.positions(of: points, progress: progress)
+        let addresses = try geocodeAddresses(of: records, addressOnly: addressOnly, withPoints: withPoints, zones: zones)
         var located: [LocatedCase] = []
-        // Room for the address rows too: growing the array when they are appended would copy every
-        // located case into a buffer twice the size (gigabytes at ten million rows).
         located.reserveCapacity(withPoints.count + addressOnly.count)
-        for (k, position) in zones.enumerated() {
-            let record = records[withPoints[k]], point = points[k]
-            guard position >= 0 else {
-                rejected.append(reject(record, .outside, String(format: "point %.6f, %.6f is outside every zone",
-                                                                point.x, point.y)))
-                continue
+        var outside: [RejectedRow] = [], unplaced: [RejectedRow] = [], warnings: [String: String] = [:]
+        var stats = addresses?.stats ?? GeocodeStats()
+        // The records in order, each to its case or reject: the positions of the rows with points and of
+        // the address rows are both ascending, so one cursor each finds a record's kind.
+        var (k, a, checked) = (0, 0, 0)
+        records.consume { i, record in
+            if k < withPoints.count, withPoints[k] == i {
+                defer { k += 1 }
+                let point = points[k]
+                guard zones[k] >= 0 else {
+                    outside.append(reject(record, .outside, String(format: "point %.6f, %.6f is outside every zone", point.x, point.y)))
+                    return
+                }
+                let c = LocatedCase(record: record.withoutFields, point: point, zones: index.refs[Int(zones[k])],
+                                    method: .coordinates, confidence: 1)
+                if let addresses, checked < addresses.checked.count, addresses.checked[checked] == i {
+                    addresses.locator.check(c, addresses.answers[addressOnly.count + checked], warnings: &warnings, stats: &stats)
+                    checked += 1
+                }
+                located.append(c)
+            } else if let addresses, a < addressOnly.count, addressOnly[a] == i {
+                switch addresses.locator.place(record, addresses.answers[a], stats: &stats) {
+                case .success(let c): located.append(c)
+                case .failure(let r): unplaced.append(r)
+                }
+                a += 1
             }
-            located.append(LocatedCase(record: record.withoutFields, point: point, zones: index.refs[Int(position)],
-                                       method: .coordinates,
-                                       confidence: 1))
         }
-        withPoints = []; points = []
-        var outcome = LocateOutcome(located: located, rejected: rejected)
-        located = []
-        if let geocoder {
-            let book = AddressBook(records.map(\.address))
-            try AddressLocator(geocoder: geocoder.withHome(from: book), book: book, gazetteerWarnings: gazetteerWarnings,
-                               gazetteerPath: gazetteerPath, cache: geocodeCache, progress: progress)
-                .run(addressOnly.map { records[$0] }, checking: outcome.located.count, into: &outcome, reject: reject)
+        var outcome = LocateOutcome(located: located, rejected: rejected + outside + unplaced)
+        outcome.warnings = warnings
+        if let addresses {
+            stats.seconds = Date().timeIntervalSince(addresses.started)
+            outcome.geocode = stats
         }
         return outcome
+    }
+
+    /// What the geocoder makes of the address rows and of the addresses of the rows located by their
+    /// points (`checked`: their positions, ascending), asked at once: each distinct normalised address once.
+    private func geocodeAddresses(of records: CaseRecords, addressOnly: [Int], withPoints: [Int],
+                                  zones: [Int32]) throws -> GeocodedAddresses? {
+        guard let geocoder else { return nil }
+        let started = Date()
+        let book = AddressBook(records.map(\.address))
+        let locator = AddressLocator(geocoder: geocoder.withHome(from: book), book: book, gazetteerWarnings: gazetteerWarnings,
+                                     gazetteerPath: gazetteerPath, cache: geocodeCache, progress: progress)
+        let checked = zip(withPoints, zones).compactMap { i, zone in
+            zone >= 0 && !records[i].address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? i : nil
+        }
+        var stats = locator.stats(addressRows: addressOnly.count, checkedRows: checked.count)
+        let answers = try locator.geocode(addressOnly.map { records[$0].address } + checked.map { records[$0].address },
+                                          stats: &stats)
+        return GeocodedAddresses(locator: locator, answers: answers, checked: checked, stats: stats, started: started)
     }
 
     /// The gazetteer file the geocoder reads (absolute), "" for none.
@@ -203,6 +242,16 @@ extension CaseLocator {
     public func wgs84Points(_ records: [CaseRecord]) throws -> [Coordinate] {
         try toWGS84(records).compactMap { try? $0.get() }
     }
+}
+
+/// The geocoder's answers for a run's addresses: the address rows' first, then those of the `checked`
+/// rows (located by their points).
+private struct GeocodedAddresses {
+    let locator: AddressLocator
+    let answers: AddressAnswers
+    let checked: [Int]
+    var stats: GeocodeStats
+    let started: Date
 }
 
 /// What `locateAll` found: the cases, the rejects, and what the address geocoder did.

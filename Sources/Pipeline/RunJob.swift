@@ -13,9 +13,9 @@ import Tiles
 /// The daily job: boundaries and cases in; zone statistics, GeoJSON, tiles, viewer and report out.
 ///
 /// A pipeline of typed stages (`Stages/`), each timed under its name in report.json:
-/// read boundaries → read cases → locate → [store, with `--db`] → read tile state → collect the map's
-/// cases (this run's, or the database's window with `--db`) → score → write zones, cases, rejects,
-/// hotspots → draw tiles → archives and documents → publish (`PublishRun`). A shard (`--shard K/N`)
+/// read boundaries → read cases → locate → [store, with `--db`] → write cases → read tile state →
+/// collect the map's cases (this run's, or the database's window with `--db`), then the located cases
+/// are let go → score → write zones, rejects, hotspots → draw tiles → archives and documents → publish (`PublishRun`). A shard (`--shard K/N`)
 /// runs the same stages; only the tile stage draws a part of the pyramid. `repeats.csv` is found beside
 /// them, from the stored cases on (`WriteRepeats`).
 public struct RunJob {
@@ -46,15 +46,14 @@ public struct RunJob {
 
         let boundaries = try clock.run(ReadBoundaries(options: options, gridCellMetres: style.gridCellMetres,
                                                         styleFile: style.file), ())
-        var input = try clock.run(ReadCases(options: options), ())
+        let input = try clock.run(ReadCases(options: options), ())
         if let damage = integrity?.wait() { throw damage }
         let database = try RunDatabase(options.db)
         defer { database?.discardIfUncommitted() }
 
         let boundaryFiles = BoundaryFiles(folder: options.boundaries)
         let locator = try makeLocator(boundaries, boundaryFiles: boundaryFiles, store: database?.store)
-        let located = try clock.run(LocateCases(locator: locator, files: options.cases), input)
-        input.records = []  // the located cases carry what is needed of them (gigabytes at 1e7 rows)
+        var located = try clock.run(LocateCases(locator: locator, files: options.cases), input)
         let areas = ZoneAreas(boundaries)
         let update = try database.map { db in
             try clock.run(StoreCases(store: db.store, locator: locator, boundaries: boundaries, areas: areas, window: window,
@@ -63,6 +62,7 @@ public struct RunJob {
         try TestPoint.reached("after_database")
         let repeats = WriteRepeats(style: style, window: window, store: database?.store, located: located.located)
         defer { repeats.finish() }
+        try clock.run(WriteCases(folder: folder, window: window, points: options.casePoints), located)
         // The map's bounds per pyramid: the TileJSON's, and every archive's.
         settings.bounds = Dictionary(uniqueKeysWithValues: settings.pyramids.map { ($0, Self.bounds(boundaries, in: $0)) })
         let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles, pyramids: settings.pyramids)
@@ -73,11 +73,13 @@ public struct RunJob {
         } else {
             cases = try clock.run(CollectRunCases(window: window, style: style, grid: boundaries.grid), located)
         }
+        // Everything made of the located cases is made (the report keeps `located.counts`): let them go
+        // before the map is scored and drawn.
+        located.located = []
         let map = try clock.run(ScoreZones(style: style, window: window, boundaries: boundaries, areas: areas,
                                            tiles: settings, previous: previous.usable?.state, history: database?.store), cases)
 
         try clock.run(WriteZones(folder: folder, style: style, published: published), map)
-        try clock.run(WriteCases(folder: folder, window: window, points: options.casePoints), located)
         try clock.run(WriteRejects(folder: folder, headers: input.headers), located)
         try clock.run(WriteHotspots(folder: folder), map)
         let tiles = try clock.run(DrawTiles(folder: folder, settings: settings, style: style,

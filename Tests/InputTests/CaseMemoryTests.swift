@@ -94,4 +94,23 @@ import Support
         unplaced.point = nil
         #expect(unplaced.point == nil && unplaced != placed)
     }
+
+    /// Records across several chunks read back by position, and `consume` hands every one on, in order,
+    /// leaving none.
+    @Test func chunkedRecordsKeepTheirOrderAndAreConsumedOnce() {
+        let day = Day(year: 2026, month: 11, day: 1)!
+        let n = 3 * 65_536 + 17
+        var records = CaseRecords((0..<n).lazy.map { i in
+            CaseRecord(file: "f.csv", line: i + 2, id: "C\(i)", day: day, category: "噪声", address: "",
+                       rawCoordinate: nil, crs: nil, channel: "", fields: [])
+        })
+        #expect(records.count == n)
+        for i in [0, 65_535, 65_536, 131_071, 131_072, n - 1] { #expect(records[i].line == i + 2 && records[i].id == "C\(i)") }
+        var seen = 0
+        records.consume { position, record in
+            if position == seen && record.line == position + 2 { seen += 1 }
+        }
+        #expect(seen == n)
+        #expect(records.isEmpty)
+    }
 }

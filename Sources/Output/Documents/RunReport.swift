@@ -182,7 +182,7 @@ public struct RunReport: Codable, Sendable {
 
     /// The report of a run, from what it read, located and drew; the parts of the later stages are
     /// given typed (geocode, shard, database, tile updates).
-    public init(inputRows: Int, located: [LocatedCase], rejected: [RejectedRow], counted: Int,
+    public init(inputRows: Int, located: LocatedCounts, rejected: [RejectedRow], counted: Int,
                 stats: [ZoneLevel: [ZoneStats]], style: Style, window: Window, files: [String],
                 tiles: [String: Int], tilesGCJ02: [String: Int]? = nil, publishCRS: [String] = ["wgs84"],
                 timings: [(String, Double)], warnings: [String],
@@ -195,14 +195,6 @@ public struct RunReport: Codable, Sendable {
         }
         var reasons: [String: Int] = [:]
         for r in rejected { reasons[r.reason.rawValue, default: 0] += 1 }
-        var methods: [String: Int] = [:]
-        var reached = Dictionary(uniqueKeysWithValues: ZoneLevel.allCases.map { ($0.rawValue, 0) })
-        var crs: [String: Int] = [:]
-        for c in located {
-            methods[c.method.rawValue, default: 0] += 1
-            for level in ZoneLevel.allCases where c.zone(level) != nil { reached[level.rawValue, default: 0] += 1 }
-            if c.method == .coordinates { crs[c.record.crs?.description ?? "default", default: 0] += 1 }
-        }
         self.inputRows = inputRows
         self.located = located.count
         self.rejected = rejected.count
@@ -210,9 +202,9 @@ public struct RunReport: Codable, Sendable {
         matchRate = inputRows == 0 ? 0 : Double(located.count) / Double(inputRows)
         self.levels = levels
         rejectsByReason = reasons
-        self.methods = methods
-        self.reached = reached
-        coordinateSystems = crs
+        self.methods = located.methods
+        self.reached = located.reached
+        coordinateSystems = located.coordinateSystems
         asOf = window.asOf.description
         windowDays = window.days
         self.window = WindowRange(fromExclusive: (window.asOf - window.days).description, to: window.asOf.description)
@@ -262,5 +254,26 @@ public struct RunReport: Codable, Sendable {
             enum CodingKeys: String, CodingKey { case inputRows = "input_rows", located, rejected, levels }
         }
         return (try? DocumentJSON.decode(Counts.self, from: data)) != nil
+    }
+}
+
+/// What `report.json` says of the located cases, counted as soon as they are located: a run lets the
+/// cases go before it draws the map (a gigabyte at ten million cases).
+public struct LocatedCounts: Sendable {
+    public private(set) var count = 0
+    /// Cases by `LocationMethod`.
+    public private(set) var methods: [String: Int] = [:]
+    /// Cases that reached each level.
+    public private(set) var reached = Dictionary(uniqueKeysWithValues: ZoneLevel.allCases.map { ($0.rawValue, 0) })
+    /// Cases located by their coordinates, by the coordinate system of their row.
+    public private(set) var coordinateSystems: [String: Int] = [:]
+
+    public init(_ located: some Sequence<LocatedCase>) {
+        for c in located {
+            count += 1
+            methods[c.method.rawValue, default: 0] += 1
+            for level in ZoneLevel.allCases where c.zone(level) != nil { reached[level.rawValue, default: 0] += 1 }
+            if c.method == .coordinates { coordinateSystems[c.record.crs?.description ?? "default", default: 0] += 1 }
+        }
     }
 }

@@ -3,11 +3,14 @@ import Support
 import Input
 import Location
 import Model
+import Output
 
 /// The cases of a run placed into zones, and every row accounted for.
 struct LocatedCases {
-    /// In file and line order.
+    /// In file and line order. Let go once the map's cases are collected (see `RunJob`): `counts` keeps
+    /// what the report says of them.
     var located: [LocatedCase]
+    var counts: LocatedCounts
     /// The locator's rejects first, then the readers' (bad dates, duplicate ids, ...).
     var rejected: [RejectedRow]
     /// Case id → why its address disagrees with its coordinates.
@@ -23,12 +26,17 @@ struct LocateCases: RunStage {
     var name: String { "locate" }
 
     func run(_ input: CaseInput) throws -> LocatedCases {
-        var outcome = try locator.locateAll(input.records)
+        // The records are given up as their cases are made: the two are never both whole in memory.
+        var records = input.records.take()
+        var outcome = try locator.locateAll(consuming: &records)
         // Taken out of the outcome so that the sort moves the cases in their one buffer.
         var located = outcome.located
         outcome.located = []
-        located.sortByMoving { ($0.record.file, $0.record.line) < ($1.record.file, $1.record.line) }
-        return LocatedCases(located: located, rejected: try withFields(outcome.rejected) + input.rejects,
+        // In the records' order, which is already (file, line) unless the files were named out of order.
+        let inOrder = { (a: LocatedCase, b: LocatedCase) in (a.record.file, a.record.line) < (b.record.file, b.record.line) }
+        if zip(located, located.dropFirst()).contains(where: { !inOrder($0, $1) }) { located.sortByMoving(by: inOrder) }
+        return LocatedCases(located: located, counts: LocatedCounts(located),
+                            rejected: try withFields(outcome.rejected) + input.rejects,
                             warnings: outcome.warnings, geocode: outcome.geocode)
     }
 

@@ -37,7 +37,7 @@ struct PublishRun: RunStage {
         try TestPoint.reached("publish")
         try folder.publish()
         try commitAfterPublish()
-        return RunSummary(inputRows: outcome.input.rowCount, located: outcome.located.located.count,
+        return RunSummary(inputRows: outcome.input.rowCount, located: outcome.located.counts.count,
                           rejected: outcome.located.rejected.count, counted: outcome.counted,
                           tiles: outcome.tiles.total, seconds: total, warnings: outcome.warnings,
                           out: options.out)
@@ -45,7 +45,7 @@ struct PublishRun: RunStage {
 
     func report(_ o: RunOutcome, timings: [(String, Double)]) -> RunReport {
         // A shard's report says which part it drew, so that `merge` can check it has them all.
-        var report = RunReport(inputRows: o.input.rowCount, located: o.located.located, rejected: o.located.rejected, counted: o.counted,
+        var report = RunReport(inputRows: o.input.rowCount, located: o.located.counts, rejected: o.located.rejected, counted: o.counted,
                                stats: o.map.stats, style: style, window: window, files: options.cases.map(\.relativePath),
                                tiles: o.tiles.counts, tilesGCJ02: o.tiles.pyramids[.gcj02]?.counts,
                                publishCRS: o.published.map(\.rawValue), timings: timings, warnings: o.warnings,

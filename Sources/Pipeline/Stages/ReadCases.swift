@@ -5,7 +5,8 @@ import Model
 
 /// The case rows of all files of a run.
 struct CaseInput {
-    var records: [CaseRecord] = []
+    /// Held once, by reference: `LocateCases` takes them and gives them up as it locates them.
+    let records = HeldRecords()
     var rejects: [RejectedRow] = []
     var rowCount = 0
     /// Each file's header, for `rejects.csv`.
@@ -27,22 +28,21 @@ struct ReadCases: RunStage {
         defer { bar.finish() }
         for (done, url) in options.cases.enumerated() {
             bar.update(done, of: options.cases.count)
+            var records = input.records.take()
+            defer { input.records.all = records }
             let (header, rowCount) = try CaseFileReader.read(
                 url: url, displayName: url.relativePath, defaultCRS: options.casesCRS,
-                expecting: { rows in
-                    input.records.reserveCapacity(input.records.count + rows)
-                    firstRows.reserve(input.records.count + rows)
-                }) { row in
+                expecting: { rows in firstRows.reserve(records.count + rows) }) { row in
                 switch row {
                 case .reject(let r): input.rejects.append(r)
                 case .record(let r):
-                    if let first = firstRows.first(of: r.id, next: input.records.count, in: input.records) {
-                        let at = input.records[first]
+                    if let first = firstRows.first(of: r.id, next: records.count, in: records) {
+                        let at = records[first]
                         input.rejects.append(RejectedRow(file: r.file, line: r.line, id: r.id, reason: .duplicateID,
                                                          detail: "id already used at \(at.file) line \(at.line)",
                                                          fields: r.fields))
                     } else {
-                        input.records.append(r.withoutFields)  // rejected rows' fields are read again (LocateCases)
+                        records.append(r.withoutFields)  // rejected rows' fields are read again (LocateCases)
                     }
                 }
             }
@@ -64,7 +64,7 @@ struct FirstRows {
 
     /// The position of the record that already has `id`; nil when none has, and `id` is then recorded
     /// as the record at `next`.
-    mutating func first(of id: String, next: Int, in records: [CaseRecord]) -> Int? {
+    mutating func first(of id: String, next: Int, in records: CaseRecords) -> Int? {
         let hash = fnv1a64(id.utf8)
         if let seen = byHash[hash] {
             if records[Int(seen)].id == id { return Int(seen) }
@@ -75,5 +75,16 @@ struct FirstRows {
         if let other = collided[id] { return other }
         collided[id] = next
         return nil
+    }
+}
+
+/// The records read, held by reference so that they are handed on, never copied.
+final class HeldRecords {
+    var all = CaseRecords()
+    /// The records, leaving none behind.
+    func take() -> CaseRecords {
+        var taken = CaseRecords()
+        swap(&taken, &all)
+        return taken
     }
 }

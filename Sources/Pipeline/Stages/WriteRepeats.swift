@@ -19,12 +19,15 @@ struct WriteRepeats {
     private let rows: RepeatRows
     private let task: BackgroundTask
 
+    /// Without a database the finder's cases are made here, before the thread starts: the run lets
+    /// the located cases go once the map's cases are collected, and the thread must not hold them.
     init(style: Style, window: Window, store: CaseStore?, located: [LocatedCase]) {
         let rows = RepeatRows()
         self.rows = rows
+        let made = store == nil ? Self.cases(located, style: style, window: window) : nil
         task = BackgroundTask {
             let started = Date()
-            rows.set(try Self.csv(style: style, window: window, store: store, located: located),
+            rows.set(try Self.csv(style: style, window: window, store: store, made: made),
                      seconds: Date().timeIntervalSince(started))
         }
     }
@@ -40,16 +43,27 @@ struct WriteRepeats {
     /// Waits for the thread (a run that fails must not leave it reading the database).
     func finish() { _ = task.wait() }
 
-    static func csv(style: Style, window: Window, store: CaseStore?, located: [LocatedCase]) throws -> String {
+    /// The window's located cases as the finder takes them, with the category table they index.
+    static func cases(_ located: [LocatedCase], style: Style, window: Window) -> (cases: [RepeatCase], table: CategoryTable) {
         var table = CategoryTable(style: style)
+        let cases = located.filter { window.contains($0.record.day) }.map { c in
+            RepeatCase(day: c.record.day, category: table.id(of: c.record.category), address: c.record.address,
+                       addressKey: AddressKey.of(c.record.address), point: c.point, zones: c.zones)
+        }
+        return (cases, table)
+    }
+
+    /// From the database's window, or from the cases already made.
+    static func csv(style: Style, window: Window, store: CaseStore?,
+                            made: (cases: [RepeatCase], table: CategoryTable)?) throws -> String {
+        var table = made?.table ?? CategoryTable(style: style)
         let input: [RepeatCase]
-        if let store {
+        if let made {
+            input = made.cases
+        } else if let store {
             input = try store.repeatCases(first: window.first, last: window.asOf, table: &table)
         } else {
-            input = located.filter { window.contains($0.record.day) }.map { c in
-                RepeatCase(day: c.record.day, category: table.id(of: c.record.category), address: c.record.address,
-                           addressKey: AddressKey.of(c.record.address), point: c.point, zones: c.zones)
-            }
+            input = []
         }
         return RepeatsWriter.csv(RepeatFinder(rule: style.repeats, window: window).find(input, categories: table.resolved))
     }
