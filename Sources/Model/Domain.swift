@@ -139,17 +139,18 @@ public struct CaseRecord: Sendable, Hashable {
     public var fields: [String]
     /// The physical line where the row starts (header = 1).
     public var line: Int
-    private var rawX: Double, rawY: Double
-    private var fileHandle: UInt32, timeHandle: UInt32, categoryHandle: UInt32, channelHandle: UInt32
-    private var detailHandle: UInt32, crsHandle: UInt32
-    private var dayOrdinal: Int32
+    fileprivate var rawX: Double, rawY: Double
+    fileprivate var fileHandle: UInt32, timeHandle: UInt32, categoryHandle: UInt32, channelHandle: UInt32
+    fileprivate var detailHandle: UInt32
+    fileprivate var crsHandle: UInt32
+    fileprivate var dayOrdinal: Int32
     /// `RejectReason.allCases` index + 1 of the coordinate problem; 0: none.
-    private var problemCode: UInt8
-    private var hasRawCoordinate: Bool
+    fileprivate var problemCode: UInt8
+    fileprivate var hasRawCoordinate: Bool
 
     /// The file as given on the command line.
     public var file: String {
-        get { caseTexts[fileHandle].text ?? "" } set { fileHandle = caseTexts.intern(CaseText(newValue)) }
+        get { caseTexts[fileHandle].text ?? "" } set { fileHandle = caseTexts.intern(CaseText(nonEmpty: newValue)) }
     }
     /// A day of the years 1–9999, as every parsed date is.
     public var day: Day {
@@ -160,7 +161,7 @@ public struct CaseRecord: Sendable, Hashable {
         get { caseTexts[timeHandle].text } set { timeHandle = caseTexts.intern(CaseText(newValue)) }
     }
     public var category: String {
-        get { caseTexts[categoryHandle].text ?? "" } set { categoryHandle = caseTexts.intern(CaseText(newValue)) }
+        get { caseTexts[categoryHandle].text ?? "" } set { categoryHandle = caseTexts.intern(CaseText(nonEmpty: newValue)) }
     }
     /// Coordinates as written in the row, in `crs` (or the `--cases-crs` default when nil).
     public var rawCoordinate: Coordinate? {
@@ -178,10 +179,10 @@ public struct CaseRecord: Sendable, Hashable {
         set { problemCode = newValue.flatMap { r in Self.reasons.firstIndex(of: r).map { UInt8($0 + 1) } } ?? 0 }
     }
     public var coordinateProblemDetail: String {
-        get { caseTexts[detailHandle].text ?? "" } set { detailHandle = caseTexts.intern(CaseText(newValue)) }
+        get { caseTexts[detailHandle].text ?? "" } set { detailHandle = caseTexts.intern(CaseText(nonEmpty: newValue)) }
     }
     public var channel: String {
-        get { caseTexts[channelHandle].text ?? "" } set { channelHandle = caseTexts.intern(CaseText(newValue)) }
+        get { caseTexts[channelHandle].text ?? "" } set { channelHandle = caseTexts.intern(CaseText(nonEmpty: newValue)) }
     }
     /// `RejectReason.allCases` made once (the synthesised property makes a new array per call).
     private static let reasons = RejectReason.allCases
@@ -205,6 +206,8 @@ public struct CaseRecord: Sendable, Hashable {
 struct CaseText: Hashable, Sendable {
     let key: UTF8Key?
     init(_ text: String?) { key = text.map(UTF8Key.init) }
+    /// A text that is never missing: empty is handle 0, so that every empty text is the same value.
+    init(nonEmpty text: String) { self.init(text.isEmpty ? nil : text) }
     var text: String? { key?.text }
 }
 
@@ -284,8 +287,15 @@ public enum LocationMethod: String, Sendable, Codable {
 /// A case placed into zones (`zones`: the ids it reaches, nil below where it is known; a case
 /// located only as far as a street has no community or post).
 public struct LocatedCase: Sendable, Hashable {
-    public var record: CaseRecord
-    // The point as two numbers and a flag: an optional coordinate would pad the case to 136 bytes.
+    /// The case's row as the later stages use it: without its raw coordinate, coordinate problem and
+    /// fields, which a located case never needs (it has its point; only rejects are written with their
+    /// fields). Kept as `KeptRecord`, 64 bytes where the record is 96.
+    public var record: CaseRecord {
+        get { CaseRecord(kept) }
+        set { kept = KeptRecord(newValue) }
+    }
+    private var kept: KeptRecord
+    // The point as two numbers and a flag: an optional coordinate would pad the case.
     private var x: Double, y: Double
     public var confidence: Double
     public var zones: ZoneRef
@@ -300,7 +310,7 @@ public struct LocatedCase: Sendable, Hashable {
         }
     }
     public init(record: CaseRecord, point: Coordinate?, zones: ZoneRef, method: LocationMethod, confidence: Double) {
-        self.record = record; self.zones = zones; self.method = method; self.confidence = confidence
+        kept = KeptRecord(record); self.zones = zones; self.method = method; self.confidence = confidence
         (x, y, hasPoint) = (point?.x ?? 0, point?.y ?? 0, point != nil)
     }
     public init(record: CaseRecord, point: Coordinate?, street: String?, community: String?, post: String?,
@@ -312,4 +322,28 @@ public struct LocatedCase: Sendable, Hashable {
     @inlinable public var community: String? { zones.community }
     @inlinable public var post: String? { zones.post }
     @inlinable public func zone(_ level: ZoneLevel) -> String? { zones[level] }
+}
+
+/// What a located case keeps of its record (see `LocatedCase.record`).
+private struct KeptRecord: Hashable, Sendable {
+    var id: String, address: String
+    var line: Int
+    var file: UInt32, time: UInt32, category: UInt32, channel: UInt32, crs: UInt32
+    var day: Int32
+
+    init(_ r: CaseRecord) {
+        id = r.id; address = r.address; line = r.line
+        (file, time, category, channel, crs) = (r.fileHandle, r.timeHandle, r.categoryHandle, r.channelHandle, r.crsHandle)
+        day = r.dayOrdinal
+    }
+}
+
+extension CaseRecord {
+    /// Made from the handles directly: a located case's record is made on every read of it.
+    fileprivate init(_ kept: KeptRecord) {
+        id = kept.id; address = kept.address; fields = []; line = kept.line
+        (rawX, rawY, hasRawCoordinate, detailHandle, problemCode) = (0, 0, false, 0, 0)
+        (fileHandle, timeHandle, categoryHandle, channelHandle, crsHandle) = (kept.file, kept.time, kept.category, kept.channel, kept.crs)
+        dayOrdinal = kept.day
+    }
 }
