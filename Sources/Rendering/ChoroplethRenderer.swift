@@ -396,6 +396,11 @@ final class TileCanvas {
     private var pngScratch: [UInt8] = []
     private var palette: TilePalette
     private let paletteWriter: PalettePNGWriter
+    /// One bit per pixel: where a run of equal pixels along a row may start (every row's first pixel,
+    /// and wherever the fills' sum or an outline's coverage changes), marked as the canvas is drawn.
+    /// The palette reads the runs from these marks instead of comparing every float pixel with the
+    /// one before — a scan of the whole 1 MB canvas per tile that was the zone layers' largest cost.
+    private let runStarts: TouchedCells
 
     init(size: Int) {
         self.size = size
@@ -405,7 +410,10 @@ final class TileCanvas {
         rgba8 = [UInt8](repeating: 0, count: size * size * 4)
         palette = TilePalette(pixels: size * size)
         paletteWriter = PalettePNGWriter(width: size, height: size)
+        runStarts = TouchedCells(cells: size * size)
     }
+
+    deinit { runStarts.deallocate() }
 
     /// Paints the fills of all `features`, each weighted by its exact coverage, over the whole canvas
     /// (pixels outside every feature become transparent: the canvas needs no clearing first).
@@ -426,7 +434,9 @@ final class TileCanvas {
                 fills.addLine(ax, ay, bx, by, color: color)
             }
         }
-        pixels.withUnsafeMutableBufferPointer { p in fills.resolve(into: p.baseAddress!) }
+        runStarts.clear()
+        for row in 0..<size { runStarts.mark(row * size) }
+        pixels.withUnsafeMutableBufferPointer { p in fills.resolve(into: p.baseAddress!, runStarts: runStarts) }
     }
 
     /// Draws the outlines of `features` (`width` px, antialiased) with normal "over" compositing, one
@@ -519,9 +529,13 @@ final class TileCanvas {
 
     /// Composites `color` over the canvas with the rasterizer's coverage, run by run (an outline's band).
     private func composite(_ color: SIMD4<Float>) {
-        let size = self.size
+        let size = self.size, runStarts = self.runStarts
         pixels.withUnsafeMutableBufferPointer { p in
             raster.sweepRuns { row, columns, cv in
+                // Within the band the result follows the pixel below: runs start where they did
+                // under it, and at the band's ends.
+                runStarts.mark(row * size + columns.lowerBound)
+                if columns.upperBound < size { runStarts.mark(row * size + columns.upperBound) }
                 let paint = cv * color, keep = 1 - cv * color.w
                 for o in (row * size + columns.lowerBound)..<(row * size + columns.upperBound) {
                     // Clamp the summed fills under the outline first (see `fill`).
@@ -535,9 +549,13 @@ final class TileCanvas {
     /// The canvas as a PNG, or nil when every pixel is fully transparent: an 8-bit palette PNG with tRNS
     /// when its colours fit in 256 entries, exactly or within ±2 per channel (`TilePalette`), which all
     /// but the busiest low-zoom tiles do; straight RGBA otherwise.
-    func encodePNG(palette usePalette: Bool = true) throws -> [UInt8]? {
+    /// `markedRuns` false: the palette finds the runs by comparing the pixels (the tests' reference for
+    /// the marks).
+    func encodePNG(palette usePalette: Bool = true, markedRuns: Bool = true) throws -> [UInt8]? {
         if usePalette {
-            let outcome = pixels.withUnsafeBytes { palette.build(premultiplied: $0, straight: Self.straight) }
+            let outcome = pixels.withUnsafeBytes {
+                palette.build(premultiplied: $0, runStarts: markedRuns ? runStarts : nil, straight: Self.straight)
+            }
             switch outcome {
             case .invisible:
                 return nil

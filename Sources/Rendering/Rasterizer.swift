@@ -162,7 +162,10 @@ final class ColorAccumulator {
     /// pixel: zero outside the touched rectangle — and clears the cells. The canvas needs no clearing
     /// before. Between two cells an edge touched the sum is constant: only those cells are read (and
     /// cleared), the pixels between are filled with the running sum.
-    func resolve(into pixels: UnsafeMutablePointer<SIMD4<Float>>) {
+    /// `runStarts` (one bit per pixel, cleared by the caller) gets the pixels where the value may
+    /// change from the pixel before in its row: where a run of one sum starts. Row starts are the
+    /// caller's to mark.
+    func resolve(into pixels: UnsafeMutablePointer<SIMD4<Float>>, runStarts: TouchedCells) {
         let width = walker.width, height = walker.height, stride = walker.stride
         guard let span = walker.takeSpan() else {
             pixels.update(repeating: .zero, count: width * height)
@@ -173,6 +176,7 @@ final class ColorAccumulator {
         for row in span.rows {
             let line = cells + row * stride, out = pixels + row * width
             out.update(repeating: .zero, count: c0)
+            if c0 < width { runStarts.mark(row * width + c0) }
             var acc = SIMD4<Float>.zero, from = c0
             touched.drain(row * stride, row * stride + stride) { cell in
                 let col = cell - row * stride
@@ -180,11 +184,13 @@ final class ColorAccumulator {
                     (out + from).update(repeating: acc, count: col - from)
                     acc += line[col]
                     from = col
+                    runStarts.mark(row * width + col)
                 }
                 line[col] = .zero
             }
             (out + from).update(repeating: acc, count: c1 - from)
             (out + c1).update(repeating: .zero, count: width - c1)
+            if c1 < width { runStarts.mark(row * width + c1) }
         }
         (pixels + span.rows.upperBound * width).update(repeating: .zero, count: (height - span.rows.upperBound) * width)
     }
@@ -208,6 +214,22 @@ struct TouchedCells {
     func mark(_ cell: Int) { words[cell >> 6] |= 1 &<< UInt64(cell & 63) }
 
     func clear() { words.update(repeating: 0, count: count) }
+
+    /// The first marked cell after `i`, or `end` when none lies before it (`end` ≤ the cell count).
+    @inline(__always)
+    func nextMarked(after i: Int, end: Int) -> Int {
+        let j = i &+ 1
+        guard j < end else { return end }
+        var w = j &>> 6
+        let lastWord = (end &- 1) &>> 6
+        var bits = words[w] & (UInt64.max &<< UInt64(j & 63))
+        while bits == 0 {
+            w &+= 1
+            if w > lastWord { return end }
+            bits = words[w]
+        }
+        return Swift.min(w &<< 6 | bits.trailingZeroBitCount, end)
+    }
 
     /// Calls `body` with every marked cell in `start ..< end`, in increasing order, and unmarks them.
     @inline(__always)

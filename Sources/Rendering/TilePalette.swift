@@ -24,13 +24,16 @@ struct TilePalette {
     private var keys: [UInt32], stamps: [UInt32], slots: [UInt16]
     private var stamp: UInt32 = 0
     private static let tableBits = 13
-    /// Per pixel, its distinct colour; per distinct colour, its value, its pixel count and its entry.
-    private var pixelColour: [UInt16]
+    /// The runs of pixels of one colour, in pixel order: run r starts at runStart[r] (ends where the
+    /// next starts) and has distinct colour runColour[r]; per distinct colour, its value, its pixel
+    /// count and its entry. Kept per run, not per pixel: the indices are then written run by run.
+    private var runStart: [Int32] = [], runColour: [UInt16] = []
     private var distinct: [UInt32] = [], counts: [Int32] = [], entry: [UInt8] = []
 
     init(pixels: Int) {
+        precondition(pixels <= Int(Int32.max), "\(pixels) pixels")
         indices = [UInt8](repeating: 0, count: pixels)
-        pixelColour = [UInt16](repeating: 0, count: pixels)
+        runStart.reserveCapacity(pixels + 1); runColour.reserveCapacity(pixels)
         keys = [UInt32](repeating: 0, count: 1 << Self.tableBits)
         stamps = [UInt32](repeating: 0, count: 1 << Self.tableBits)
         slots = [UInt16](repeating: 0, count: 1 << Self.tableBits)
@@ -58,14 +61,18 @@ struct TilePalette {
     /// as `init` said), each converted by `straight`: the same palette and indices as converting the
     /// canvas to RGBA and calling `build(from:)`, without the RGBA image in between — runs of one float
     /// value (a zone's fill, transparency) are converted and counted once.
-    mutating func build(premultiplied pixels: UnsafeRawBufferPointer,
+    /// `runStarts`, when given, marks (at least) every pixel whose value may differ from the pixel
+    /// before it (`TileCanvas` marks them as it draws): the runs are then read from the marks, and the
+    /// pixels between them are never loaded.
+    mutating func build(premultiplied pixels: UnsafeRawBufferPointer, runStarts: TouchedCells? = nil,
                         straight: (SIMD4<Float>) -> UInt32) -> Outcome {
         precondition(pixels.count == indices.count * 16)
         var visible: UInt32 = 0
         let fits = count(runs: { i, n in
             let p = straight(pixels.load(fromByteOffset: i &* 16, as: SIMD4<Float>.self))
             visible |= p >> 24
-            return (p, Self.endOfEqualPixels(pixels, from: i, count: n))
+            let end = runStarts.map { $0.nextMarked(after: i, end: n) } ?? Self.endOfEqualPixels(pixels, from: i, count: n)
+            return (p, end)
         })
         // A transparent canvas stays within the bound (one colour), so `visible` is known when it fails.
         guard fits else { return .tooMany }
@@ -94,10 +101,19 @@ struct TilePalette {
         } else {
             guard shareEntries() else { return false }
         }
+        runStart.append(Int32(indices.count))   // the end of the last run
+        defer { runStart.removeLast() }
         entry.withUnsafeBufferPointer { entry in
-            pixelColour.withUnsafeBufferPointer { colour in
-                indices.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<out.count { out[i] = entry[Int(colour[i])] }
+            runStart.withUnsafeBufferPointer { start in
+                runColour.withUnsafeBufferPointer { colour in
+                    indices.withUnsafeMutableBufferPointer { out in
+                        for r in 0..<colour.count {
+                            let e = entry[Int(colour[r])]
+                            var k = Int(start[r])
+                            let end = Int(start[r &+ 1])
+                            while k < end { out[k] = e; k &+= 1 }
+                        }
+                    }
                 }
             }
         }
@@ -124,7 +140,7 @@ struct TilePalette {
 
     /// Counts the colours of the pixels in runs: `run(i, n)` gives the straight RGBA colour of pixel i
     /// (0 when transparent) and the end of the run of pixels from i on that have it (≤ n, the pixel
-    /// count). Fills `distinct` (in order of first appearance), `counts` and `pixelColour`; false past
+    /// count). Fills `distinct` (in order of first appearance), `counts` and the runs; false past
     /// `maxDistinct`.
     @inline(__always)
     private mutating func count(runs run: (_ i: Int, _ n: Int) -> (UInt32, Int)) -> Bool {
@@ -136,13 +152,13 @@ struct TilePalette {
         distinct.removeAll(keepingCapacity: true); counts.removeAll(keepingCapacity: true)
         let n = indices.count, stamp = self.stamp
         let mask = UInt32((1 << Self.tableBits) - 1), shift = UInt32(32 - Self.tableBits)
-        var distinct = self.distinct, counts = self.counts
-        self.distinct = []; self.counts = []
-        defer { self.distinct = distinct; self.counts = counts }
+        runStart.removeAll(keepingCapacity: true); runColour.removeAll(keepingCapacity: true)
+        var distinct = self.distinct, counts = self.counts, runStart = self.runStart, runColour = self.runColour
+        self.distinct = []; self.counts = []; self.runStart = []; self.runColour = []
+        defer { self.distinct = distinct; self.counts = counts; self.runStart = runStart; self.runColour = runColour }
         return keys.withUnsafeMutableBufferPointer { keys in
             stamps.withUnsafeMutableBufferPointer { stamps in
                 slots.withUnsafeMutableBufferPointer { slots in
-                    pixelColour.withUnsafeMutableBufferPointer { out in
                         var i = 0
                         while i < n {
                             let (p, j) = run(i, n)
@@ -157,12 +173,11 @@ struct TilePalette {
                                 distinct.append(p); counts.append(0)
                                 keys[Int(h)] = p; stamps[Int(h)] = stamp; slots[Int(h)] = colour
                             }
-                            (out.baseAddress! + i).update(repeating: colour, count: j &- i)
+                            runStart.append(Int32(truncatingIfNeeded: i)); runColour.append(colour)
                             counts[Int(colour)] &+= Int32(j &- i)
                             i = j
                         }
                         return true
-                    }
                 }
             }
         }
