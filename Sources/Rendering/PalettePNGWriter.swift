@@ -123,9 +123,13 @@ final class PalettePNGWriter {
 /// run where zlib's `adler32` adds every byte.
 enum Adler32 {
     static let modulus: UInt64 = 65521
+    /// Runs up to this long, summed unreduced until more than this many bytes have come since the
+    /// last reduction modulo 65521 (so at most 2 · 4096), keep every sum far below 2⁶⁴:
+    /// a < 65521 + 8192 · 255 < 2²², and b grows by < 8192 · 2²² + 255 · 8192² < 2³⁶ between reductions.
+    private static let unreduced: UInt64 = 4096
 
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        var a: UInt64 = 1, b: UInt64 = 0
+        var a: UInt64 = 1, b: UInt64 = 0, pending: UInt64 = 0
         let n = bytes.count
         var i = 0
         while i < n {
@@ -136,13 +140,22 @@ enum Adler32 {
             while j &+ 8 <= n, bytes.loadUnaligned(fromByteOffset: j, as: UInt64.self) == word { j &+= 8 }
             while j < n, bytes.load(fromByteOffset: j, as: UInt8.self) == v { j &+= 1 }
             let run = UInt64(j &- i), value = UInt64(v)
-            // n(n+1)/2 with the even factor halved first; with a, b < 65521, value ≤ 255 and a run
-            // within an image of at most (2¹⁶ + 1) · 2¹⁶ bytes, no product below reaches 2⁶⁴.
-            let triangle = run & 1 == 0 ? (run / 2) &* (run &+ 1) : run &* ((run &+ 1) / 2)
-            b = (b &+ run &* a &+ value &* (triangle % modulus)) % modulus
-            a = (a &+ run &* value) % modulus
+            if run <= unreduced {
+                // The divisions (modulo) are the costly part: once per few thousand bytes.
+                b &+= run &* a &+ value &* (run &* (run &+ 1) / 2)
+                a &+= run &* value
+                pending &+= run
+                if pending > unreduced { a %= modulus; b %= modulus; pending = 0 }
+            } else {
+                // A long run, reduced as it goes: n(n+1)/2 with the even factor halved first (a
+                // run within an image of at most (2¹⁶ + 1) · 2¹⁶ bytes keeps it below 2⁶⁴).
+                a %= modulus; b %= modulus; pending = 0
+                let triangle = run & 1 == 0 ? (run / 2) &* (run &+ 1) : run &* ((run &+ 1) / 2)
+                b = (b &+ run &* a &+ value &* (triangle % modulus)) % modulus
+                a = (a &+ run &* value) % modulus
+            }
             i = j
         }
-        return UInt32(b << 16 | a)
+        return UInt32((b % modulus) << 16 | (a % modulus))
     }
 }

@@ -164,8 +164,10 @@ final class ColorAccumulator {
     /// cleared), the pixels between are filled with the running sum.
     /// `runStarts` (one bit per pixel, cleared by the caller) gets the pixels where the value may
     /// change from the pixel before in its row: where a run of one sum starts. Row starts are the
-    /// caller's to mark.
-    func resolve(into pixels: UnsafeMutablePointer<SIMD4<Float>>, runStarts: TouchedCells) {
+    /// caller's to mark. `sparse`: only the first pixel of each run (and each row's first pixel) is
+    /// written; a pixel's value is then that of the nearest run start at or before it in its row.
+    func resolve(into pixels: UnsafeMutablePointer<SIMD4<Float>>, runStarts: TouchedCells, sparse: Bool) {
+        if sparse { return resolveRunStarts(into: pixels, runStarts: runStarts) }
         let width = walker.width, height = walker.height, stride = walker.stride
         guard let span = walker.takeSpan() else {
             pixels.update(repeating: .zero, count: width * height)
@@ -194,6 +196,30 @@ final class ColorAccumulator {
         }
         (pixels + span.rows.upperBound * width).update(repeating: .zero, count: (height - span.rows.upperBound) * width)
     }
+
+    /// `resolve` writing only the run starts: each row's first pixel, and within the touched
+    /// rectangle the pixels where the sum changes (the touched cells) and the rectangle's ends.
+    private func resolveRunStarts(into pixels: UnsafeMutablePointer<SIMD4<Float>>, runStarts: TouchedCells) {
+        let width = walker.width, height = walker.height, stride = walker.stride
+        for row in 0..<height { pixels[row * width] = .zero }
+        guard let span = walker.takeSpan() else { return }
+        let c0 = span.columns.lowerBound, c1 = span.columns.upperBound
+        for row in span.rows {
+            let line = cells + row * stride, out = pixels + row * width
+            if c0 < width { out[c0] = .zero; runStarts.mark(row * width + c0) }
+            var acc = SIMD4<Float>.zero
+            touched.drain(row * stride, row * stride + stride) { cell in
+                let col = cell - row * stride
+                if col < c1 {
+                    acc += line[col]
+                    out[col] = acc
+                    runStarts.mark(row * width + col)
+                }
+                line[col] = .zero
+            }
+            if c1 < width { out[c1] = .zero; runStarts.mark(row * width + c1) }
+        }
+    }
 }
 
 /// One bit per cell of an accumulator: the cells an edge has written to since they were last read, so
@@ -214,6 +240,18 @@ struct TouchedCells {
     func mark(_ cell: Int) { words[cell >> 6] |= 1 &<< UInt64(cell & 63) }
 
     func clear() { words.update(repeating: 0, count: count) }
+
+    @inline(__always)
+    func isMarked(_ cell: Int) -> Bool { words[cell >> 6] & (1 &<< UInt64(cell & 63)) != 0 }
+
+    /// The last marked cell before `i`; one must be marked there.
+    @inline(__always)
+    func previousMarked(before i: Int) -> Int {
+        var w = (i &- 1) &>> 6
+        var bits = words[w] & (UInt64.max &>> UInt64(63 &- ((i &- 1) & 63)))
+        while bits == 0 { w &-= 1; bits = words[w] }
+        return w &<< 6 | (63 &- bits.leadingZeroBitCount)
+    }
 
     /// The first marked cell after `i`, or `end` when none lies before it (`end` ≤ the cell count).
     @inline(__always)

@@ -17,8 +17,11 @@ struct TilePalette {
 
     /// The largest difference per channel between a pixel and its entry.
     static let tolerance: Int32 = 2
-    /// Tiles with more distinct colours than this are encoded as RGBA without trying.
+    /// Tiles with more distinct colours than this are encoded as RGBA without trying (a colour's
+    /// number fits in 12 bits).
     static let maxDistinct = 4096
+    /// More pixels than a tile of 512 × 512 holds (a pixel count fits in 20 bits).
+    static let countLimit: UInt32 = 1 << 20
 
     /// Open addressing, colour → its number among the tile's distinct colours; cleared by bumping `stamp`.
     private var keys: [UInt32], stamps: [UInt32], slots: [UInt16]
@@ -31,7 +34,7 @@ struct TilePalette {
     private var distinct: [UInt32] = [], counts: [Int32] = [], entry: [UInt8] = []
 
     init(pixels: Int) {
-        precondition(pixels <= Int(Int32.max), "\(pixels) pixels")
+        precondition(pixels < Int(Self.countLimit), "\(pixels) pixels")
         indices = [UInt8](repeating: 0, count: pixels)
         runStart.reserveCapacity(pixels + 1); runColour.reserveCapacity(pixels)
         keys = [UInt32](repeating: 0, count: 1 << Self.tableBits)
@@ -68,8 +71,20 @@ struct TilePalette {
                         straight: (SIMD4<Float>) -> UInt32) -> Outcome {
         precondition(pixels.count == indices.count * 16)
         var visible: UInt32 = 0
+        // Marked runs often carry the value of the run before (a mark is where the value *may*
+        // change): that value's conversion is kept.
+        // Compared bit for bit, as `endOfEqualPixels` compares.
+        var last = (lo: UInt64(0), hi: UInt64(0), colour: UInt32(0)), converted = false
         let fits = count(runs: { i, n in
-            let p = straight(pixels.load(fromByteOffset: i &* 16, as: SIMD4<Float>.self))
+            let lo = pixels.load(fromByteOffset: i &* 16, as: UInt64.self)
+            let hi = pixels.load(fromByteOffset: i &* 16 &+ 8, as: UInt64.self)
+            let p: UInt32
+            if converted && lo == last.lo && hi == last.hi {
+                p = last.colour
+            } else {
+                p = straight(pixels.load(fromByteOffset: i &* 16, as: SIMD4<Float>.self))
+                last = (lo, hi, p); converted = true
+            }
             visible |= p >> 24
             let end = runStarts.map { $0.nextMarked(after: i, end: n) } ?? Self.endOfEqualPixels(pixels, from: i, count: n)
             return (p, end)
@@ -159,9 +174,16 @@ struct TilePalette {
         return keys.withUnsafeMutableBufferPointer { keys in
             stamps.withUnsafeMutableBufferPointer { stamps in
                 slots.withUnsafeMutableBufferPointer { slots in
-                        var i = 0
+                        var i = 0, previous: UInt32? = nil
                         while i < n {
                             let (p, j) = run(i, n)
+                            // A run of the previous run's colour lengthens that run.
+                            if p == previous, let colour = runColour.last {
+                                counts[Int(colour)] &+= Int32(j &- i)
+                                i = j
+                                continue
+                            }
+                            previous = p
                             var h = (p &* 0x9E37_79B1) >> shift
                             while stamps[Int(h)] == stamp && keys[Int(h)] != p { h = (h &+ 1) & mask }
                             let colour: UInt16
@@ -187,34 +209,43 @@ struct TilePalette {
     /// making its own (transparent only with transparent). False past 256 entries.
     private mutating func shareEntries() -> Bool {
         entry = [UInt8](repeating: 0, count: distinct.count)
-        // Most frequent first, ties by colour: one key per colour, sorted as plain integers.
+        // Most frequent first, ties by colour: one key per colour (its count, its value, its number),
+        // sorted as plain integers.
         var order = distinct.indices.map { d in
-            UInt64(UInt32.max - UInt32(counts[d])) << 32 | UInt64(distinct[d])
+            UInt64(Self.countLimit - UInt32(counts[d])) << 44 | UInt64(distinct[d]) << 12 | UInt64(d)
         }
         order.sort()
         var entries: [UInt32] = []
         entries.reserveCapacity(256)
+        // The entries by alpha, each alpha's in order (linked through `nextOfAlpha`): a colour can
+        // only share an entry whose alpha is within the tolerance of its own, so only those five
+        // alphas' entries are compared, not all 256 — the same first entry within the tolerance.
+        var firstOfAlpha = [Int16](repeating: -1, count: 256), lastOfAlpha = firstOfAlpha
+        var nextOfAlpha = [Int16](repeating: -1, count: 256)
         for key in order {
-            let c = UInt32(truncatingIfNeeded: key)
-            let d = Int(slot(of: c))
-            if let shared = entries.withUnsafeBufferPointer({ e in e.firstIndex { Self.near($0, c) } }) {
+            let c = UInt32(truncatingIfNeeded: key >> 12), d = Int(key & 0xFFF)
+            let alpha = Int(c >> 24)
+            var shared = Int.max
+            for a in max(alpha - Int(Self.tolerance), 0)...min(alpha + Int(Self.tolerance), 255) {
+                var e = Int(firstOfAlpha[a])
+                while e >= 0 && e < shared {
+                    if Self.near(entries[e], c) { shared = e; break }
+                    e = Int(nextOfAlpha[e])
+                }
+            }
+            if shared != Int.max {
                 entry[d] = UInt8(shared)
                 continue
             }
             guard entries.count < 256 else { return false }
-            entry[d] = UInt8(entries.count)
+            let e = entries.count
+            entry[d] = UInt8(e)
             entries.append(c)
+            if lastOfAlpha[alpha] >= 0 { nextOfAlpha[Int(lastOfAlpha[alpha])] = Int16(e) } else { firstOfAlpha[alpha] = Int16(e) }
+            lastOfAlpha[alpha] = Int16(e)
         }
         colours = entries.map(Self.rgba)
         return true
-    }
-
-    /// The number of a counted colour, from the hash table `count(runs:)` filled.
-    private func slot(of colour: UInt32) -> UInt16 {
-        let mask = UInt32((1 << Self.tableBits) - 1), shift = UInt32(32 - Self.tableBits)
-        var h = (colour &* 0x9E37_79B1) >> shift
-        while keys[Int(h)] != colour || stamps[Int(h)] != stamp { h = (h &+ 1) & mask }
-        return slots[Int(h)]
     }
 
     /// Within the tolerance in every channel, and both transparent or both not.
