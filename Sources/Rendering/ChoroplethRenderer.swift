@@ -616,8 +616,10 @@ final class TileCanvas {
             case .invisible:
                 return nil
             case .built:
-                return try palette.indices.withUnsafeBufferPointer {
-                    try paletteWriter.encode(indices: $0, palette: palette.colours)
+                return try palette.indices.withUnsafeBufferPointer { indices in
+                    try palette.runStart.withUnsafeBufferPointer { runs in
+                        try paletteWriter.encode(indices: indices, palette: palette.colours, runStarts: runs)
+                    }
                 }
             case .tooMany:
                 break

@@ -40,14 +40,21 @@ final class PalettePNGWriter {
     /// The PNG of `indices` (width × height, row-major) into `palette` (1–256 straight RGBA entries;
     /// those with alpha < 255 go into tRNS). Indices must lie within the palette (the caller's
     /// `TilePalette` guarantees it).
-    func encode(indices: UnsafeBufferPointer<UInt8>, palette: [RGBA8]) throws -> [UInt8] {
+    /// `runStarts`, when given, are where the runs of equal indices start (ascending from 0; a run
+    /// may be equal to the one before and may span rows): the Adler-32 is then summed from them
+    /// without reading the rows.
+    func encode(indices: UnsafeBufferPointer<UInt8>, palette: [RGBA8],
+                runStarts: UnsafeBufferPointer<Int32>? = nil) throws -> [UInt8] {
         guard indices.count == width * height else {
             throw PNGError.invalidInput("\(indices.count) indices for a \(width)×\(height) image")
         }
         guard (1...256).contains(palette.count) else {
             throw PNGError.invalidInput("palette of \(palette.count) colours (1–256 allowed)")
         }
-        let idat = try deflateRows(indices)
+        if let runStarts, runStarts.first != 0 {
+            throw PNGError.invalidInput("runs starting at \(runStarts.first.map(String.init) ?? "none"), not 0")
+        }
+        let idat = try deflateRows(indices, runStarts: runStarts)
         var png: [UInt8] = []
         png.reserveCapacity(idat + 4 * palette.count + 96)
         png += [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
@@ -72,7 +79,7 @@ final class PalettePNGWriter {
 
     /// Filters every row with None and deflates the image into `compressed` as a zlib stream (header,
     /// raw deflate, Adler-32 of the filtered rows); its length.
-    private func deflateRows(_ indices: UnsafeBufferPointer<UInt8>) throws -> Int {
+    private func deflateRows(_ indices: UnsafeBufferPointer<UInt8>, runStarts: UnsafeBufferPointer<Int32>?) throws -> Int {
         let width = self.width
         filtered.withUnsafeMutableBufferPointer { out in
             for row in 0..<height {
@@ -96,7 +103,8 @@ final class PalettePNGWriter {
         }
         guard status == Z_STREAM_END else { throw PNGError.encodingFailed("zlib: deflate returned \(status)") }
         let end = header + Int(stream.pointee.total_out)
-        let check = filtered.withUnsafeBufferPointer { Adler32.checksum(UnsafeRawBufferPointer($0)) }
+        let check = runStarts.map { Adler32.checksum(rows: indices, width: width, runStarts: $0) }
+            ?? filtered.withUnsafeBufferPointer { Adler32.checksum(UnsafeRawBufferPointer($0)) }
         for k in 0..<4 { compressed[end + k] = UInt8(truncatingIfNeeded: check >> UInt32(24 - 8 * k)) }
         return end + 4
     }
@@ -128,18 +136,13 @@ enum Adler32 {
     /// a < 65521 + 8192 · 255 < 2²², and b grows by < 8192 · 2²² + 255 · 8192² < 2³⁶ between reductions.
     private static let unreduced: UInt64 = 4096
 
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    /// The running sums, reduced modulo 65521 once past `unreduced` bytes.
+    private struct Sums {
         var a: UInt64 = 1, b: UInt64 = 0, pending: UInt64 = 0
-        let n = bytes.count
-        var i = 0
-        while i < n {
-            let v = bytes.load(fromByteOffset: i, as: UInt8.self)
-            var j = i &+ 1
-            // Eight bytes at a time while they all equal v, then byte by byte.
-            let word = UInt64(v) &* 0x0101_0101_0101_0101
-            while j &+ 8 <= n, bytes.loadUnaligned(fromByteOffset: j, as: UInt64.self) == word { j &+= 8 }
-            while j < n, bytes.load(fromByteOffset: j, as: UInt8.self) == v { j &+= 1 }
-            let run = UInt64(j &- i), value = UInt64(v)
+
+        /// `run` bytes of `value`.
+        @inline(__always)
+        mutating func add(_ run: UInt64, of value: UInt64) {
             if run <= unreduced {
                 // The divisions (modulo) are the costly part: once per few thousand bytes.
                 b &+= run &* a &+ value &* (run &* (run &+ 1) / 2)
@@ -154,8 +157,43 @@ enum Adler32 {
                 b = (b &+ run &* a &+ value &* (triangle % modulus)) % modulus
                 a = (a &+ run &* value) % modulus
             }
+        }
+
+        var checksum: UInt32 { UInt32((b % modulus) << 16 | (a % modulus)) }
+    }
+
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var sums = Sums()
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let v = bytes.load(fromByteOffset: i, as: UInt8.self)
+            var j = i &+ 1
+            // Eight bytes at a time while they all equal v, then byte by byte.
+            let word = UInt64(v) &* 0x0101_0101_0101_0101
+            while j &+ 8 <= n, bytes.loadUnaligned(fromByteOffset: j, as: UInt64.self) == word { j &+= 8 }
+            while j < n, bytes.load(fromByteOffset: j, as: UInt8.self) == v { j &+= 1 }
+            sums.add(UInt64(j &- i), of: UInt64(v))
             i = j
         }
-        return UInt32((b % modulus) << 16 | (a % modulus))
+        return sums.checksum
+    }
+
+    /// The checksum of the filtered image of `indices` (`width` per row, each row after its filter
+    /// byte 0) from the runs of equal indices starting at `runStarts` (ascending, the first at 0): each
+    /// run is summed in one step per row it spans, its value read once.
+    static func checksum(rows indices: UnsafeBufferPointer<UInt8>, width: Int, runStarts: UnsafeBufferPointer<Int32>) -> UInt32 {
+        var sums = Sums()
+        let n = indices.count
+        var r = 0, x = 0
+        while x < n {
+            if x % width == 0 { sums.add(1, of: 0) }   // the row's filter byte
+            while r &+ 1 < runStarts.count && Int(runStarts[r &+ 1]) <= x { r &+= 1 }
+            let runEnd = r &+ 1 < runStarts.count ? Int(runStarts[r &+ 1]) : n
+            let end = min(runEnd, (x / width &+ 1) &* width)
+            sums.add(UInt64(end &- x), of: UInt64(indices[x]))
+            x = end
+        }
+        return sums.checksum
     }
 }

@@ -30,7 +30,8 @@ struct TilePalette {
     /// The runs of pixels of one colour, in pixel order: run r starts at runStart[r] (ends where the
     /// next starts) and has distinct colour runColour[r]; per distinct colour, its value, its pixel
     /// count and its entry. Kept per run, not per pixel: the indices are then written run by run.
-    private var runStart: [Int32] = [], runColour: [UInt16] = []
+    private(set) var runStart: [Int32] = []
+    private var runColour: [UInt16] = []
     private var distinct: [UInt32] = [], counts: [Int32] = [], entry: [UInt8] = []
 
     init(pixels: Int) {

@@ -63,4 +63,33 @@ import Testing
             #expect(UInt(ours) == UInt(zlib), "\(bytes.count) bytes")
         }
     }
+
+    /// From the runs (spanning rows, some starting where the value does not change, one run as
+    /// long as several rows): the checksum of the filtered rows equals zlib's, and the PNG equals the
+    /// one written without runs.
+    @Test func adler32FromRunsEqualsZlibs() throws {
+        var rng = SplitMix(state: 5)
+        let (w, h) = (37, 300)
+        var indices: [UInt8] = [], starts: [Int32] = []
+        while indices.count < w * h {
+            let length = min(w * h - indices.count, Int(rng.uniform(1, rng.next() < 0.1 ? 400 : 12)))
+            starts.append(Int32(indices.count))
+            indices += [UInt8](repeating: UInt8(rng.uniform(0, 3.99)), count: length)
+        }
+        var filtered: [UInt8] = []
+        for row in 0..<h { filtered.append(0); filtered += indices[(row * w)..<((row + 1) * w)] }
+        let zlib = filtered.withUnsafeBufferPointer { adler32(1, $0.baseAddress, uInt($0.count)) }
+        let ours = indices.withUnsafeBufferPointer { i in
+            starts.withUnsafeBufferPointer { Adler32.checksum(rows: i, width: w, runStarts: $0) }
+        }
+        #expect(UInt(ours) == UInt(zlib))
+        let palette = [RGBA8(r: 0, g: 0, b: 0, a: 0), RGBA8(r: 46, g: 125, b: 50, a: 115),
+                       RGBA8(r: 55, g: 71, b: 79, a: 255), RGBA8(r: 198, g: 40, b: 40, a: 115)]
+        let writer = PalettePNGWriter(width: w, height: h)
+        let plain = try indices.withUnsafeBufferPointer { try writer.encode(indices: $0, palette: palette) }
+        let fromRuns = try indices.withUnsafeBufferPointer { i in
+            try starts.withUnsafeBufferPointer { try writer.encode(indices: i, palette: palette, runStarts: $0) }
+        }
+        #expect(plain == fromRuns)
+    }
 }
