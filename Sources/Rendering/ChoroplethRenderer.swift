@@ -446,9 +446,12 @@ final class TileCanvas {
             }
         }
         self.sparse = sparse
-        runStarts.clear()
-        for row in 0..<size { runStarts.mark(row * size) }
-        pixels.withUnsafeMutableBufferPointer { p in fills.resolve(into: p.baseAddress!, runStarts: runStarts, sparse: sparse) }
+        pixels.withUnsafeMutableBufferPointer { p in
+            guard sparse else { return fills.resolve(into: p.baseAddress!) }
+            runStarts.clear()
+            for row in 0..<size { runStarts.mark(row * size) }
+            fills.resolveRunStarts(into: p.baseAddress!, runStarts: runStarts)
+        }
     }
 
     /// Draws the outlines of `features` (`width` px, antialiased) with normal "over" compositing, one
@@ -542,13 +545,9 @@ final class TileCanvas {
     /// Composites `color` over the canvas with the rasterizer's coverage, run by run (an outline's band).
     private func composite(_ color: SIMD4<Float>) {
         if sparse { return compositeRunStarts(color) }
-        let size = self.size, runStarts = self.runStarts
+        let size = self.size
         pixels.withUnsafeMutableBufferPointer { p in
             raster.sweepRuns { row, columns, cv in
-                // Within the band the result follows the pixel below: runs start where they did
-                // under it, and at the band's ends.
-                runStarts.mark(row * size + columns.lowerBound)
-                if columns.upperBound < size { runStarts.mark(row * size + columns.upperBound) }
                 let paint = cv * color, keep = 1 - cv * color.w
                 for o in (row * size + columns.lowerBound)..<(row * size + columns.upperBound) {
                     // Clamp the summed fills under the outline first (see `fill`).
@@ -560,7 +559,8 @@ final class TileCanvas {
     }
 
     /// `composite` on a sparse canvas: the band's ends become run starts (holding the value that was
-    /// there), and only the run starts within the band are composited.
+    /// there), and only the run starts within the band are composited — within the band the result
+    /// follows the pixel below, so its runs start where they did under it.
     private func compositeRunStarts(_ color: SIMD4<Float>) {
         let size = self.size, runStarts = self.runStarts
         pixels.withUnsafeMutableBufferPointer { p in

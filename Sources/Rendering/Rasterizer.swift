@@ -162,12 +162,7 @@ final class ColorAccumulator {
     /// pixel: zero outside the touched rectangle — and clears the cells. The canvas needs no clearing
     /// before. Between two cells an edge touched the sum is constant: only those cells are read (and
     /// cleared), the pixels between are filled with the running sum.
-    /// `runStarts` (one bit per pixel, cleared by the caller) gets the pixels where the value may
-    /// change from the pixel before in its row: where a run of one sum starts. Row starts are the
-    /// caller's to mark. `sparse`: only the first pixel of each run (and each row's first pixel) is
-    /// written; a pixel's value is then that of the nearest run start at or before it in its row.
-    func resolve(into pixels: UnsafeMutablePointer<SIMD4<Float>>, runStarts: TouchedCells, sparse: Bool) {
-        if sparse { return resolveRunStarts(into: pixels, runStarts: runStarts) }
+    func resolve(into pixels: UnsafeMutablePointer<SIMD4<Float>>) {
         let width = walker.width, height = walker.height, stride = walker.stride
         guard let span = walker.takeSpan() else {
             pixels.update(repeating: .zero, count: width * height)
@@ -178,7 +173,6 @@ final class ColorAccumulator {
         for row in span.rows {
             let line = cells + row * stride, out = pixels + row * width
             out.update(repeating: .zero, count: c0)
-            if c0 < width { runStarts.mark(row * width + c0) }
             var acc = SIMD4<Float>.zero, from = c0
             touched.drain(row * stride, row * stride + stride) { cell in
                 let col = cell - row * stride
@@ -186,20 +180,20 @@ final class ColorAccumulator {
                     (out + from).update(repeating: acc, count: col - from)
                     acc += line[col]
                     from = col
-                    runStarts.mark(row * width + col)
                 }
                 line[col] = .zero
             }
             (out + from).update(repeating: acc, count: c1 - from)
             (out + c1).update(repeating: .zero, count: width - c1)
-            if c1 < width { runStarts.mark(row * width + c1) }
         }
         (pixels + span.rows.upperBound * width).update(repeating: .zero, count: (height - span.rows.upperBound) * width)
     }
 
-    /// `resolve` writing only the run starts: each row's first pixel, and within the touched
-    /// rectangle the pixels where the sum changes (the touched cells) and the rectangle's ends.
-    private func resolveRunStarts(into pixels: UnsafeMutablePointer<SIMD4<Float>>, runStarts: TouchedCells) {
+    /// `resolve` writing only where a run of one sum starts: each row's first pixel, and within the
+    /// touched rectangle the pixels where the sum changes (the touched cells) and the rectangle's ends,
+    /// marked in `runStarts` (one bit per pixel, cleared by the caller, who marks the row starts). A
+    /// pixel's value is then that of the nearest run start at or before it in its row.
+    func resolveRunStarts(into pixels: UnsafeMutablePointer<SIMD4<Float>>, runStarts: TouchedCells) {
         let width = walker.width, height = walker.height, stride = walker.stride
         for row in 0..<height { pixels[row * width] = .zero }
         guard let span = walker.takeSpan() else { return }
