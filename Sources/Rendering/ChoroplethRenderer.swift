@@ -89,17 +89,19 @@ public final class ChoroplethRenderer: Sendable {
 
     /// The PNG of one tile, or nil when nothing is drawn on it (then no file should be written): the
     /// features cut to the tile's box, drawn as `render` draws them.
-    public func renderTile(_ id: TileID) throws -> [UInt8]? {
+    /// `sparse` false: drawn on every pixel of the canvas, the palette found by comparing them (what
+    /// every tile was before the run marks; the tests' reference for them).
+    public func renderTile(_ id: TileID, sparse: Bool = true) throws -> [UInt8]? {
         let box = WorldBox(tile: id, tileSize: options.tileSize, marginPixels: Self.marginPixels)
         let parts = features.compactMap { $0.clipped(to: box) }
-        return try withCanvas { try paint(id, parts: parts, on: $0) }
+        return try withCanvas { try paint(id, parts: parts, on: $0, sparse: sparse) }
     }
 
     /// The tile drawn from the whole features, uncut, with no flat shortcut: what every tile was before
     /// the walk down the pyramid, kept as the reference the tests compare `render` with.
     func renderWhole(_ id: TileID) throws -> [UInt8]? {
         let box = WorldBox(tile: id, tileSize: options.tileSize, marginPixels: Self.marginPixels)
-        return try withCanvas { try paint(id, parts: features.filter(box.meets), on: $0, palette: false) }
+        return try withCanvas { try paint(id, parts: features.filter(box.meets), on: $0, palette: false, sparse: false) }
     }
 
     /// Renders every tile of every zoom that has something drawn, on all cores. `onTile` receives each
@@ -214,11 +216,13 @@ public final class ChoroplethRenderer: Sendable {
 
     /// Fills and outlines `parts` on the tile, encoded; nil when nothing is visible.
     /// `palette` false: straight RGBA, exact (the tests' reference).
-    private func paint(_ id: TileID, parts: [ProjectedFeature], on canvas: TileCanvas, palette: Bool = true) throws -> [UInt8]? {
+    /// `sparse` false: every pixel of the canvas drawn (`TileCanvas.fill`), the tests' reference.
+    private func paint(_ id: TileID, parts: [ProjectedFeature], on canvas: TileCanvas, palette: Bool = true,
+                       sparse: Bool = true) throws -> [UInt8]? {
         guard !parts.isEmpty else { return nil }
         let k = Double(options.tileSize) * pow(2.0, Double(id.z))   // world → pixel scale
         let origin = (x: Double(id.x * options.tileSize), y: Double(id.y * options.tileSize))
-        canvas.fill(parts, scale: k, origin: origin)
+        canvas.fill(parts, scale: k, origin: origin, sparse: sparse)
         canvas.stroke(parts, wholes: features, zoom: id.z, scale: k, origin: origin, width: Self.strokeWidth)
         return try canvas.encodePNG(palette: palette)
     }
@@ -396,6 +400,13 @@ final class TileCanvas {
     private var pngScratch: [UInt8] = []
     private var palette: TilePalette
     private let paletteWriter: PalettePNGWriter
+    /// One bit per pixel: where a run of equal pixels along a row may start (every row's first pixel,
+    /// and wherever the fills' sum or an outline's coverage changes), marked as the canvas is drawn.
+    /// The palette reads the runs from these marks instead of comparing every float pixel with the
+    /// one before — a scan of the whole 1 MB canvas per tile that was the zone layers' largest cost.
+    private let runStarts: TouchedCells
+    /// Whether `pixels` holds only the run starts' values (see `fill`).
+    private var sparse = true
 
     init(size: Int) {
         self.size = size
@@ -405,7 +416,10 @@ final class TileCanvas {
         rgba8 = [UInt8](repeating: 0, count: size * size * 4)
         palette = TilePalette(pixels: size * size)
         paletteWriter = PalettePNGWriter(width: size, height: size)
+        runStarts = TouchedCells(cells: size * size)
     }
+
+    deinit { runStarts.deallocate() }
 
     /// Paints the fills of all `features`, each weighted by its exact coverage, over the whole canvas
     /// (pixels outside every feature become transparent: the canvas needs no clearing first).
@@ -418,7 +432,12 @@ final class TileCanvas {
     /// The sums are clamped to 1 (overlapping zones, float error) later — under outlines and when
     /// converting; every term is ≥ 0, and with premultiplied colours ≤ alpha the clamped colour never
     /// exceeds the clamped alpha.
-    func fill<S: Sequence>(_ features: S, scale k: Double, origin: (x: Double, y: Double))
+    ///
+    /// `sparse`: only the first pixel of every run of equal pixels (`runStarts`) is written, and kept
+    /// so by the outlines; the palette reads no other, and an RGBA encoding fills the runs in first.
+    /// A tile then costs what its edges cost, not its 65,536 pixels. false: every pixel, as before
+    /// the marks (the reference `renderWhole` draws with and the tests compare with).
+    func fill<S: Sequence>(_ features: S, scale k: Double, origin: (x: Double, y: Double), sparse: Bool = true)
     where S.Element == ProjectedFeature {
         for f in features where f.fill.a > 0 {
             let color = Self.premultiplied(f.fill)
@@ -426,7 +445,13 @@ final class TileCanvas {
                 fills.addLine(ax, ay, bx, by, color: color)
             }
         }
-        pixels.withUnsafeMutableBufferPointer { p in fills.resolve(into: p.baseAddress!) }
+        self.sparse = sparse
+        pixels.withUnsafeMutableBufferPointer { p in
+            guard sparse else { return fills.resolve(into: p.baseAddress!) }
+            runStarts.clear()
+            for row in 0..<size { runStarts.mark(row * size) }
+            fills.resolveRunStarts(into: p.baseAddress!, runStarts: runStarts)
+        }
     }
 
     /// Draws the outlines of `features` (`width` px, antialiased) with normal "over" compositing, one
@@ -519,6 +544,7 @@ final class TileCanvas {
 
     /// Composites `color` over the canvas with the rasterizer's coverage, run by run (an outline's band).
     private func composite(_ color: SIMD4<Float>) {
+        if sparse { return compositeRunStarts(color) }
         let size = self.size
         pixels.withUnsafeMutableBufferPointer { p in
             raster.sweepRuns { row, columns, cv in
@@ -532,23 +558,74 @@ final class TileCanvas {
         }
     }
 
+    /// `composite` on a sparse canvas: the band's ends become run starts (holding the value that was
+    /// there), and only the run starts within the band are composited — within the band the result
+    /// follows the pixel below, so its runs start where they did under it.
+    private func compositeRunStarts(_ color: SIMD4<Float>) {
+        let size = self.size, runStarts = self.runStarts
+        pixels.withUnsafeMutableBufferPointer { p in
+            raster.sweepRuns { row, columns, cv in
+                let paint = cv * color, keep = 1 - cv * color.w
+                let lo = row * size + columns.lowerBound, hi = row * size + columns.upperBound
+                // The pixel after the band keeps its value: read before the band changes.
+                if columns.upperBound < size && !runStarts.isMarked(hi) {
+                    p[hi] = p[runStarts.previousMarked(before: hi)]
+                    runStarts.mark(hi)
+                }
+                if !runStarts.isMarked(lo) {
+                    p[lo] = p[runStarts.previousMarked(before: lo)]
+                    runStarts.mark(lo)
+                }
+                var o = lo
+                while o < hi {
+                    let below = p[o].replacing(with: 1, where: p[o] .> 1)
+                    p[o] = paint + below * keep
+                    o = runStarts.nextMarked(after: o, end: hi)
+                }
+            }
+        }
+    }
+
+    /// A sparse canvas made whole: every run's pixels get its first pixel's value.
+    private func fillRuns() {
+        let size = self.size, runStarts = self.runStarts
+        pixels.withUnsafeMutableBufferPointer { p in
+            for row in 0..<size {
+                var s = row * size
+                let end = s + size
+                while s < end {
+                    let next = runStarts.nextMarked(after: s, end: end)
+                    (p.baseAddress! + s + 1).update(repeating: p[s], count: next - s - 1)
+                    s = next
+                }
+            }
+        }
+        sparse = false
+    }
+
     /// The canvas as a PNG, or nil when every pixel is fully transparent: an 8-bit palette PNG with tRNS
     /// when its colours fit in 256 entries, exactly or within ±2 per channel (`TilePalette`), which all
     /// but the busiest low-zoom tiles do; straight RGBA otherwise.
+    /// A sparse canvas's palette reads the runs from their marks; a whole one's compares the pixels.
     func encodePNG(palette usePalette: Bool = true) throws -> [UInt8]? {
         if usePalette {
-            let outcome = pixels.withUnsafeBytes { palette.build(premultiplied: $0, straight: Self.straight) }
+            let outcome = pixels.withUnsafeBytes {
+                palette.build(premultiplied: $0, runStarts: sparse ? runStarts : nil, straight: Self.straight)
+            }
             switch outcome {
             case .invisible:
                 return nil
             case .built:
-                return try palette.indices.withUnsafeBufferPointer {
-                    try paletteWriter.encode(indices: $0, palette: palette.colours)
+                return try palette.indices.withUnsafeBufferPointer { indices in
+                    try palette.runStart.withUnsafeBufferPointer { runs in
+                        try paletteWriter.encode(indices: indices, palette: palette.colours, runStarts: runs)
+                    }
                 }
             case .tooMany:
                 break
             }
         }
+        if sparse { fillRuns() }
         guard convertToStraightRGBA() else { return nil }
         return try rgba8.withUnsafeBytes { raw in
             try PNGEncoder.encodeRGBA(raw.baseAddress!, width: size, height: size, scratch: &pngScratch)

@@ -188,6 +188,32 @@ final class ColorAccumulator {
         }
         (pixels + span.rows.upperBound * width).update(repeating: .zero, count: (height - span.rows.upperBound) * width)
     }
+
+    /// `resolve` writing only where a run of one sum starts: each row's first pixel, and within the
+    /// touched rectangle the pixels where the sum changes (the touched cells) and the rectangle's ends,
+    /// marked in `runStarts` (one bit per pixel, cleared by the caller, who marks the row starts). A
+    /// pixel's value is then that of the nearest run start at or before it in its row.
+    func resolveRunStarts(into pixels: UnsafeMutablePointer<SIMD4<Float>>, runStarts: TouchedCells) {
+        let width = walker.width, height = walker.height, stride = walker.stride
+        for row in 0..<height { pixels[row * width] = .zero }
+        guard let span = walker.takeSpan() else { return }
+        let c0 = span.columns.lowerBound, c1 = span.columns.upperBound
+        for row in span.rows {
+            let line = cells + row * stride, out = pixels + row * width
+            if c0 < width { out[c0] = .zero; runStarts.mark(row * width + c0) }
+            var acc = SIMD4<Float>.zero
+            touched.drain(row * stride, row * stride + stride) { cell in
+                let col = cell - row * stride
+                if col < c1 {
+                    acc += line[col]
+                    out[col] = acc
+                    runStarts.mark(row * width + col)
+                }
+                line[col] = .zero
+            }
+            if c1 < width { out[c1] = .zero; runStarts.mark(row * width + c1) }
+        }
+    }
 }
 
 /// One bit per cell of an accumulator: the cells an edge has written to since they were last read, so
@@ -208,6 +234,34 @@ struct TouchedCells {
     func mark(_ cell: Int) { words[cell >> 6] |= 1 &<< UInt64(cell & 63) }
 
     func clear() { words.update(repeating: 0, count: count) }
+
+    @inline(__always)
+    func isMarked(_ cell: Int) -> Bool { words[cell >> 6] & (1 &<< UInt64(cell & 63)) != 0 }
+
+    /// The last marked cell before `i`; one must be marked there.
+    @inline(__always)
+    func previousMarked(before i: Int) -> Int {
+        var w = (i &- 1) &>> 6
+        var bits = words[w] & (UInt64.max &>> UInt64(63 &- ((i &- 1) & 63)))
+        while bits == 0 { w &-= 1; bits = words[w] }
+        return w &<< 6 | (63 &- bits.leadingZeroBitCount)
+    }
+
+    /// The first marked cell after `i`, or `end` when none lies before it (`end` ≤ the cell count).
+    @inline(__always)
+    func nextMarked(after i: Int, end: Int) -> Int {
+        let j = i &+ 1
+        guard j < end else { return end }
+        var w = j &>> 6
+        let lastWord = (end &- 1) &>> 6
+        var bits = words[w] & (UInt64.max &<< UInt64(j & 63))
+        while bits == 0 {
+            w &+= 1
+            if w > lastWord { return end }
+            bits = words[w]
+        }
+        return Swift.min(w &<< 6 | bits.trailingZeroBitCount, end)
+    }
 
     /// Calls `body` with every marked cell in `start ..< end`, in increasing order, and unmarks them.
     @inline(__always)

@@ -17,20 +17,27 @@ struct TilePalette {
 
     /// The largest difference per channel between a pixel and its entry.
     static let tolerance: Int32 = 2
-    /// Tiles with more distinct colours than this are encoded as RGBA without trying.
+    /// Tiles with more distinct colours than this are encoded as RGBA without trying (a colour's
+    /// number fits in 12 bits).
     static let maxDistinct = 4096
+    /// More pixels than a tile of 512 × 512 holds (a pixel count fits in 20 bits).
+    static let countLimit: UInt32 = 1 << 20
 
     /// Open addressing, colour → its number among the tile's distinct colours; cleared by bumping `stamp`.
     private var keys: [UInt32], stamps: [UInt32], slots: [UInt16]
     private var stamp: UInt32 = 0
     private static let tableBits = 13
-    /// Per pixel, its distinct colour; per distinct colour, its value, its pixel count and its entry.
-    private var pixelColour: [UInt16]
+    /// The runs of pixels of one colour, in pixel order: run r starts at runStart[r] (ends where the
+    /// next starts) and has distinct colour runColour[r]; per distinct colour, its value, its pixel
+    /// count and its entry. Kept per run, not per pixel: the indices are then written run by run.
+    private(set) var runStart: [Int32] = []
+    private var runColour: [UInt16] = []
     private var distinct: [UInt32] = [], counts: [Int32] = [], entry: [UInt8] = []
 
     init(pixels: Int) {
+        precondition(pixels < Int(Self.countLimit), "\(pixels) pixels")
         indices = [UInt8](repeating: 0, count: pixels)
-        pixelColour = [UInt16](repeating: 0, count: pixels)
+        runStart.reserveCapacity(pixels + 1); runColour.reserveCapacity(pixels)
         keys = [UInt32](repeating: 0, count: 1 << Self.tableBits)
         stamps = [UInt32](repeating: 0, count: 1 << Self.tableBits)
         slots = [UInt16](repeating: 0, count: 1 << Self.tableBits)
@@ -58,14 +65,30 @@ struct TilePalette {
     /// as `init` said), each converted by `straight`: the same palette and indices as converting the
     /// canvas to RGBA and calling `build(from:)`, without the RGBA image in between — runs of one float
     /// value (a zone's fill, transparency) are converted and counted once.
-    mutating func build(premultiplied pixels: UnsafeRawBufferPointer,
+    /// `runStarts`, when given, marks (at least) every pixel whose value may differ from the pixel
+    /// before it (`TileCanvas` marks them as it draws): the runs are then read from the marks, and the
+    /// pixels between them are never loaded.
+    mutating func build(premultiplied pixels: UnsafeRawBufferPointer, runStarts: TouchedCells? = nil,
                         straight: (SIMD4<Float>) -> UInt32) -> Outcome {
         precondition(pixels.count == indices.count * 16)
         var visible: UInt32 = 0
+        // Marked runs often carry the value of the run before (a mark is where the value *may*
+        // change): that value's conversion is kept.
+        // Compared bit for bit, as `endOfEqualPixels` compares.
+        var last = (lo: UInt64(0), hi: UInt64(0), colour: UInt32(0)), converted = false
         let fits = count(runs: { i, n in
-            let p = straight(pixels.load(fromByteOffset: i &* 16, as: SIMD4<Float>.self))
+            let lo = pixels.load(fromByteOffset: i &* 16, as: UInt64.self)
+            let hi = pixels.load(fromByteOffset: i &* 16 &+ 8, as: UInt64.self)
+            let p: UInt32
+            if converted && lo == last.lo && hi == last.hi {
+                p = last.colour
+            } else {
+                p = straight(pixels.load(fromByteOffset: i &* 16, as: SIMD4<Float>.self))
+                last = (lo, hi, p); converted = true
+            }
             visible |= p >> 24
-            return (p, Self.endOfEqualPixels(pixels, from: i, count: n))
+            let end = runStarts.map { $0.nextMarked(after: i, end: n) } ?? Self.endOfEqualPixels(pixels, from: i, count: n)
+            return (p, end)
         })
         // A transparent canvas stays within the bound (one colour), so `visible` is known when it fails.
         guard fits else { return .tooMany }
@@ -94,10 +117,19 @@ struct TilePalette {
         } else {
             guard shareEntries() else { return false }
         }
+        runStart.append(Int32(indices.count))   // the end of the last run
+        defer { runStart.removeLast() }
         entry.withUnsafeBufferPointer { entry in
-            pixelColour.withUnsafeBufferPointer { colour in
-                indices.withUnsafeMutableBufferPointer { out in
-                    for i in 0..<out.count { out[i] = entry[Int(colour[i])] }
+            runStart.withUnsafeBufferPointer { start in
+                runColour.withUnsafeBufferPointer { colour in
+                    indices.withUnsafeMutableBufferPointer { out in
+                        for r in 0..<colour.count {
+                            let e = entry[Int(colour[r])]
+                            var k = Int(start[r])
+                            let end = Int(start[r &+ 1])
+                            while k < end { out[k] = e; k &+= 1 }
+                        }
+                    }
                 }
             }
         }
@@ -124,7 +156,7 @@ struct TilePalette {
 
     /// Counts the colours of the pixels in runs: `run(i, n)` gives the straight RGBA colour of pixel i
     /// (0 when transparent) and the end of the run of pixels from i on that have it (≤ n, the pixel
-    /// count). Fills `distinct` (in order of first appearance), `counts` and `pixelColour`; false past
+    /// count). Fills `distinct` (in order of first appearance), `counts` and the runs; false past
     /// `maxDistinct`.
     @inline(__always)
     private mutating func count(runs run: (_ i: Int, _ n: Int) -> (UInt32, Int)) -> Bool {
@@ -136,16 +168,23 @@ struct TilePalette {
         distinct.removeAll(keepingCapacity: true); counts.removeAll(keepingCapacity: true)
         let n = indices.count, stamp = self.stamp
         let mask = UInt32((1 << Self.tableBits) - 1), shift = UInt32(32 - Self.tableBits)
-        var distinct = self.distinct, counts = self.counts
-        self.distinct = []; self.counts = []
-        defer { self.distinct = distinct; self.counts = counts }
+        runStart.removeAll(keepingCapacity: true); runColour.removeAll(keepingCapacity: true)
+        var distinct = self.distinct, counts = self.counts, runStart = self.runStart, runColour = self.runColour
+        self.distinct = []; self.counts = []; self.runStart = []; self.runColour = []
+        defer { self.distinct = distinct; self.counts = counts; self.runStart = runStart; self.runColour = runColour }
         return keys.withUnsafeMutableBufferPointer { keys in
             stamps.withUnsafeMutableBufferPointer { stamps in
                 slots.withUnsafeMutableBufferPointer { slots in
-                    pixelColour.withUnsafeMutableBufferPointer { out in
-                        var i = 0
+                        var i = 0, previous: UInt32? = nil
                         while i < n {
                             let (p, j) = run(i, n)
+                            // A run of the previous run's colour lengthens that run.
+                            if p == previous, let colour = runColour.last {
+                                counts[Int(colour)] &+= Int32(j &- i)
+                                i = j
+                                continue
+                            }
+                            previous = p
                             var h = (p &* 0x9E37_79B1) >> shift
                             while stamps[Int(h)] == stamp && keys[Int(h)] != p { h = (h &+ 1) & mask }
                             let colour: UInt16
@@ -157,12 +196,11 @@ struct TilePalette {
                                 distinct.append(p); counts.append(0)
                                 keys[Int(h)] = p; stamps[Int(h)] = stamp; slots[Int(h)] = colour
                             }
-                            (out.baseAddress! + i).update(repeating: colour, count: j &- i)
+                            runStart.append(Int32(truncatingIfNeeded: i)); runColour.append(colour)
                             counts[Int(colour)] &+= Int32(j &- i)
                             i = j
                         }
                         return true
-                    }
                 }
             }
         }
@@ -172,34 +210,43 @@ struct TilePalette {
     /// making its own (transparent only with transparent). False past 256 entries.
     private mutating func shareEntries() -> Bool {
         entry = [UInt8](repeating: 0, count: distinct.count)
-        // Most frequent first, ties by colour: one key per colour, sorted as plain integers.
+        // Most frequent first, ties by colour: one key per colour (its count, its value, its number),
+        // sorted as plain integers.
         var order = distinct.indices.map { d in
-            UInt64(UInt32.max - UInt32(counts[d])) << 32 | UInt64(distinct[d])
+            UInt64(Self.countLimit - UInt32(counts[d])) << 44 | UInt64(distinct[d]) << 12 | UInt64(d)
         }
         order.sort()
         var entries: [UInt32] = []
         entries.reserveCapacity(256)
+        // The entries by alpha, each alpha's in order (linked through `nextOfAlpha`): a colour can
+        // only share an entry whose alpha is within the tolerance of its own, so only those five
+        // alphas' entries are compared, not all 256 — the same first entry within the tolerance.
+        var firstOfAlpha = [Int16](repeating: -1, count: 256), lastOfAlpha = firstOfAlpha
+        var nextOfAlpha = [Int16](repeating: -1, count: 256)
         for key in order {
-            let c = UInt32(truncatingIfNeeded: key)
-            let d = Int(slot(of: c))
-            if let shared = entries.withUnsafeBufferPointer({ e in e.firstIndex { Self.near($0, c) } }) {
+            let c = UInt32(truncatingIfNeeded: key >> 12), d = Int(key & 0xFFF)
+            let alpha = Int(c >> 24)
+            var shared = Int.max
+            for a in max(alpha - Int(Self.tolerance), 0)...min(alpha + Int(Self.tolerance), 255) {
+                var e = Int(firstOfAlpha[a])
+                while e >= 0 && e < shared {
+                    if Self.near(entries[e], c) { shared = e; break }
+                    e = Int(nextOfAlpha[e])
+                }
+            }
+            if shared != Int.max {
                 entry[d] = UInt8(shared)
                 continue
             }
             guard entries.count < 256 else { return false }
-            entry[d] = UInt8(entries.count)
+            let e = entries.count
+            entry[d] = UInt8(e)
             entries.append(c)
+            if lastOfAlpha[alpha] >= 0 { nextOfAlpha[Int(lastOfAlpha[alpha])] = Int16(e) } else { firstOfAlpha[alpha] = Int16(e) }
+            lastOfAlpha[alpha] = Int16(e)
         }
         colours = entries.map(Self.rgba)
         return true
-    }
-
-    /// The number of a counted colour, from the hash table `count(runs:)` filled.
-    private func slot(of colour: UInt32) -> UInt16 {
-        let mask = UInt32((1 << Self.tableBits) - 1), shift = UInt32(32 - Self.tableBits)
-        var h = (colour &* 0x9E37_79B1) >> shift
-        while keys[Int(h)] != colour || stamps[Int(h)] != stamp { h = (h &+ 1) & mask }
-        return slots[Int(h)]
     }
 
     /// Within the tolerance in every channel, and both transparent or both not.

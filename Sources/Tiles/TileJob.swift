@@ -374,8 +374,9 @@ public final class PreviousTiles {
 /// `--mbtiles`/`--pmtiles` (handed to `PendingArchives`). Archives stream: each tile goes to a spool
 /// as it comes, nothing is held until the end.
 final class TileSink: Sendable {
-    /// The layer's folder, with folder output.
-    private let root: URL?
+    /// The layer's folder's path, with folder output. Tile paths are built as strings: Foundation's
+    /// `URL.appendingPathComponent` cost as much per tile as creating the file's directory entry.
+    private let root: String?
     /// The archive in the output folder, with archive output.
     private let inside: (builder: any TileArchiveBuilder, url: URL)?
     private let outside: [(builder: any TileArchiveBuilder, url: URL)]
@@ -393,7 +394,7 @@ final class TileSink: Sendable {
     init(layer name: String, place: TileJob.PyramidLayers, folder: OutputFolder, options: TileSettings, incremental: Bool) throws {
         switch options.output {
         case .folder:
-            root = folder.url("\(place.folder)/\(name)")
+            root = folder.url("\(place.folder)/\(name)").path
             inside = nil
         case .archive(let kind):
             root = nil
@@ -415,9 +416,9 @@ final class TileSink: Sendable {
     /// One tile: its file, and into every archive.
     func put(_ tile: TileID, _ png: [UInt8], rendered: Bool) throws {
         if let root {
-            let dir = root.appendingPathComponent("\(tile.z)/\(tile.x)")
+            let dir = "\(root)/\(tile.z)/\(tile.x)"
             try makeColumn(dir, of: tile)
-            try writeFile(png, to: dir.appendingPathComponent("\(tile.y).png"))
+            try writeFile(png, to: "\(dir)/\(tile.y).png")
         }
         try inside?.builder.put(tile, png)
         for target in outside { try target.builder.put(tile, png) }
@@ -428,9 +429,9 @@ final class TileSink: Sendable {
     /// read for the outside archives.
     func keep(_ tile: TileID, file source: URL) throws {
         if let root {
-            let target = root.appendingPathComponent("\(tile.z)/\(tile.x)/\(tile.y).png")
-            try makeColumn(target.deletingLastPathComponent(), of: tile)
-            if link(source.path, target.path) != 0 { try FileManager.default.copyItem(at: source, to: target) }
+            let dir = "\(root)/\(tile.z)/\(tile.x)", target = "\(dir)/\(tile.y).png"
+            try makeColumn(dir, of: tile)
+            if link(source.path, target) != 0 { try FileManager.default.copyItem(atPath: source.path, toPath: target) }
         }
         if inside != nil || !outside.isEmpty {
             let png = Array(try Data(contentsOf: source))
@@ -463,10 +464,10 @@ final class TileSink: Sendable {
 
     /// Makes `dir`, the z/x folder of `tile`, unless a tile of it came before: one mkdir per folder,
     /// not per tile. Under the lock, so that no worker writes into a folder another is still making.
-    private func makeColumn(_ dir: URL, of tile: TileID) throws {
+    private func makeColumn(_ dir: String, of tile: TileID) throws {
         try state.withLock {
             guard !$0.columns.contains(tile.z << 40 | tile.x) else { return }
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             $0.columns.insert(tile.z << 40 | tile.x)
         }
     }
@@ -475,13 +476,13 @@ final class TileSink: Sendable {
     /// PNG of a flat colour, shared by every tile inside a zone) becomes a hard link to that file: a
     /// directory entry instead of a new file. Files are never rewritten in place (every run writes a
     /// fresh folder), so sharing an inode is safe.
-    private func writeFile(_ png: [UInt8], to url: URL) throws {
+    private func writeFile(_ png: [UInt8], to path: String) throws {
         if png.count <= Self.linkedSize, let first = firsts.withLock({ $0[TileBytes(png)] }) {
-            if link(first, url.path) == 0 { return }
+            if link(first, path) == 0 { return }
         }
-        try Self.create(url.path, png)
+        try Self.create(path, png)
         if png.count <= Self.linkedSize {
-            firsts.withLock { if $0.count < 4096 && $0[TileBytes(png)] == nil { $0[TileBytes(png)] = url.path } }
+            firsts.withLock { if $0.count < 4096 && $0[TileBytes(png)] == nil { $0[TileBytes(png)] = path } }
         }
     }
     /// Creates a tile's file with open/write/close. Not `Data.write`, which flushes every file to disk

@@ -62,4 +62,43 @@ import Testing
         }
         #expect(!Self.build(pixels).built)
     }
+
+    /// Past 256 colours, the entries and indices equal the rule written out plainly (most frequent
+    /// first, ties by colour value; each colour takes the first entry within ±2, transparent only with
+    /// transparent, else a new one), which `shareEntries` computes with its entries listed by alpha.
+    @Test func sharedEntriesFollowThePlainRule() {
+        var rng = SplitMix(state: 11)
+        var pixels: [RGBA8] = []
+        for i in 0..<20_000 {
+            // Clusters of near colours at a few alphas (1, 2, 254: the ends of the range), some
+            // transparent pixels with colour bits, and frequent fills.
+            let a: UInt8 = [0, 1, 2, 115, 116, 118, 254, 255][i % 8]
+            let base = UInt8(rng.uniform(0, 6)) * 40
+            pixels.append(i % 3 == 0 ? RGBA8(r: 46, g: 125, b: 50, a: 115)
+                          : RGBA8(r: base &+ UInt8(rng.uniform(0, 5.99)), g: UInt8(rng.uniform(0, 7.99)),
+                                  b: base, a: a))
+        }
+        var palette = TilePalette(pixels: pixels.count)
+        let bytes = pixels.flatMap { [$0.r, $0.g, $0.b, $0.a] }
+        #expect(bytes.withUnsafeBytes { palette.build(from: $0) })
+        // The plain rule, over straight colours packed as the palette packs them (0 when transparent).
+        let packed = pixels.map { p -> UInt32 in
+            p.a == 0 ? 0 : UInt32(p.r) | UInt32(p.g) << 8 | UInt32(p.b) << 16 | UInt32(p.a) << 24
+        }
+        var counts: [UInt32: Int] = [:]
+        for c in packed { counts[c, default: 0] += 1 }
+        #expect(counts.count > 256, "the test must share entries")
+        let order = counts.keys.sorted { (counts[$0]!, $1) > (counts[$1]!, $0) }
+        var entries: [UInt32] = [], entryOf: [UInt32: Int] = [:]
+        for c in order {
+            if let e = entries.firstIndex(where: { TilePalette.near($0, c) }) {
+                entryOf[c] = e
+            } else {
+                entryOf[c] = entries.count
+                entries.append(c)
+            }
+        }
+        #expect(palette.colours == entries.map(TilePalette.rgba))
+        #expect(zip(packed, palette.indices).allSatisfy { entryOf[$0] == Int($1) })
+    }
 }
