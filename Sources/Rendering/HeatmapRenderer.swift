@@ -164,19 +164,26 @@ public final class HeatmapRenderer: Sendable {
         let cols = (0..<size).map { coordinate(x0 + $0) }, rows = (0..<size).map { coordinate(y0 + $0) }
         let wx0 = cols[0].0, wy0 = rows[0].0
         let w = cols[size - 1].0 - wx0 + 2, h = rows[size - 1].0 - wy0 + 2
-        if scratch.count < w * h { scratch = [Float](repeating: 0, count: w * h) }
+        if scratch.count < w * h + h * size { scratch = [Float](repeating: 0, count: w * h + h * size) }
+        let columns = cols.map { $0.0 - wx0 }, fractions = cols.map(\.1)
         scratch.withUnsafeMutableBufferPointer { s in
-            let src = s.baseAddress!
+            let src = s.baseAddress!, across = src + w * h
             field.window(level: field.storeLevel, x0: wx0, y0: wy0, width: w, height: h, into: src)
+            // Separably: each store row interpolated across the tile's columns once (2^k tile rows share
+            // it), then every tile row between two of them — the very operations, in the same order, of
+            // interpolating each pixel from its four neighbours, so the values are bit for bit the same.
+            columns.withUnsafeBufferPointer { ci in
+                fractions.withUnsafeBufferPointer { fx in
+                    for j in 0..<h {
+                        let line = src + j * w, to = across + j * size
+                        for c in 0..<size { let i = ci[c]; to[c] = line[i] + (line[i + 1] - line[i]) * fx[c] }
+                    }
+                }
+            }
             for r in 0..<size {
                 let (j, fy) = rows[r]
-                let top = src + (j - wy0) * w - wx0, bottom = top + w
-                for c in 0..<size {
-                    let (i, fx) = cols[c]
-                    let a = top[i] + (top[i + 1] - top[i]) * fx
-                    let b = bottom[i] + (bottom[i + 1] - bottom[i]) * fx
-                    out[r * size + c] = a + (b - a) * fy
-                }
+                let a = across + (j - wy0) * size, b = a + size, o = out + r * size
+                for c in 0..<size { o[c] = a[c] + (b[c] - a[c]) * fy }
             }
         }
     }
