@@ -53,16 +53,29 @@ public struct HeatRamp: Sendable, Equatable {
                 let first = lo[0], last = lo.count - 1, stepCount = Float(steps)
                 let top = UInt8(1 + last * steps)
                 var any: UInt8 = 0
-                for p in 0..<count {
-                    let v = values[p]
-                    var k: UInt8 = 0
-                    if v >= first {
-                        var i = 0
-                        while i < last && v >= lo[i + 1] { i += 1 }
-                        k = i == last ? top : UInt8(1 + i * steps + min(Int((v - lo[i]) * iw[i] * stepCount), steps - 1))
+                // Most pixels of a heat tile lie below the first breakpoint (transparent): sixteen at a
+                // time are checked and cleared at once, the others take the scalar path (NaN among them).
+                let below = SIMD16<Float>(repeating: first)
+                var p = 0
+                while p < count {
+                    if p + 16 <= count,
+                       all(UnsafeRawPointer(values + p).loadUnaligned(as: SIMD16<Float>.self) .< below) {
+                        UnsafeMutableRawPointer(out + p).storeBytes(of: SIMD16<UInt8>(), as: SIMD16<UInt8>.self)
+                        p += 16
+                        continue
                     }
-                    out[p] = k
-                    any |= k
+                    for q in p..<min(p + 16, count) {
+                        let v = values[q]
+                        var k: UInt8 = 0
+                        if v >= first {
+                            var i = 0
+                            while i < last && v >= lo[i + 1] { i += 1 }
+                            k = i == last ? top : UInt8(1 + i * steps + min(Int((v - lo[i]) * iw[i] * stepCount), steps - 1))
+                        }
+                        out[q] = k
+                        any |= k
+                    }
+                    p = min(p + 16, count)
                 }
                 return any
             }
