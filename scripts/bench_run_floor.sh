@@ -4,8 +4,11 @@
 #     fresh runs each, wall time;
 #   - the floor: the time this machine needs just to create the folder run's files — the same paths, the
 #     same number of files of the same sizes, written with open/write/close by a small Python program —
-#     and to make them durable as riskmap does before it publishes (fsync of every file and folder, eight
-#     at a time), best of 5.
+#     and to make them durable: fsync of every file and folder, eight at a time, after all are written,
+#     best of 5. riskmap makes the same files durable with the same fsyncs (every file, then every
+#     folder), but flushes each tile file while it draws the next ones (Output/Durability.swift,
+#     DurabilityQueue), and the tiles of one flat colour, hard links to one file, once: the floor here is
+#     the I/O alone, one step after the other, not what riskmap overlaps.
 # Goals: folder output within 1.3× of the floor; archive output under 3 s.
 # Usage: bash scripts/bench_run_floor.sh   (RISKMAP_BIN=/path picks the binary; RUNS=N the repetitions)
 set -euo pipefail

@@ -22,6 +22,9 @@ public final class OutputFolder {
     /// Whether the `.riskmap-output` marker is written (`merge` leaves it out, see MergeJob).
     private let marked: Bool
     private var published = false
+    /// The files flushed to disk while the run goes on (tiles, streamed documents); the publish flushes
+    /// the rest.
+    public let durability = DurabilityQueue()
 
     /// Recovers what a killed run left at `destination`, checks that the run may replace what is there
     /// (see `check`; `force` allows a folder, file or link riskmap did not write) and makes the
@@ -44,7 +47,10 @@ public final class OutputFolder {
     }
 
     deinit {
-        if !published { try? FileManager.default.removeItem(at: staging) }
+        if !published {
+            durability.cancel()
+            try? FileManager.default.removeItem(at: staging)
+        }
     }
 
     public func url(_ relative: String) -> URL { staging.appendingPathComponent(relative) }
@@ -83,6 +89,7 @@ public final class OutputFolder {
         }
         if !buffer.isEmpty { try handle.write(contentsOf: buffer) }
         try handle.close()
+        durability.add(url.path)
     }
 
     public func write(_ data: Data, to relative: String) throws {
@@ -99,7 +106,7 @@ public final class OutputFolder {
     /// Flushes the staging folder to disk, marks it complete and puts it in place; with history, then
     /// moves `current` and prunes old days.
     public func publish() throws {
-        try Durability.syncTree(staging)
+        try Durability.syncTree(staging, skipping: try durability.finish())
         try writeMarker()
         try TestPoint.reached("after-build")
         try replace(publishedFolder, with: staging)

@@ -79,11 +79,25 @@ public struct RunJob {
         let map = try clock.run(ScoreZones(style: style, window: window, boundaries: boundaries, areas: areas,
                                            tiles: settings, previous: previous.usable?.state, history: database?.store), cases)
 
-        try clock.run(WriteZones(folder: folder, style: style, published: published), map)
-        try clock.run(WriteRejects(folder: folder, headers: input.headers), located)
-        try clock.run(WriteHotspots(folder: folder), map)
+        // The documents are written on a thread of their own while the tiles draw (the drawing leaves a
+        // core idle now and then: between layers, at each layer's end). Both only read the map and the
+        // rejects, and write different files of the folder; each is timed on its own clock. (cases.geojson
+        // was written before the map's cases were collected: the located cases are gone by now.)
+        nonisolated(unsafe) let shared = (folder: folder, located: located, map: map, headers: input.headers)
+        nonisolated(unsafe) var documentLaps: [(String, Double)] = []
+        let documents = BackgroundTask { [style] in
+            var own = StageClock()
+            try own.run(WriteZones(folder: shared.folder, style: style, published: published), shared.map)
+            try own.run(WriteRejects(folder: shared.folder, headers: shared.headers), shared.located)
+            try own.run(WriteHotspots(folder: shared.folder), shared.map)
+            documentLaps = own.laps
+        }
+        // A failed drawing waits for the documents too: nothing may write into the folder once it is gone.
+        defer { _ = documents.wait() }
         let tiles = try clock.run(DrawTiles(folder: folder, settings: settings, style: style,
                                             fingerprint: fingerprint, previous: previous), map)
+        if let failure = documents.wait() { throw failure }
+        clock.record(documentLaps)
         clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
         let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: settings.bounds,
                                                              basemap: basemap), tiles)

@@ -53,16 +53,29 @@ public struct HeatRamp: Sendable, Equatable {
                 let first = lo[0], last = lo.count - 1, stepCount = Float(steps)
                 let top = UInt8(1 + last * steps)
                 var any: UInt8 = 0
-                for p in 0..<count {
-                    let v = values[p]
-                    var k: UInt8 = 0
-                    if v >= first {
-                        var i = 0
-                        while i < last && v >= lo[i + 1] { i += 1 }
-                        k = i == last ? top : UInt8(1 + i * steps + min(Int((v - lo[i]) * iw[i] * stepCount), steps - 1))
+                // Most pixels of a heat tile lie below the first breakpoint (transparent): sixteen at a
+                // time are checked and cleared at once, the others take the scalar path (NaN among them).
+                let below = SIMD16<Float>(repeating: first)
+                var p = 0
+                while p < count {
+                    if p + 16 <= count,
+                       all(UnsafeRawPointer(values + p).loadUnaligned(as: SIMD16<Float>.self) .< below) {
+                        UnsafeMutableRawPointer(out + p).storeBytes(of: SIMD16<UInt8>(), as: SIMD16<UInt8>.self)
+                        p += 16
+                        continue
                     }
-                    out[p] = k
-                    any |= k
+                    for q in p..<min(p + 16, count) {
+                        let v = values[q]
+                        var k: UInt8 = 0
+                        if v >= first {
+                            var i = 0
+                            while i < last && v >= lo[i + 1] { i += 1 }
+                            k = i == last ? top : UInt8(1 + i * steps + min(Int((v - lo[i]) * iw[i] * stepCount), steps - 1))
+                        }
+                        out[q] = k
+                        any |= k
+                    }
+                    p = min(p + 16, count)
                 }
                 return any
             }
@@ -164,19 +177,26 @@ public final class HeatmapRenderer: Sendable {
         let cols = (0..<size).map { coordinate(x0 + $0) }, rows = (0..<size).map { coordinate(y0 + $0) }
         let wx0 = cols[0].0, wy0 = rows[0].0
         let w = cols[size - 1].0 - wx0 + 2, h = rows[size - 1].0 - wy0 + 2
-        if scratch.count < w * h { scratch = [Float](repeating: 0, count: w * h) }
+        if scratch.count < w * h + h * size { scratch = [Float](repeating: 0, count: w * h + h * size) }
+        let columns = cols.map { $0.0 - wx0 }, fractions = cols.map(\.1)
         scratch.withUnsafeMutableBufferPointer { s in
-            let src = s.baseAddress!
+            let src = s.baseAddress!, across = src + w * h
             field.window(level: field.storeLevel, x0: wx0, y0: wy0, width: w, height: h, into: src)
+            // Separably: each store row interpolated across the tile's columns once (2^k tile rows share
+            // it), then every tile row between two of them — the very operations, in the same order, of
+            // interpolating each pixel from its four neighbours, so the values are bit for bit the same.
+            columns.withUnsafeBufferPointer { ci in
+                fractions.withUnsafeBufferPointer { fx in
+                    for j in 0..<h {
+                        let line = src + j * w, to = across + j * size
+                        for c in 0..<size { let i = ci[c]; to[c] = line[i] + (line[i + 1] - line[i]) * fx[c] }
+                    }
+                }
+            }
             for r in 0..<size {
                 let (j, fy) = rows[r]
-                let top = src + (j - wy0) * w - wx0, bottom = top + w
-                for c in 0..<size {
-                    let (i, fx) = cols[c]
-                    let a = top[i] + (top[i + 1] - top[i]) * fx
-                    let b = bottom[i] + (bottom[i + 1] - bottom[i]) * fx
-                    out[r * size + c] = a + (b - a) * fy
-                }
+                let a = across + (j - wy0) * size, b = a + size, o = out + r * size
+                for c in 0..<size { o[c] = a[c] + (b[c] - a[c]) * fy }
             }
         }
     }

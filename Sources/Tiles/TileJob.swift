@@ -382,6 +382,8 @@ final class TileSink: Sendable {
     private let outside: [(builder: any TileArchiveBuilder, url: URL)]
     private let pending: PendingArchives
     private let tracksDrawn: Bool
+    /// Flushes each tile file (and the layer's archive) to disk as soon as it is complete.
+    private let durability: DurabilityQueue
 
     private struct State {
         var drawn = Set<TileID>()
@@ -409,6 +411,7 @@ final class TileSink: Sendable {
         }
         self.outside = outside
         pending = place.archives
+        durability = folder.durability
         // Only an incremental run needs to know which tiles it drew (to count the ones it deleted).
         tracksDrawn = incremental
     }
@@ -418,7 +421,9 @@ final class TileSink: Sendable {
         if let root {
             let dir = "\(root)/\(tile.z)/\(tile.x)"
             try makeColumn(dir, of: tile)
-            try writeFile(png, to: "\(dir)/\(tile.y).png")
+            let file = "\(dir)/\(tile.y).png"
+            try writeFile(png, to: file)
+            durability.add(file)
         }
         try inside?.builder.put(tile, png)
         for target in outside { try target.builder.put(tile, png) }
@@ -432,6 +437,7 @@ final class TileSink: Sendable {
             let dir = "\(root)/\(tile.z)/\(tile.x)", target = "\(dir)/\(tile.y).png"
             try makeColumn(dir, of: tile)
             if link(source.path, target) != 0 { try FileManager.default.copyItem(atPath: source.path, toPath: target) }
+            durability.add(target)
         }
         if inside != nil || !outside.isEmpty {
             let png = Array(try Data(contentsOf: source))
@@ -444,7 +450,10 @@ final class TileSink: Sendable {
     /// The layer is complete: its archive in the output folder is written, the outside ones wait for
     /// the run to end.
     func finish(info: TileSetInfo) throws {
-        if let inside { try inside.builder.finish(info: info, to: inside.url) }
+        if let inside {
+            try inside.builder.finish(info: info, to: inside.url)
+            durability.add(inside.url.path)
+        }
         for target in outside { pending.add(target.builder, info: info, url: target.url) }
     }
 
@@ -486,8 +495,8 @@ final class TileSink: Sendable {
         }
     }
     /// Creates a tile's file with open/write/close. Not `Data.write`, which flushes every file to disk
-    /// (fsync) — most of a tile's cost on this machine's disk; the output folder is flushed once, as a
-    /// whole, before it is published (`OutputFolder.publish`).
+    /// (fsync) — most of a tile's cost on this machine's disk, waited for by a drawing core; `put` hands
+    /// the file to the output folder's `DurabilityQueue`, which flushes it while the drawing goes on.
     static func create(_ path: String, _ bytes: [UInt8]) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputError(file: path, "cannot create the tile: \(String(cString: strerror(errno)))") }
