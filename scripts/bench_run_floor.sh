@@ -6,9 +6,10 @@
 #     same number of files of the same sizes, written with open/write/close by a small Python program —
 #     and to make them durable: fsync of every file and folder, eight at a time, after all are written,
 #     best of 5. riskmap makes the same files durable with the same fsyncs (every file, then every
-#     folder), but flushes each tile file while it draws the next ones (Output/Durability.swift,
-#     DurabilityQueue), and the tiles of one flat colour, hard links to one file, once: the floor here is
-#     the I/O alone, one step after the other, not what riskmap overlaps.
+#     folder) before it publishes, except that the tiles of one flat colour, hard links to one file, are
+#     flushed once, and its streamed documents and archives while the run goes on (Output/Durability.swift,
+#     DurabilityQueue). Flushing the tile files while the next ones draw was tried and made the folder
+#     run slower on a quiet machine (fsyncs contend with the creation of the next files).
 # Goals: folder output within 1.3× of the floor; archive output under 3 s.
 # Usage: bash scripts/bench_run_floor.sh   (RISKMAP_BIN=/path picks the binary; RUNS=N the repetitions)
 set -euo pipefail
