@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Zone-tile benchmark of issue 16, both sides measured in one run on this machine: riskmap's zone layers
-# (street, community, post: report.json timings_s.tiles_{layer}, drawing + encoding + writing every tile)
+# (street, community, post: report.json timings_s.tiles_{layer}: drawing, encoding and putting every tile into
+# the layer's archive, see TILES below)
 # against Mapnik (Debian's python3-mapnik, one process per core, scripts/bench_mapnik.py) rendering the
 # same polygons to the same tiles, on
 #   1. the demo district (Voronoi posts, zooms 10–17),
@@ -49,6 +50,11 @@ fi
 cases=("demo boundaries/demo boundaries/demo/cases.csv 2026-11-22 17"
        "nyc boundaries/nyc boundaries/nyc/cases.csv 2026-11-22 16"
        "nyc10 $bd/nyc10 $bd/nyc10/cases.csv 2026-11-22 16")
+# riskmap's side draws, encodes and puts every tile into the layer's archive (TILES=folder: one file per
+# tile instead). Mapnik encodes each tile in memory and writes nothing; the creation of one small file
+# per tile varied by a factor of two between back-to-back runs here (the file system's writeback of the
+# previous run), which is not the drawing that is compared.
+tiles_output=${TILES:-pmtiles}
 results=()
 for c in "${cases[@]}"; do
   read -r name bounds csv asof maxz <<<"$c"
@@ -60,14 +66,21 @@ for c in "${cases[@]}"; do
     for i in 1 2 3; do
       rm -rf "$out"
       "$exe" run -q --boundaries "$bounds" --cases "$csv" --as-of "$asof" --max-vertices 10000000 \
-        --min-zoom 10 --max-zoom "$maxz" --out "$out"
+        --min-zoom 10 --max-zoom "$maxz" --out "$out" --tiles "$tiles_output"
       s=$(python3 -c "import json,sys; t=json.load(open('$out/report.json'))['timings_s']; print(sum(t['tiles_'+z] for z in ('street','community','post')))")
       best=$(python3 -c "print(min(float('$s'), float('${best:-1e9}')))")
       cp "$out/report.json" "$out.report.json"
     done
     results+=("$name $who $best $out")
   done
-  mk=$(/usr/bin/python3 scripts/bench_mapnik.py "$bd/out-$name-riskmap" "$(nproc)")
+  # Mapnik draws the tiles riskmap wrote: their list comes from a run with folder output.
+  list="$bd/out-$name-riskmap"
+  if [ "$tiles_output" != folder ]; then
+    list="$bd/out-$name-list"; rm -rf "$list"
+    "$bin" run -q --boundaries "$bounds" --cases "$csv" --as-of "$asof" --max-vertices 10000000 \
+      --min-zoom 10 --max-zoom "$maxz" --out "$list"
+  fi
+  mk=$(/usr/bin/python3 scripts/bench_mapnik.py "$list" "$(nproc)")
   results+=("$name mapnik $mk")
 done
 python3 - "$bd" "${results[@]}" <<'PY'
