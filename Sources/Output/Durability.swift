@@ -118,14 +118,15 @@ enum Durability {
     }
 }
 
-/// Files flushed to disk while the run goes on, so that the publish does not wait for thousands of
-/// fsyncs at the end: a writer hands over a file once it is complete (`add`), a few threads flush
-/// them, and `finish` waits for them and says which files were flushed (with their state, see
-/// `Durability.FileState`), so that `OutputFolder.publish` flushes only the others — every file it
-/// publishes is on disk before the rename, as before.
+/// Files flushed to disk while the run goes on, so that the publish does not wait for them at the
+/// end: a writer hands over a file once it is complete (`add`), a few threads flush them, and `finish`
+/// waits for them and says which files were flushed (with their state, see `Durability.FileState`), so
+/// that `OutputFolder.publish` flushes only the others — every file it publishes is on disk before the
+/// rename, as before.
 ///
-/// Why: a tile file's fsync is a wait on the disk, not work for a core (the demo's 5,786 files: 0.6 s
-/// of waiting at the end); here it overlaps the drawing of the next tiles. A file changed after its
+/// Why: an fsync is a wait on the disk, not work for a core; a big streamed document or a layer's
+/// archive flushed here overlaps the drawing. (Not the tile files: thousands of fsyncs while the next
+/// tiles are created made the demo's folder run slower, see `TileSink`.) A file changed after its
 /// flush (written again, hard-linked) no longer matches its recorded state and is flushed again at the
 /// publish. A failed flush fails the publish.
 public final class DurabilityQueue: @unchecked Sendable {

@@ -22,8 +22,8 @@ public final class OutputFolder {
     /// Whether the `.riskmap-output` marker is written (`merge` leaves it out, see MergeJob).
     private let marked: Bool
     private var published = false
-    /// The files flushed to disk while the run goes on (tiles, streamed documents); the publish flushes
-    /// the rest.
+    /// The files flushed to disk while the run goes on (streamed documents, tile archives); the publish
+    /// flushes the rest.
     public let durability = DurabilityQueue()
 
     /// Recovers what a killed run left at `destination`, checks that the run may replace what is there
