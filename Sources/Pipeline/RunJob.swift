@@ -15,9 +15,10 @@ import Tiles
 /// A pipeline of typed stages (`Stages/`), each timed under its name in report.json:
 /// read boundaries → read cases → locate → [store, with `--db`] → write cases → read tile state →
 /// collect the map's cases (this run's, or the database's window with `--db`), then the located cases
-/// are let go → score → write zones, rejects, hotspots → draw tiles → archives and documents → publish (`PublishRun`). A shard (`--shard K/N`)
-/// runs the same stages; only the tile stage draws a part of the pyramid. `repeats.csv` is found beside
-/// them, from the stored cases on (`WriteRepeats`).
+/// are let go → score → draw tiles (zones, rejects and hotspots written beside them) → archives and
+/// documents → publish (`PublishRun`). A shard (`--shard K/N`) runs the same stages; only the tile
+/// stage draws a part of the pyramid. `repeats.csv` is found beside them, from the stored cases on
+/// (`WriteRepeats`).
 public struct RunJob {
     public var options: RunOptions
     public init(options: RunOptions) { self.options = options }
