@@ -103,13 +103,15 @@ public struct RepeatFinder: Sendable {
     public func find(_ all: [RepeatCase], categories: [ResolvedCategory]) -> [RepeatGroup] {
         // (The database hands over the window's cases only: no copy then.)
         let cases = all.allSatisfy { window.contains($0.day) } ? all : all.filter { window.contains($0.day) }
-        var byAddress: [UInt64: [Int]] = [:]
-        for (i, c) in cases.enumerated() where c.addressKey != 0 { byAddress[c.addressKey, default: []].append(i) }
-        let listed = byAddress.filter { $0.value.count >= rule.minCases }
-        let addresses = listed.values.map { group(.address, $0, cases, categories) }
+        let byAddress = Runs(count: cases.count) { cases[$0].addressKey == 0 ? nil : cases[$0].addressKey }
+        var listed: Set<UInt64> = []
+        var addresses: [RepeatGroup] = []
+        for run in byAddress.runs where run.count >= rule.minCases {
+            listed.insert(cases[Int(run.first!)].addressKey)
+            addresses.append(group(.address, run.map(Int.init), cases, categories))
+        }
         let places = placeMembers(cases, byAddress: byAddress).filter { members in
-            members.count >= rule.minCases && !(Set(members.map { cases[$0].addressKey }).count == 1
-                                                && listed[cases[members[0]].addressKey] != nil)
+            !(Set(members.map { cases[$0].addressKey }).count == 1 && listed.contains(cases[members[0]].addressKey))
         }.map { group(.place, $0, cases, categories) }
         return Self.sorted(addresses + places)
     }
@@ -127,52 +129,59 @@ public struct RepeatFinder: Sendable {
         }.map { groups[$0] }
     }
 
-    /// The members (indices into `cases`) of each place with two or more cases.
-    func placeMembers(_ cases: [RepeatCase], byAddress: [UInt64: [Int]]) -> [[Int]] {
+    /// The members (indices into `cases`, ascending) of each place with at least `minCases` cases.
+    ///
+    /// Kept in flat arrays of 4-byte positions (cells and addresses as runs of one sorted array, the
+    /// sets as two arrays) rather than dictionaries of arrays: at ten million cases the dictionaries
+    /// took about 800 MB beside the cases, this about 150.
+    func placeMembers(_ cases: [RepeatCase], byAddress: Runs<UInt64>) -> [[Int]] {
         let located = cases.indices.filter { cases[$0].point != nil }
         guard let south = located.map({ cases[$0].point!.y }).min() else { return [] }
         let metresPerLon = 111_320 * cos(south * .pi / 180), metresPerLat = 110_574.0
-        var sets = UnionFind(cases.count)
-        // Cases at one point (one door, geocoded alike) are one place at once: only distinct points are
-        // compared, which in a dense cell of a big district is far fewer.
-        var distinct: [Coordinate: Int] = [:], points: [(index: Int, x: Double, y: Double)] = []
-        for i in located {
-            let p = cases[i].point!
-            if let first = distinct[p] { sets.union(first, i); continue }
-            distinct[p] = i
-            points.append((i, p.x * metresPerLon, p.y * metresPerLat))
-        }
         // Cells of within/√2: any two points of one cell are near, so a cell is one place at once; two
         // points within `within` lie at most two cells apart.
         let side = rule.withinMetres / 2.squareRoot()
-        var cells: [GridCell: [Int]] = [:]
-        for (k, p) in points.enumerated() {
-            cells[GridCell(x: Int((p.x / side).rounded(.down)), y: Int((p.y / side).rounded(.down))), default: []].append(k)
+        func metres(_ i: Int) -> (x: Double, y: Double) {
+            let p = cases[i].point!
+            return (p.x * metresPerLon, p.y * metresPerLat)
         }
-        for members in cells.values { for k in members.dropFirst() { sets.union(points[members[0]].index, points[k].index) } }
+        let cells = Runs(count: cases.count) { i -> GridCell? in
+            guard cases[i].point != nil else { return nil }
+            let m = metres(i)
+            return GridCell(x: Int((m.x / side).rounded(.down)), y: Int((m.y / side).rounded(.down)))
+        }
+        var sets = UnionFind(cases.count)
+        for members in cells.runs { for k in members.dropFirst() { sets.union(Int(members.first!), Int(k)) } }
+        // Only distinct points are compared between cells: cases at one point (one door, geocoded alike)
+        // are many in a dense cell of a big district.
+        let distinct = cells.distinctRuns { a, b in
+            let (p, q) = (cases[Int(a)].point!, cases[Int(b)].point!)
+            return p.x == q.x ? (p.y == q.y ? nil : p.y < q.y) : p.x < q.x
+        }
         let limit = rule.withinMetres * rule.withinMetres
-        for (cell, members) in cells {
+        for (c, cell) in cells.keys.enumerated() {
             for other in cell.forwardNeighbours {
-                guard let near = cells[other] else { continue }
-                let a0 = points[members[0]].index, b0 = points[near[0]].index
+                guard let n = cells.run(of: other) else { continue }
+                let (near, here) = (distinct.run(n), distinct.run(c))
+                let a0 = Int(here.first!), b0 = Int(near.first!)
                 // Both cells are one place each: one near pair joins them, and joined cells need no look.
                 guard sets.find(a0) != sets.find(b0) else { continue }
-                search: for k in members {
+                search: for k in here {
+                    let p = metres(Int(k))
                     for j in near {
-                        let dx = points[k].x - points[j].x, dy = points[k].y - points[j].y
+                        let q = metres(Int(j))
+                        let dx = p.x - q.x, dy = p.y - q.y
                         if dx * dx + dy * dy <= limit { sets.union(a0, b0); break search }
                     }
                 }
             }
         }
         // The cases of one address are one place (those with a point).
-        for members in byAddress.values {
-            let pointed = members.filter { cases[$0].point != nil }
-            for j in pointed.dropFirst() { sets.union(pointed[0], j) }
+        for members in byAddress.runs {
+            let pointed = members.filter { cases[Int($0)].point != nil }
+            for j in pointed.dropFirst() { sets.union(Int(pointed[0]), Int(j)) }
         }
-        var places: [Int: [Int]] = [:]
-        for i in located { places[sets.find(i), default: []].append(i) }
-        return places.values.filter { $0.count >= 2 }
+        return sets.sets(of: located, atLeast: rule.minCases)
     }
 
     /// The listing of one group of cases.
@@ -229,21 +238,105 @@ private struct GridCell: Hashable {
     }
 }
 
-/// Disjoint sets with path halving and union by size.
+/// The positions 0..<n grouped by a key (nil: in no group), each group a run of one array, in the order
+/// of the keys' first appearance, the positions of a run ascending. A counting sort: two passes, the
+/// runs in one array of 4-byte positions.
+struct Runs<Key: Hashable> {
+    /// The distinct keys, in order of first appearance.
+    private(set) var keys: [Key] = []
+    private var runOfKey: [Key: Int32] = [:]
+    private var members: [Int32] = []
+    /// Where each run starts in `members`, and its end (`starts.count` is `keys.count + 1`).
+    private var starts: [Int32] = []
+
+    /// `key(i)` for each position, asked once.
+    init(count: Int, key keyOf: (Int) -> Key?) {
+        var run = [Int32](repeating: -1, count: count)
+        var sizes: [Int32] = []
+        for i in 0..<count {
+            guard let key = keyOf(i) else { continue }
+            if let r = runOfKey[key] { run[i] = r; sizes[Int(r)] += 1; continue }
+            run[i] = Int32(keys.count)
+            runOfKey[key] = Int32(keys.count)
+            keys.append(key)
+            sizes.append(1)
+        }
+        starts = [0] + sizes
+        for r in sizes.indices { starts[r + 1] += starts[r] }
+        var next = starts
+        members = [Int32](repeating: 0, count: Int(starts.last ?? 0))
+        for (i, r) in run.enumerated() where r >= 0 {
+            members[Int(next[Int(r)])] = Int32(i)
+            next[Int(r)] += 1
+        }
+    }
+
+    /// The run of each key, in order.
+    var runs: LazyMapSequence<Range<Int>, ArraySlice<Int32>> {
+        keys.indices.lazy.map { members[Int(starts[$0])..<Int(starts[$0 + 1])] }
+    }
+    /// The number of a key's run; nil when no position has the key.
+    func run(of key: Key) -> Int? { runOfKey[key].map(Int.init) }
+
+    /// Each run with only the first of the positions `order` finds equal (nil: equal, else whether
+    /// the first comes before the second), as runs of one array again.
+    func distinctRuns(by order: (Int32, Int32) -> Bool?) -> FlatRuns {
+        var flat = FlatRuns()
+        for run in runs {
+            let sorted = run.count == 1 ? Array(run) : run.sorted { order($0, $1) ?? ($0 < $1) }
+            var last: Int32?
+            for i in sorted where last.map({ order($0, i) != nil }) ?? true {
+                flat.members.append(i)
+                last = i
+            }
+            flat.starts.append(Int32(flat.members.count))
+        }
+        return flat
+    }
+}
+
+/// Runs of positions in one array: run r is `members[starts[r]..<starts[r + 1]]`.
+struct FlatRuns {
+    var members: [Int32] = []
+    var starts: [Int32] = [0]
+    func run(_ r: Int) -> ArraySlice<Int32> { members[Int(starts[r])..<Int(starts[r + 1])] }
+}
+
+/// Disjoint sets with path halving and union by size, in 4-byte numbers (one pair per case).
 private struct UnionFind {
-    var parent: [Int]
-    var size: [Int]
-    init(_ n: Int) { parent = Array(0..<n); size = Array(repeating: 1, count: n) }
+    var parent: [Int32]
+    var size: [Int32]
+    init(_ n: Int) { parent = (0..<Int32(n)).map { $0 }; size = Array(repeating: 1, count: n) }
     mutating func find(_ i: Int) -> Int {
-        var i = i
-        while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
-        return i
+        var i = Int32(i)
+        while parent[Int(i)] != i { parent[Int(i)] = parent[Int(parent[Int(i)])]; i = parent[Int(i)] }
+        return Int(i)
     }
     mutating func union(_ a: Int, _ b: Int) {
         var (ra, rb) = (find(a), find(b))
         guard ra != rb else { return }
         if size[ra] < size[rb] { swap(&ra, &rb) }
-        parent[rb] = ra
+        parent[rb] = Int32(ra)
         size[ra] += size[rb]
+    }
+
+    /// The sets of at least `minimum` of `members` (ascending), each ascending, in the order of their
+    /// first member.
+    mutating func sets(of members: [Int], atLeast minimum: Int) -> [[Int]] {
+        var count = [Int32](repeating: 0, count: parent.count)
+        for i in members { count[find(i)] += 1 }
+        var slot = [Int32](repeating: -1, count: parent.count)
+        var sets: [[Int]] = []
+        for i in members {
+            let root = find(i)
+            guard count[root] >= minimum else { continue }
+            if slot[root] < 0 {
+                slot[root] = Int32(sets.count)
+                sets.append([])
+                sets[sets.count - 1].reserveCapacity(Int(count[root]))
+            }
+            sets[Int(slot[root])].append(i)
+        }
+        return sets
     }
 }

@@ -78,6 +78,67 @@ import Testing
         #expect(try Self.find(within: 70).first { $0.kind == .place }?.cases == 4)
     }
 
+    /// The places of 3,000 random cases (clusters, repeated points, addresses without points, shared
+    /// addresses far apart) equal an independent answer: scipy's KD-tree pairs within 50 m in the same
+    /// frame, joined with the pairs of one address, as connected components (scipy.sparse.csgraph).
+    @Test func placesEqualScipysComponents() throws {
+        var rng = SplitMix64(seed: 16)   // Risk's: the same random cases on every run
+        func unit() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
+        var cases: [RepeatCase] = []
+        let zones = ZoneRef(street: "S1")
+        for i in 0..<3_000 {
+            // 60 cluster centres in a 6 × 4 km box; cases within ~120 m of one, a tenth on a shared point.
+            let centre = Int(rng.next() % 60)
+            let cx = 114.0 + Double(centre % 10) * 0.006, cy = 22.5 + Double(centre / 10) * 0.006
+            var point: Coordinate? = Coordinate(cx + (unit() - 0.5) * 0.0024, cy + (unit() - 0.5) * 0.0024)
+            if rng.next() % 10 == 0 { point = Coordinate(cx, cy) }
+            if rng.next() % 25 == 0 { point = nil }
+            // 400 addresses: a tenth of the cases share one with cases of other clusters.
+            let address = "测试路\(rng.next() % 10 == 0 ? Int(rng.next() % 400) : 1_000 + i)号"
+            cases.append(RepeatCase(day: Self.day(1 + i % 28), category: 0, address: address,
+                                    addressKey: AddressKey.of(address), point: point, zones: zones))
+        }
+        let finder = RepeatFinder(rule: RepeatsRule(minCases: 3, withinMetres: 50), window: Self.window)
+        let byAddress = Runs(count: cases.count) { cases[$0].addressKey }
+        let found = Set(finder.placeMembers(cases, byAddress: byAddress).map { $0.sorted() })
+
+        let input = cases.enumerated().compactMap { i, c in
+            c.point.map { "\(i) \($0.x) \($0.y) \(c.addressKey)" }
+        }.joined(separator: "\n")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("repeats-\(UUID().uuidString).txt")
+        try input.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let script = """
+        import sys, math, collections
+        import numpy as np
+        from scipy.spatial import cKDTree
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+        rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+        ids = [int(r[0]) for r in rows]; lon = np.array([float(r[1]) for r in rows]); lat = np.array([float(r[2]) for r in rows])
+        south = lat.min()
+        xy = np.column_stack([lon * 111320 * math.cos(south * math.pi / 180), lat * 110574.0])
+        pairs = list(cKDTree(xy).query_pairs(r=50.0))
+        first = {}
+        for k, r in enumerate(rows):
+            if r[3] in first: pairs.append((first[r[3]], k))
+            else: first[r[3]] = k
+        a = np.array([p[0] for p in pairs] + [0]); b = np.array([p[1] for p in pairs] + [0])
+        n, label = connected_components(coo_matrix((np.ones(len(a)), (a, b)), shape=(len(rows), len(rows))), directed=False)
+        groups = collections.defaultdict(list)
+        for k, l in enumerate(label): groups[l].append(ids[k])
+        for g in groups.values():
+            if len(g) >= 3: print(" ".join(map(str, sorted(g))))
+        """
+        let oracle = try python(["-c", script, file.path])
+        try #require(oracle.status == 0, "\(oracle.stderr)")
+        let expected = Set(oracle.stdout.split(separator: "\n").map { $0.split(separator: " ").map { Int($0)! } })
+        #expect(expected.count > 20, "the random cases should make many places")
+        let missing = expected.subtracting(found), extra = found.subtracting(expected)
+        #expect(missing.isEmpty && extra.isEmpty,
+                "\(missing.count) places of scipy's not found, \(extra.count) found that scipy has not; first: \(missing.first ?? extra.first ?? [])")
+    }
+
     @Test func csvRows() throws {
         let text = RepeatsWriter.csv(try Self.find())
         let lines = text.split(separator: "\r\n")
@@ -132,3 +193,4 @@ import Testing
         #expect(one.status == 2 && one.stderr.contains("--min-cases"), "\(one.stderr)")
     }
 }
+
