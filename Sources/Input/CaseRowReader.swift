@@ -13,9 +13,10 @@ struct CaseRowReader {
     /// The number of header fields; every row must have exactly as many.
     let width: Int
     var coordinates: CoordinateReader
-    /// Each distinct address text once: exports repeat addresses (a building complains again and
-    /// again), and a located case keeps its address (repeats, the geocoder) long after its row is gone.
-    var addresses = TextPool()
+    /// Each distinct address text once, by its handle: exports repeat addresses (a building complains
+    /// again and again), and a located case keeps its address (repeats, the geocoder) long after its
+    /// row is gone.
+    var addresses = AddressHandles()
 
     init(file: String, columns: CaseColumns, width: Int, defaultCRS: CRS) {
         self.file = file; self.columns = columns; self.width = width
@@ -54,29 +55,18 @@ struct CaseRowReader {
         let place = columns[.lon] == nil
             ? RowCoordinates()
             : coordinates.read(lon: cell(.lon, fields), lat: cell(.lat, fields), crs: cell(.crs, fields))
-        return CaseRecord(file: file, line: row.line, id: id, day: date.day, time: date.time,
-                          category: cell(.category, fields), address: addresses.intern(cell(.address, fields)),
+        var record = CaseRecord(file: file, line: row.line, id: id, day: date.day, time: date.time,
+                          category: cell(.category, fields), address: "",
                           rawCoordinate: place.coordinate, crs: place.crs,
                           coordinateProblem: place.problem, coordinateProblemDetail: place.detail,
                           channel: cell(.channel, fields), fields: fields)
+        addresses.set(cell(.address, fields), on: &record)
+        return record
     }
 
     /// The trimmed cell of a field; "" when the file has no such column or the row is too short.
     private func cell(_ field: CaseField, _ fields: [String]) -> String {
         guard let i = columns[field], i < fields.count else { return "" }
         return CaseCells.trimmed(fields[i])
-    }
-}
-
-/// Equal texts as one string (one heap allocation): `intern` returns the first string seen with the
-/// same UTF-8 bytes. Keyed by the bytes, since String hashes non-ASCII text by its normal form, which
-/// costs more than the rest of reading a cell.
-struct TextPool {
-    private var pool: Set<UTF8Key> = []
-
-    mutating func intern(_ text: String) -> String {
-        // Small strings live inside the String value itself: nothing to share.
-        guard text.utf8.count > 15 else { return text }
-        return pool.insert(UTF8Key(text)).memberAfterInsert.text
     }
 }

@@ -18,7 +18,7 @@ struct AddressBook {
     /// Raw text (by its UTF-8 bytes) → key.
     private let keyOfText: [UTF8Key: Int]
 
-    init(_ addresses: [String]) {
+    init<Addresses: RandomAccessCollection<String>>(_ addresses: Addresses) where Addresses.Index == Int {
         // A daily export repeats addresses: each distinct raw text is normalised once.
         let raw = distinctIndexes(addresses)
         let distinct = raw.first.map { addresses[$0] }
@@ -39,6 +39,12 @@ struct AddressBook {
 
     /// The key of an address of the book (one hash lookup, no normalising).
     func key(of address: String) -> Int? { keyOfText[UTF8Key(address)] }
+
+    /// The key of an address that is in the book, as four bytes (a run keeps one per row).
+    func position(of address: String) -> Int32 {
+        guard let key = key(of: address) else { preconditionFailure("an address outside the run's book") }
+        return Int32(key)
+    }
 }
 
 extension Geocoder {
@@ -53,21 +59,30 @@ extension Geocoder {
     /// The geocoder's results for the book's keys `wanted`, in blocks so that a progress bar can move
     /// between them; each block runs on all cores.
     func geocode(_ wanted: [Int], of book: AddressBook, bar: ProgressBar?) -> [GeocodeResult] {
+        geocode(wanted, of: book, bar: bar) { $0 }
+    }
+
+    /// `geocode`, each block's results made into what the caller keeps as soon as they are found: a
+    /// result carries its candidates and texts (335 bytes), a run's answer a fifth of that, and a
+    /// province asks for half a million distinct addresses.
+    func geocode<Kept>(_ wanted: [Int], of book: AddressBook, bar: ProgressBar?,
+                       keeping keep: (GeocodeResult) -> Kept) -> [Kept] {
         let block = 16_384
-        var results: [GeocodeResult] = []
-        results.reserveCapacity(wanted.count)
+        var kept: [Kept] = []
+        kept.reserveCapacity(wanted.count)
         for start in stride(from: 0, to: wanted.count, by: block) {
             let part = wanted[start..<min(wanted.count, start + block)]
-            results += geocodeAll(normalized: part.map { (book.sample[$0], book.texts[$0]) })
-            bar?.update(results.count, of: wanted.count)
+            kept += geocodeAll(normalized: part.map { (book.sample[$0], book.texts[$0]) }).lazy.map(keep)
+            bar?.update(kept.count, of: wanted.count)
         }
-        return results
+        return kept
     }
 }
 
 /// For each text, the number of its distinct value (by UTF-8 bytes, in order of first appearance), and
 /// where each distinct value first appears.
-func distinctIndexes(_ texts: [String]) -> (of: [Int], first: [Int]) {
+func distinctIndexes<Texts: RandomAccessCollection<String>>(_ texts: Texts) -> (of: [Int], first: [Int])
+    where Texts.Index == Int {
     var number: [UTF8Key: Int] = [:], first: [Int] = []
     let of = texts.indices.map { i in
         if let known = number[UTF8Key(texts[i])] { return known }

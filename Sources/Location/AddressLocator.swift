@@ -36,8 +36,6 @@ public struct GeocodeStats: Sendable {
 /// coordinates against them.
 struct AddressLocator {
     let geocoder: Geocoder
-    /// Every address of the run, normalised once.
-    let book: AddressBook
     let gazetteerWarnings: [String]
     let gazetteerPath: String
     let cache: GeocodeCache?
@@ -70,15 +68,14 @@ struct AddressLocator {
                                     method: r.method ?? .name, confidence: r.confidence))
     }
 
-    /// What the geocoder makes of each address (all in the book): each distinct normalised address once,
-    /// through the cache when there is one.
-    func geocode(_ addresses: [String], stats: inout GeocodeStats) throws -> AddressAnswers {
+    /// What the geocoder makes of each address asked, given by its key in `book` (every address of the
+    /// run, normalised once; `AddressBook.position`): each distinct normalised address once, through the
+    /// cache when there is one. The book is not kept: it is 150 MB at ten million rows, and placing the
+    /// cases needs only the answers.
+    func geocode(_ keys: [Int32], of book: AddressBook, stats: inout GeocodeStats) throws -> AddressAnswers {
         let bar = progress.bar("geocoding")
         defer { bar.finish() }
-        let wanted = distinctKeys(addresses.map { address in
-            guard let key = book.key(of: address) else { preconditionFailure("an address outside the run's book") }
-            return key
-        })
+        let wanted = distinctKeys(keys)
         let answers: [GeocodeAnswer]
         if let cache {
             let found = try cache.answers(wanted.first, of: book, geocoder: geocoder,
@@ -86,7 +83,7 @@ struct AddressLocator {
             answers = found.answers
             stats.cache = (found.hits, found.misses)
         } else {
-            answers = geocoder.geocode(wanted.first, of: book, bar: bar).map(GeocodeAnswer.init)
+            answers = geocoder.geocode(wanted.first, of: book, bar: bar, keeping: GeocodeAnswer.init)
         }
         return AddressAnswers(distinct: answers, of: wanted.of)
     }
@@ -113,8 +110,8 @@ struct AddressLocator {
 struct AddressAnswers: RandomAccessCollection {
     let distinct: [GeocodeAnswer]
     /// Per address asked, its position in `distinct`.
-    let of: [Int]
+    let of: [Int32]
     var startIndex: Int { 0 }
     var endIndex: Int { of.count }
-    subscript(i: Int) -> GeocodeAnswer { distinct[of[i]] }
+    subscript(i: Int) -> GeocodeAnswer { distinct[Int(of[i])] }
 }

@@ -57,28 +57,29 @@ public struct CaseLocator {
         // Positions into `records` rather than copies of them: at ten million rows every copy of the
         // records is gigabytes.
         var rejected: [RejectedRow] = []
-        var withPoints: [Int] = [], points: [Coordinate] = []
-        var addressOnly: [Int] = []
+        // Positions as 4-byte numbers: ten million rows make these arrays (and `checked`) hundreds of MB.
+        var withPoints: [Int32] = [], points: [Coordinate] = []
+        var addressOnly: [Int32] = []
         var converter = WGS84Converter(defaultCRS: defaultCRS)
         for (i, record) in records.enumerated() {
             switch converter.point(of: record) {
-            case .success(let p): withPoints.append(i); points.append(p)
-            case .failure(let r) where r.reason == .noCoordinates && geocoder != nil: addressOnly.append(i)
+            case .success(let p): withPoints.append(Int32(i)); points.append(p)
+            case .failure(let r) where r.reason == .noCoordinates && geocoder != nil: addressOnly.append(Int32(i))
             case .failure(let r): rejected.append(r)
             }
         }
         // Positions in the index's table (4 bytes a point), not a ZoneRef per point (49).
         let zones = try index.positions(of: points, progress: progress)
         let addresses = try geocodeAddresses(of: records, addressOnly: addressOnly, withPoints: withPoints, zones: zones)
-        var located: [LocatedCase] = []
-        located.reserveCapacity(withPoints.count + addressOnly.count)
+        var located = Chunked<LocatedCase>()
         var outside: [RejectedRow] = [], unplaced: [RejectedRow] = [], warnings: [String: String] = [:]
         var stats = addresses?.stats ?? GeocodeStats()
         // The records in order, each to its case or reject: the positions of the rows with points and of
         // the address rows are both ascending, so one cursor each finds a record's kind.
         var (k, a, checked) = (0, 0, 0)
         records.consume { i, record in
-            if k < withPoints.count, withPoints[k] == i {
+            let i32 = Int32(i)
+            if k < withPoints.count, withPoints[k] == i32 {
                 defer { k += 1 }
                 let point = points[k]
                 guard zones[k] >= 0 else {
@@ -87,12 +88,12 @@ public struct CaseLocator {
                 }
                 let c = LocatedCase(record: record.withoutFields, point: point, zones: index.refs[Int(zones[k])],
                                     method: .coordinates, confidence: 1)
-                if let addresses, checked < addresses.checked.count, addresses.checked[checked] == i {
+                if let addresses, checked < addresses.checked.count, addresses.checked[checked] == i32 {
                     addresses.locator.check(c, addresses.answers[addressOnly.count + checked], warnings: &warnings, stats: &stats)
                     checked += 1
                 }
                 located.append(c)
-            } else if let addresses, a < addressOnly.count, addressOnly[a] == i {
+            } else if let addresses, a < addressOnly.count, addressOnly[a] == i32 {
                 switch addresses.locator.place(record, addresses.answers[a], stats: &stats) {
                 case .success(let c): located.append(c)
                 case .failure(let r): unplaced.append(r)
@@ -100,7 +101,7 @@ public struct CaseLocator {
                 a += 1
             }
         }
-        var outcome = LocateOutcome(located: located, rejected: rejected + outside + unplaced)
+        var outcome = LocateOutcome(cases: located, rejected: rejected + outside + unplaced)
         outcome.warnings = warnings
         if let addresses {
             stats.seconds = Date().timeIntervalSince(addresses.started)
@@ -111,19 +112,25 @@ public struct CaseLocator {
 
     /// What the geocoder makes of the address rows and of the addresses of the rows located by their
     /// points (`checked`: their positions, ascending), asked at once: each distinct normalised address once.
-    private func geocodeAddresses(of records: CaseRecords, addressOnly: [Int], withPoints: [Int],
+    private func geocodeAddresses(of records: CaseRecords, addressOnly: [Int32], withPoints: [Int32],
                                   zones: [Int32]) throws -> GeocodedAddresses? {
         guard let geocoder else { return nil }
         let started = Date()
-        let book = AddressBook(records.map(\.address))
-        let locator = AddressLocator(geocoder: geocoder.withHome(from: book), book: book, gazetteerWarnings: gazetteerWarnings,
+        // Read from the records as the book needs them: an array of every row's address would be 160 MB
+        // at ten million rows.
+        let book = AddressBook(records.lazy.map(\.address))
+        let locator = AddressLocator(geocoder: geocoder.withHome(from: book), gazetteerWarnings: gazetteerWarnings,
                                      gazetteerPath: gazetteerPath, cache: geocodeCache, progress: progress)
         let checked = zip(withPoints, zones).compactMap { i, zone in
-            zone >= 0 && !records[i].address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? i : nil
+            zone >= 0 && !records[Int(i)].address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? i : nil
         }
         var stats = locator.stats(addressRows: addressOnly.count, checkedRows: checked.count)
-        let answers = try locator.geocode(addressOnly.map { records[$0].address } + checked.map { records[$0].address },
-                                          stats: &stats)
+        // The asked addresses by their keys in the book (4 bytes each), not as texts (16).
+        var keys: [Int32] = []
+        keys.reserveCapacity(addressOnly.count + checked.count)
+        for i in addressOnly { keys.append(book.position(of: records[Int(i)].address)) }
+        for i in checked { keys.append(book.position(of: records[Int(i)].address)) }
+        let answers = try locator.geocode(keys, of: book, stats: &stats)
         return GeocodedAddresses(locator: locator, answers: answers, checked: checked, stats: stats, started: started)
     }
 
@@ -249,14 +256,17 @@ extension CaseLocator {
 private struct GeocodedAddresses {
     let locator: AddressLocator
     let answers: AddressAnswers
-    let checked: [Int]
+    let checked: [Int32]
     var stats: GeocodeStats
     let started: Date
 }
 
 /// What `locateAll` found: the cases, the rejects, and what the address geocoder did.
 public struct LocateOutcome: Sendable {
-    public var located: [LocatedCase]
+    /// The cases, in chunks: a run gives them up a chunk at a time as the map's cases are made of them.
+    public var cases: Chunked<LocatedCase>
+    /// The cases as one array (tests, small runs).
+    public var located: [LocatedCase] { Array(cases) }
     public var rejected: [RejectedRow]
     /// Case id → warning, for cases whose address and coordinates disagree (coordinates win).
     public var warnings: [String: String] = [:]

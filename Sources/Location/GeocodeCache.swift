@@ -53,8 +53,8 @@ public struct GeocodeCache: Sendable {
             .map { $0.flatMap(GeocodeAnswer.init(bytes:)) }
         let missing = found.indices.filter { found[$0] == nil }
         var fresh: [String: Data] = [:]
-        for (slot, result) in zip(missing, geocoder.geocode(missing.map { wanted[$0] }, of: book, bar: bar)) {
-            let answer = GeocodeAnswer(result)
+        for (slot, answer) in zip(missing, geocoder.geocode(missing.map { wanted[$0] }, of: book, bar: bar,
+                                                            keeping: GeocodeAnswer.init)) {
             found[slot] = answer
             fresh[keys[slot]] = answer.bytes
         }
@@ -65,13 +65,14 @@ public struct GeocodeCache: Sendable {
 
 /// For each key, the position of its first appearance among the distinct keys, and the distinct keys
 /// in order of first appearance.
-func distinctKeys(_ keys: [Int]) -> (of: [Int], first: [Int]) {
-    var position: [Int: Int] = [:], first: [Int] = []
+/// The positions are of the keys' own type: a run passes 4-byte keys for its ten million rows.
+func distinctKeys<Key: FixedWidthInteger>(_ keys: [Key]) -> (of: [Key], first: [Int]) {
+    var position: [Key: Key] = [:], first: [Int] = []
     let of = keys.map { k in
         if let p = position[k] { return p }
-        first.append(k)
-        position[k] = first.count - 1
-        return first.count - 1
+        first.append(Int(k))
+        position[k] = Key(first.count - 1)
+        return Key(first.count - 1)
     }
     return (of, first)
 }

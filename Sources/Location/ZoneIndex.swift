@@ -60,18 +60,19 @@ public final class ZoneIndex: Sendable {
     /// which matters for a million points.
     public func positions(of points: [Coordinate], progress: ProgressSink = .silent) throws -> [Int32] {
         var result = [Int32](repeating: -1, count: points.count)
-        var pending = Array(points.indices)
+        // 4-byte positions throughout: ten million points at a province.
+        var pending: [Int32]? = nil   // nil: every point
         // One step per level: each is a single parallel point-in-polygon pass over the points left.
         let bar = progress.bar("locating")
         defer { bar.finish() }
         for (step, level) in levels.enumerated() {
-            guard !pending.isEmpty else { break }
+            guard pending?.isEmpty != true else { break }
             bar.update(step, of: levels.count)
-            let all = pending.count == points.count
-            let hits = try level.index.locateAll(all ? points : pending.map { points[$0] })
-            var still: [Int] = []
-            for (i, hit) in zip(pending, hits) {
-                if let hit { result[i] = Int32(level.offset + hit) } else { still.append(i) }
+            let hits = try level.index.positions(of: pending.map { $0.map { points[Int($0)] } } ?? points)
+            var still: [Int32] = []
+            for (k, hit) in hits.enumerated() {
+                let i = pending.map { Int($0[k]) } ?? k
+                if hit >= 0 { result[i] = Int32(level.offset) + hit } else { still.append(Int32(i)) }
             }
             pending = still
         }

@@ -129,16 +129,23 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 ///
 /// A run holds one per row (ten million at a province) and one inside every located case, so the
 /// record is kept small: its few-valued texts (file, time, category, channel, problem detail) and its
-/// coordinate system are handles to values interned once per process (`InternTable`), its day four
-/// bytes, its raw coordinate two numbers — 96 bytes where the plain fields took 176. The properties
-/// read and write the values as before.
+/// coordinate system are handles to values interned once per process (`InternTable`), and so is its
+/// address (exports repeat a building's address again and again: half a million distinct ones in ten
+/// million rows); its day and line take four bytes, its raw coordinate two numbers — 80 bytes where
+/// the plain fields took 176. The properties read and write the values as before.
 public struct CaseRecord: Sendable, Hashable {
     public var id: String
-    public var address: String
+    public var address: String {
+        get { caseAddresses[addressHandle].text ?? "" } set { addressHandle = caseAddresses.intern(CaseText(nonEmpty: newValue)) }
+    }
     /// The row's original fields, for `rejects.csv`.
     public var fields: [String]
     /// The physical line where the row starts (header = 1).
-    public var line: Int
+    public var line: Int {
+        get { Int(lineNumber) } set { lineNumber = UInt32(clamping: newValue) }
+    }
+    fileprivate var lineNumber: UInt32
+    fileprivate var addressHandle: UInt32
     fileprivate var rawX: Double, rawY: Double
     fileprivate var fileHandle: UInt32, timeHandle: UInt32, categoryHandle: UInt32, channelHandle: UInt32
     fileprivate var detailHandle: UInt32
@@ -190,7 +197,8 @@ public struct CaseRecord: Sendable, Hashable {
     public init(file: String, line: Int, id: String, day: Day, time: String? = nil, category: String,
                 address: String, rawCoordinate: Coordinate?, crs: CRS?, coordinateProblem: RejectReason? = nil,
                 coordinateProblemDetail: String = "", channel: String, fields: [String]) {
-        self.id = id; self.address = address; self.fields = fields; self.line = line
+        self.id = id; self.fields = fields; lineNumber = UInt32(clamping: line)
+        addressHandle = caseAddresses.intern(CaseText(nonEmpty: address))
         (rawX, rawY, hasRawCoordinate) = (0, 0, false)
         (fileHandle, timeHandle, categoryHandle, channelHandle, detailHandle, crsHandle) = (0, 0, 0, 0, 0, 0)
         (dayOrdinal, problemCode) = (0, 0)
@@ -214,6 +222,28 @@ struct CaseText: Hashable, Sendable {
 /// The few-valued texts of every case record of the process (files, times of day, categories,
 /// channels, problem details), by handle; 0 is none.
 let caseTexts = InternTable(empty: CaseText(nil), of: "case texts")
+/// The addresses of every case record of the process, by handle; 0 is the empty address.
+let caseAddresses = InternTable(empty: CaseText(nil), of: "addresses")
+
+/// One reader's handles of the addresses it has seen: the process's table (`caseAddresses`) is asked,
+/// under its lock, once per distinct address and reader rather than once per row. The keys are the
+/// table's own strings, so that a reader's cache holds no second copy of a text.
+public struct AddressHandles {
+    private var known: [UTF8Key: UInt32] = [:]
+    public init() {}
+
+    /// Sets the record's address to `text`.
+    public mutating func set(_ text: String, on record: inout CaseRecord) {
+        if let handle = known[UTF8Key(text)] {
+            record.addressHandle = handle
+            return
+        }
+        let handle = caseAddresses.intern(CaseText(nonEmpty: text))
+        if let kept = caseAddresses[handle].key { known[kept] = handle }
+        record.addressHandle = handle
+    }
+}
+
 /// The coordinate systems named in case rows, by handle; 0 is none (the default).
 let caseCRSs = InternTable<CRS?>(empty: nil, of: "coordinate systems")
 
@@ -289,7 +319,7 @@ public enum LocationMethod: String, Sendable, Codable {
 public struct LocatedCase: Sendable, Hashable {
     /// The case's row as the later stages use it: without its raw coordinate, coordinate problem and
     /// fields, which a located case never needs (it has its point; only rejects are written with their
-    /// fields). Kept as `KeptRecord`, 64 bytes where the record is 96.
+    /// fields). Kept as `KeptRecord`, 48 bytes where the record is 80.
     public var record: CaseRecord {
         get { CaseRecord(kept) }
         set { kept = KeptRecord(newValue) }
@@ -326,13 +356,13 @@ public struct LocatedCase: Sendable, Hashable {
 
 /// What a located case keeps of its record (see `LocatedCase.record`).
 private struct KeptRecord: Hashable, Sendable {
-    var id: String, address: String
-    var line: Int
+    var id: String
+    var line: UInt32, address: UInt32
     var file: UInt32, time: UInt32, category: UInt32, channel: UInt32, crs: UInt32
     var day: Int32
 
     init(_ r: CaseRecord) {
-        id = r.id; address = r.address; line = r.line
+        id = r.id; address = r.addressHandle; line = r.lineNumber
         (file, time, category, channel, crs) = (r.fileHandle, r.timeHandle, r.categoryHandle, r.channelHandle, r.crsHandle)
         day = r.dayOrdinal
     }
@@ -341,7 +371,7 @@ private struct KeptRecord: Hashable, Sendable {
 extension CaseRecord {
     /// Made from the handles directly: a located case's record is made on every read of it.
     fileprivate init(_ kept: KeptRecord) {
-        id = kept.id; address = kept.address; fields = []; line = kept.line
+        id = kept.id; addressHandle = kept.address; fields = []; lineNumber = kept.line
         (rawX, rawY, hasRawCoordinate, detailHandle, problemCode) = (0, 0, false, 0, 0)
         (fileHandle, timeHandle, categoryHandle, channelHandle, crsHandle) = (kept.file, kept.time, kept.category, kept.channel, kept.crs)
         dayOrdinal = kept.day

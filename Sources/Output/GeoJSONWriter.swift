@@ -32,8 +32,9 @@ public enum GeoJSONWriter {
     /// with exact points: it names the place the address matched).
     /// A million cases take tens of seconds to format on one core: the features are formatted in
     /// chunks on all cores, then joined in order (the text is the same as one core's).
-    public static func cases(_ cases: [LocatedCase], window: Window, points: CasePoints = .exact,
-                             warnings: [String: String] = [:]) -> String {
+    public static func cases<Cases: RandomAccessCollection<LocatedCase> & Sendable>(
+        _ cases: Cases, window: Window, points: CasePoints = .exact, warnings: [String: String] = [:]
+    ) -> String where Cases.Index == Int {
         var text = ""
         Self.cases(cases, window: window, points: points, warnings: warnings) { text += $0 }
         return text
@@ -42,9 +43,10 @@ public enum GeoJSONWriter {
     /// The same text as `cases(_:window:points:warnings:)`, handed to `append` piece by piece: the
     /// features are formatted in chunks of 8,192 on all cores, a batch of chunks at a time, so that
     /// memory holds one batch, not the whole file (gigabytes at ten million cases).
-    public static func cases<E: Error>(_ cases: [LocatedCase], window: Window, points: CasePoints = .exact,
-                                       warnings: [String: String] = [:],
-                                       append: (String) throws(E) -> Void) throws(E) {
+    public static func cases<Cases: RandomAccessCollection<LocatedCase> & Sendable, E: Error>(
+        _ cases: Cases, window: Window, points: CasePoints = .exact, warnings: [String: String] = [:],
+        append: (String) throws(E) -> Void
+    ) throws(E) where Cases.Index == Int {
         let warnings = points == .exact ? warnings : [:]
         let numbers = FeatureNumber.of(cases.lazy.map(\.record.id))
         let chunk = 8192, chunks = (cases.count + chunk - 1) / chunk, batch = 32

@@ -24,13 +24,17 @@ struct MapCases {
     /// Cases located (in a street at least) and inside the window (report.json `counted`).
     var counted = 0
 
-    /// From this run's located cases.
-    init(located: [LocatedCase], window: Window, style: Style, grid: ZoneGrid? = nil) throws {
+    /// From this run's located cases, given up a chunk at a time as they are read (`located` is empty
+    /// afterwards); `visit` sees each case first (the repeat finder's cases are made in the same pass).
+    init(consuming located: inout Chunked<LocatedCase>, window: Window, style: Style, grid: ZoneGrid? = nil,
+         visit: (LocatedCase) -> Void = { _ in }) throws {
         table = CategoryTable(style: style)
         let previous = window.previous
         var part = MapCasesPart(keepingPoints: grid != nil)
         var last: (text: String, id: Int)?   // exports come sorted by time: runs of one category are common
-        for c in located where window.contains(c.record.day) || previous.contains(c.record.day) {
+        located.consume { _, c in
+            visit(c)
+            guard window.contains(c.record.day) || previous.contains(c.record.day) else { return }
             let text = c.record.category
             let category = last?.text == text ? last!.id : table.id(of: text)
             last = (text, category)

@@ -14,11 +14,12 @@ import Tiles
 ///
 /// A pipeline of typed stages (`Stages/`), each timed under its name in report.json:
 /// read boundaries → read cases → locate → [store, with `--db`] → write cases → read tile state →
-/// collect the map's cases (this run's, or the database's window with `--db`), then the located cases
-/// are let go → score → draw tiles (zones, rejects and hotspots written beside them) → archives and
+/// collect the map's cases (this run's, giving up the located cases a chunk at a time as the map's and
+/// the repeat finder's cases are made of them, then the repeats found; or the database's window with
+/// `--db`) → score → draw tiles (zones, rejects and hotspots written beside them) → archives and
 /// documents → publish (`PublishRun`). A shard (`--shard K/N`) runs the same stages; only the tile
-/// stage draws a part of the pyramid. `repeats.csv` is found beside them, from the stored cases on
-/// (`WriteRepeats`).
+/// stage draws a part of the pyramid. With `--db`, `repeats.csv` is found beside them, from the stored
+/// cases on (`WriteRepeats`).
 public struct RunJob {
     public var options: RunOptions
     public init(options: RunOptions) { self.options = options }
@@ -48,37 +49,49 @@ public struct RunJob {
         let boundaries = try clock.run(ReadBoundaries(options: options, gridCellMetres: style.gridCellMetres,
                                                         styleFile: style.file), ())
         let input = try clock.run(ReadCases(options: options), ())
+        Memory.returnFreePages()
         if let damage = integrity?.wait() { throw damage }
         let database = try RunDatabase(options.db)
         defer { database?.discardIfUncommitted() }
 
         let boundaryFiles = BoundaryFiles(folder: options.boundaries)
         let locator = try makeLocator(boundaries, boundaryFiles: boundaryFiles, store: database?.store)
-        var located = try clock.run(LocateCases(locator: locator, files: options.cases), input)
+        let located = try clock.run(LocateCases(locator: locator, files: options.cases), input)
+        Memory.returnFreePages()
         let areas = ZoneAreas(boundaries)
         let update = try database.map { db in
             try clock.run(StoreCases(store: db.store, locator: locator, boundaries: boundaries, areas: areas, window: window,
                                      style: style, boundariesFolder: options.boundaries), located)
         }
         try TestPoint.reached("after_database")
-        let repeats = WriteRepeats(style: style, window: window, store: database?.store, located: located.located)
-        defer { repeats.finish() }
+        // With `--db` the repeat finder runs on a thread of its own, from the stored cases; without, it
+        // runs once its cases are made (with the map's, below).
+        var repeats = database.map { WriteRepeats(style: style, window: window, store: $0.store) }
+        defer { repeats?.finish() }
         try clock.run(WriteCases(folder: folder, window: window, points: options.casePoints), located)
         // The map's bounds per pyramid: the TileJSON's, and every archive's.
         settings.bounds = Dictionary(uniqueKeysWithValues: settings.pyramids.map { ($0, Self.bounds(boundaries, in: $0)) })
         let fingerprint = tileFingerprint(style: style, boundaryFiles: boundaryFiles, pyramids: settings.pyramids)
         let previous = try clock.run(ReadTileState(folder: options.previousFolder, fingerprint: fingerprint), ())
-        let cases: MapCases
+        var cases: MapCases?
         if let database {
             cases = try clock.run(CollectStoredCases(store: database.store, window: window, style: style, grid: boundaries.grid), ())
+            // Everything made of the located cases is made (the report keeps `located.counts`): let them
+            // go before the map is scored and drawn.
+            _ = located.held.take()
         } else {
-            cases = try clock.run(CollectRunCases(window: window, style: style, grid: boundaries.grid), located)
+            // The located cases are given up as the map's and the repeat finder's cases are made; the
+            // repeats are found at once, and their cases let go, before the map is scored.
+            let (map, input) = try clock.run(CollectRunCases(window: window, style: style, grid: boundaries.grid), located)
+            cases = map
+            repeats = try WriteRepeats(style: style, window: window, finding: input)
         }
-        // Everything made of the located cases is made (the report keeps `located.counts`): let them go
-        // before the map is scored and drawn.
-        located.located = []
+        Memory.returnFreePages()
         let map = try clock.run(ScoreZones(style: style, window: window, boundaries: boundaries, areas: areas,
-                                           tiles: settings, previous: previous.usable?.state, history: database?.store), cases)
+                                           tiles: settings, previous: previous.usable?.state, history: database?.store), cases!)
+        // Scored: what the tiles and documents need is in the map.
+        let counted = cases!.counted
+        cases = nil
 
         // The documents are written on a thread of their own while the tiles draw (the drawing leaves a
         // core idle now and then: between layers, at each layer's end). Both only read the map and the
@@ -103,8 +116,8 @@ public struct RunJob {
         let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: settings.bounds,
                                                              basemap: basemap), tiles)
 
-        clock.record([("repeats", try repeats.write(into: folder))])
-        let outcome = RunOutcome(input: input, located: located, counted: cases.counted, map: map, tiles: tiles, database: update,
+        clock.record([("repeats", try repeats?.write(into: folder) ?? 0)])
+        let outcome = RunOutcome(input: input, located: located, counted: counted, map: map, tiles: tiles, database: update,
                                  warnings: boundaries.warnings + input.warnings + locator.gazetteerWarnings + map.warnings + viewerWarnings,
                                  published: published)
         return try PublishRun(options: options, folder: folder, style: style, window: window, database: database)

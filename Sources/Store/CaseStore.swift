@@ -185,7 +185,7 @@ extension CaseStore {
     /// again but rejected this time — the old record no longer stands for the case, so it goes (the
     /// row is in rejects.csv with its reason). One transaction: all or nothing.
     @discardableResult
-    public func save(cases: [LocatedCase], removing: [String] = [], zones: [(Zone, Double)], run: StoredRun,
+    public func save(cases: some Collection<LocatedCase>, removing: [String] = [], zones: [(Zone, Double)], run: StoredRun,
                      style: Style) throws -> SaveCounts {
         try writeAtomically { db in
             var counts = SaveCounts()
@@ -219,7 +219,7 @@ extension CaseStore {
         return ids
     }
 
-    func insert(_ db: Database, cases: [LocatedCase], categories: [String: Int64]) throws {
+    func insert(_ db: Database, cases: some Collection<LocatedCase>, categories: [String: Int64]) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO cases (id, day, time, category_id, address, address_key, lon, lat, street, community,
                 post, method, confidence, channel, file, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)

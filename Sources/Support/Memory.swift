@@ -1,6 +1,7 @@
 // glibc's `int mallopt(int param, int value)` (malloc.h, which the Glibc module does not bring in).
 #if os(Linux)
 @_silgen_name("mallopt") private func mallopt(_ param: Int32, _ value: Int32) -> Int32
+@_silgen_name("malloc_trim") private func malloc_trim(_ pad: Int) -> Int32
 /// malloc.h's M_MMAP_THRESHOLD.
 private let M_MMAP_THRESHOLD: Int32 = -3
 #endif
@@ -15,6 +16,15 @@ public enum Memory {
     public static func returnLargeBlocksWhenFreed() {
         #if os(Linux)
         _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        #endif
+    }
+
+    /// Gives the free pages inside the heap back to the system (glibc's `malloc_trim`): after a stage
+    /// that made and freed millions of small blocks (strings, per-group arrays), the pages between
+    /// the blocks still in use stay resident otherwise.
+    public static func returnFreePages() {
+        #if os(Linux)
+        _ = malloc_trim(0)
         #endif
     }
 }

@@ -54,21 +54,22 @@ import Support
     /// The compact record reads back every value it was given, nil and empty ones included, and two
     /// records are equal exactly when their values are.
     @Test func compactRecordsKeepEveryValue() {
-        #expect(MemoryLayout<CaseRecord>.stride <= 96)
-        #expect(MemoryLayout<LocatedCase>.stride <= 96)
+        #expect(MemoryLayout<CaseRecord>.stride <= 80)
+        #expect(MemoryLayout<LocatedCase>.stride <= 80)
         let r = CaseRecord(file: "数据/12345.csv", line: 4_000_000_123, id: "PV000000001",
                            day: Day(year: 9999, month: 12, day: 31)!, time: "08:30", category: "油烟",
                            address: "福田区华富街道莲花一村社区彩田路7018号", rawCoordinate: Coordinate(114.05, 22.54),
                            crs: .epsg(4547), coordinateProblem: .outOfRange, coordinateProblemDetail: "lat 95 > 90",
                            channel: "12369", fields: ["a", "b"])
         #expect(r.file == "数据/12345.csv" && r.line == 4_000_000_123 && r.id == "PV000000001")
+        #expect(r.address == "福田区华富街道莲花一村社区彩田路7018号")
         #expect(r.day.description == "9999-12-31" && r.time == "08:30" && r.category == "油烟" && r.channel == "12369")
         #expect(r.rawCoordinate == Coordinate(114.05, 22.54) && r.crs == .epsg(4547))
         #expect(r.coordinateProblem == .outOfRange && r.coordinateProblemDetail == "lat 95 > 90" && r.fields == ["a", "b"])
         let bare = CaseRecord(file: "", line: 2, id: "x", day: Day(year: 1, month: 1, day: 1)!, category: "",
                               address: "", rawCoordinate: nil, crs: nil, channel: "", fields: [])
         #expect(bare.time == nil && bare.rawCoordinate == nil && bare.crs == nil && bare.coordinateProblem == nil)
-        #expect(bare.category == "" && bare.file == "" && bare.coordinateProblemDetail == "")
+        #expect(bare.category == "" && bare.file == "" && bare.coordinateProblemDetail == "" && bare.address == "")
         var changed = r
         #expect(changed == r)
         changed.time = nil
@@ -96,10 +97,36 @@ import Support
         kept.coordinateProblem = nil
         kept.coordinateProblemDetail = ""
         kept.fields = []
-        #expect(placed.record == kept && placed.record.crs == .epsg(4547) && placed.record.time == "08:30")
+        #expect(placed.record == kept && placed.record.crs == .epsg(4547) && placed.record.time == "08:30"
+                && placed.record.address == r.address && placed.record.line == 4_000_000_123)
         var unplaced = placed
         unplaced.point = nil
         #expect(unplaced.point == nil && unplaced != placed)
+    }
+
+    /// Addresses set through readers' own handle caches, on many threads, read back as written; equal
+    /// texts (by their bytes) are equal records' addresses, others never.
+    @Test func addressesSetThroughReadersCachesReadBack() {
+        let day = Day(year: 2026, month: 11, day: 1)!
+        let texts = (0..<3_000).map { "深圳市福田区测试路\($0 % 1_200)号" } + ["", "a", "福华路1号", "福华路１号"]
+        let made = parallelMap(6) { _ in
+            var handles = AddressHandles()
+            return texts.map { text in
+                var r = CaseRecord(file: "f.csv", line: 2, id: "x", day: day, category: "", address: "",
+                                   rawCoordinate: nil, crs: nil, channel: "", fields: [])
+                handles.set(text, on: &r)
+                return r
+            }
+        }
+        for records in made {
+            #expect(records.map(\.address) == texts)
+            #expect(records == made[0])
+        }
+        let plain = texts.map { CaseRecord(file: "f.csv", line: 2, id: "x", day: day, category: "", address: $0,
+                                           rawCoordinate: nil, crs: nil, channel: "", fields: []) }
+        #expect(plain == made[0])
+        // Full-width １ is another text: another address.
+        #expect(made[0][texts.count - 1] != made[0][texts.count - 2])
     }
 
     /// Records across several chunks read back by position, and `consume` hands every one on, in order,

@@ -4,14 +4,19 @@ import Model
 import Risk
 import Input
 
-/// Without `--db`: the map is drawn from this run's located cases.
+/// Without `--db`: the map is drawn from this run's located cases, and the repeat finder's cases are
+/// made in the same pass. The located cases are given up a chunk at a time as the two are made: the
+/// three are never whole in memory together.
 struct CollectRunCases: RunStage {
     let window: Window
     let style: Style
     var grid: ZoneGrid? = nil
     var name: String { "map_cases" }
 
-    func run(_ cases: LocatedCases) throws -> MapCases {
-        try MapCases(located: cases.located, window: window, style: style, grid: grid)
+    func run(_ cases: LocatedCases) throws -> (map: MapCases, repeats: RepeatInput) {
+        var located = cases.held.take()
+        var repeats = RepeatInput(style: style, window: window)
+        let map = try MapCases(consuming: &located, window: window, style: style, grid: grid) { repeats.add($0) }
+        return (map, repeats)
     }
 }

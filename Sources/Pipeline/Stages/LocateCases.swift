@@ -7,9 +7,10 @@ import Output
 
 /// The cases of a run placed into zones, and every row accounted for.
 struct LocatedCases {
-    /// In file and line order. Let go once the map's cases are collected (see `RunJob`): `counts` keeps
+    /// In file and line order. Given up as the map's cases are collected (see `RunJob`): `counts` keeps
     /// what the report says of them.
-    var located: [LocatedCase]
+    let held: HeldCases
+    var located: Chunked<LocatedCase> { held.cases }
     var counts: LocatedCounts
     /// The locator's rejects first, then the readers' (bad dates, duplicate ids, ...).
     var rejected: [RejectedRow]
@@ -29,13 +30,13 @@ struct LocateCases: RunStage {
         // The records are given up as their cases are made: the two are never both whole in memory.
         var records = input.records.take()
         var outcome = try locator.locateAll(consuming: &records)
-        // Taken out of the outcome so that the sort moves the cases in their one buffer.
-        var located = outcome.located
-        outcome.located = []
+        // Taken out of the outcome so that the sort moves the cases without a copy of the outcome's.
+        var located = Chunked<LocatedCase>()
+        swap(&located, &outcome.cases)
         // In the records' order, which is already (file, line) unless the files were named out of order.
         let inOrder = { (a: LocatedCase, b: LocatedCase) in (a.record.file, a.record.line) < (b.record.file, b.record.line) }
-        if zip(located, located.dropFirst()).contains(where: { !inOrder($0, $1) }) { located.sortByMoving(by: inOrder) }
-        return LocatedCases(located: located, counts: LocatedCounts(located),
+        if zip(located, located.dropFirst()).contains(where: { !inOrder($0, $1) }) { located.sort(by: inOrder) }
+        return LocatedCases(held: HeldCases(located), counts: LocatedCounts(located),
                             rejected: try withFields(outcome.rejected) + input.rejects,
                             warnings: outcome.warnings, geocode: outcome.geocode)
     }
@@ -57,5 +58,18 @@ struct LocateCases: RunStage {
             r.fields = row
             return r
         }
+    }
+}
+
+/// The located cases, held for the stages that read them and given up (`take`) by the one that
+/// makes the map's cases of them: a class, so that no copy of `LocatedCases` keeps them alive.
+final class HeldCases: @unchecked Sendable {
+    private(set) var cases: Chunked<LocatedCase>
+    init(_ cases: Chunked<LocatedCase>) { self.cases = cases }
+    /// The cases, leaving none behind.
+    func take() -> Chunked<LocatedCase> {
+        var taken = Chunked<LocatedCase>()
+        swap(&taken, &cases)
+        return taken
     }
 }

@@ -11,25 +11,38 @@ import Synchronization
 /// `riskmap serve` never serves it. With `--db` from every stored case of the window (as the map),
 /// else from this run's located cases.
 ///
-/// Found on a thread of its own, started once the cases are stored and joined before the folder is
-/// published: the finder is one thread's work (a second or two on the 1M-case district) that the map's
-/// stages, parallel loops with single-threaded steps between them, leave room for. Its time is
-/// report.json's `timings_s.repeats`, beside the stages rather than one of them.
+/// With `--db`, found on a thread of its own, started once the cases are stored and joined before the
+/// folder is published: the finder is one thread's work that the map's stages, parallel loops with
+/// single-threaded steps between them, leave room for. Without, found at once when its cases are made
+/// of the located cases (with the map's, `CollectRunCases`), so that its cases and working set are
+/// gone before the map is scored (memory at ten million cases). Its time is report.json's
+/// `timings_s.repeats`, beside the stages rather than one of them.
 struct WriteRepeats {
     private let rows: RepeatRows
     private let task: BackgroundTask
 
-    /// Without a database the finder's cases are made here, before the thread starts: the run lets
-    /// the located cases go once the map's cases are collected, and the thread must not hold them.
-    init(style: Style, window: Window, store: CaseStore?, located: [LocatedCase]) {
+    /// Starts the finder, on a thread of its own, on the database's window.
+    init(style: Style, window: Window, store: CaseStore) {
         let rows = RepeatRows()
         self.rows = rows
-        let made = store == nil ? Self.cases(located, style: style, window: window) : nil
         task = BackgroundTask {
             let started = Date()
-            rows.set(try Self.csv(style: style, window: window, store: store, made: made),
+            rows.set(try Self.csv(style: style, window: window, store: store, made: nil),
                      seconds: Date().timeIntervalSince(started))
+            Memory.returnFreePages()
         }
+    }
+
+    /// Finds the rows of this run's cases at once, on the calling thread: the run does it right after
+    /// the cases are made, before the map is scored, so that the finder's cases and working set are gone
+    /// before the heat layer's density field is made (at ten million cases the two together passed the
+    /// 1.5 GB the run must stay under).
+    init(style: Style, window: Window, finding made: consuming RepeatInput) throws {
+        let rows = RepeatRows()
+        self.rows = rows
+        let started = Date()
+        rows.set(try Self.csv(style: style, window: window, store: nil, made: made), seconds: Date().timeIntervalSince(started))
+        task = BackgroundTask {}
     }
 
     /// Waits for the rows and writes them; the seconds the finding took.
@@ -43,19 +56,8 @@ struct WriteRepeats {
     /// Waits for the thread (a run that fails must not leave it reading the database).
     func finish() { _ = task.wait() }
 
-    /// The window's located cases as the finder takes them, with the category table they index.
-    static func cases(_ located: [LocatedCase], style: Style, window: Window) -> (cases: [RepeatCase], table: CategoryTable) {
-        var table = CategoryTable(style: style)
-        let cases = located.filter { window.contains($0.record.day) }.map { c in
-            RepeatCase(day: c.record.day, category: table.id(of: c.record.category), address: c.record.address,
-                       addressKey: AddressKey.of(c.record.address), point: c.point, zones: c.zones)
-        }
-        return (cases, table)
-    }
-
     /// From the database's window, or from the cases already made.
-    static func csv(style: Style, window: Window, store: CaseStore?,
-                            made: (cases: [RepeatCase], table: CategoryTable)?) throws -> String {
+    static func csv(style: Style, window: Window, store: CaseStore?, made: RepeatInput?) throws -> String {
         var table = made?.table ?? CategoryTable(style: style)
         let input: [RepeatCase]
         if let made {
@@ -66,6 +68,24 @@ struct WriteRepeats {
             input = []
         }
         return RepeatsWriter.csv(RepeatFinder(rule: style.repeats, window: window).find(input, categories: table.resolved))
+    }
+}
+
+/// The window's located cases as the repeat finder takes them, with the category table they index.
+struct RepeatInput: Sendable {
+    private(set) var cases: [RepeatCase] = []
+    private(set) var table: CategoryTable
+    let window: Window
+
+    init(style: Style, window: Window) {
+        table = CategoryTable(style: style)
+        self.window = window
+    }
+
+    mutating func add(_ c: LocatedCase) {
+        guard window.contains(c.record.day) else { return }
+        cases.append(RepeatCase(day: c.record.day, category: table.id(of: c.record.category), address: c.record.address,
+                                addressKey: AddressKey.of(c.record.address), point: c.point, zones: c.zones))
     }
 }
 
