@@ -72,10 +72,9 @@ struct AddressLocator {
     /// run, normalised once; `AddressBook.position`): each distinct normalised address once, through the
     /// cache when there is one. The book is not kept: it is 150 MB at ten million rows, and placing the
     /// cases needs only the answers.
-    func geocode(_ keys: [Int32], of book: AddressBook, stats: inout GeocodeStats) throws -> AddressAnswers {
+    func geocode(_ wanted: DistinctKeys<Int32>, of book: AddressBook, stats: inout GeocodeStats) throws -> AddressAnswers {
         let bar = progress.bar("geocoding")
         defer { bar.finish() }
-        let wanted = distinctKeys(keys)
         let answers: [GeocodeAnswer]
         if let cache {
             let found = try cache.answers(wanted.first, of: book, geocoder: geocoder,

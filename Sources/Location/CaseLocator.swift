@@ -60,6 +60,9 @@ public struct CaseLocator {
         // Positions as 4-byte numbers: ten million rows make these arrays (and `checked`) hundreds of MB.
         var withPoints: [Int32] = [], points: [Coordinate] = []
         var addressOnly: [Int32] = []
+        // Sized once: doubling a 150 MB array holds the old one and the new one together.
+        points.reserveCapacity(records.count)
+        withPoints.reserveCapacity(records.count)
         var converter = WGS84Converter(defaultCRS: defaultCRS)
         for (i, record) in records.enumerated() {
             switch converter.point(of: record) {
@@ -71,6 +74,9 @@ public struct CaseLocator {
         // Positions in the index's table (4 bytes a point), not a ZoneRef per point (49).
         let zones = try index.positions(of: points, progress: progress)
         let addresses = try geocodeAddresses(of: records, addressOnly: addressOnly, withPoints: withPoints, zones: zones)
+        // The normalised book and the geocoder's working sets are gone: their pages go back before the
+        // cases are made.
+        Memory.returnFreePages()
         var located = Chunked<LocatedCase>()
         var outside: [RejectedRow] = [], unplaced: [RejectedRow] = [], warnings: [String: String] = [:]
         var stats = addresses?.stats ?? GeocodeStats()
@@ -88,7 +94,7 @@ public struct CaseLocator {
                 }
                 let c = LocatedCase(record: record.withoutFields, point: point, zones: index.refs[Int(zones[k])],
                                     method: .coordinates, confidence: 1)
-                if let addresses, checked < addresses.checked.count, addresses.checked[checked] == i32 {
+                if let addresses, addresses.checked[k] {
                     addresses.locator.check(c, addresses.answers[addressOnly.count + checked], warnings: &warnings, stats: &stats)
                     checked += 1
                 }
@@ -121,16 +127,19 @@ public struct CaseLocator {
         let book = AddressBook(records.lazy.map(\.address))
         let locator = AddressLocator(geocoder: geocoder.withHome(from: book), gazetteerWarnings: gazetteerWarnings,
                                      gazetteerPath: gazetteerPath, cache: geocodeCache, progress: progress)
-        let checked = zip(withPoints, zones).compactMap { i, zone in
-            zone >= 0 && !records[Int(i)].address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? i : nil
+        // Which rows with points have their address checked: a bit each (ten million rows).
+        var checked = Bits(count: withPoints.count)
+        for (k, i) in withPoints.enumerated()
+        where zones[k] >= 0 && !records[Int(i)].address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            checked[k] = true
         }
-        var stats = locator.stats(addressRows: addressOnly.count, checkedRows: checked.count)
-        // The asked addresses by their keys in the book (4 bytes each), not as texts (16).
-        var keys: [Int32] = []
-        keys.reserveCapacity(addressOnly.count + checked.count)
-        for i in addressOnly { keys.append(book.position(of: records[Int(i)].address)) }
-        for i in checked { keys.append(book.position(of: records[Int(i)].address)) }
-        let answers = try locator.geocode(keys, of: book, stats: &stats)
+        var stats = locator.stats(addressRows: addressOnly.count, checkedRows: checked.setCount)
+        // The asked addresses by their keys in the book, numbered as they come: no array of every asked
+        // address's key or text.
+        var asked = DistinctKeys<Int32>(expected: addressOnly.count + checked.setCount)
+        for i in addressOnly { asked.add(book.position(of: records[Int(i)].address)) }
+        for (k, i) in withPoints.enumerated() where checked[k] { asked.add(book.position(of: records[Int(i)].address)) }
+        let answers = try locator.geocode(asked, of: book, stats: &stats)
         return GeocodedAddresses(locator: locator, answers: answers, checked: checked, stats: stats, started: started)
     }
 
@@ -252,11 +261,11 @@ extension CaseLocator {
 }
 
 /// The geocoder's answers for a run's addresses: the address rows' first, then those of the `checked`
-/// rows (located by their points).
+/// rows (located by their points; by their place among the rows with points).
 private struct GeocodedAddresses {
     let locator: AddressLocator
     let answers: AddressAnswers
-    let checked: [Int32]
+    let checked: Bits
     var stats: GeocodeStats
     let started: Date
 }
@@ -271,4 +280,20 @@ public struct LocateOutcome: Sendable {
     /// Case id → warning, for cases whose address and coordinates disagree (coordinates win).
     public var warnings: [String: String] = [:]
     public var geocode = GeocodeStats()
+}
+
+/// A fixed number of flags, one bit each.
+struct Bits {
+    private var words: [UInt64]
+    /// How many are set.
+    private(set) var setCount = 0
+    init(count: Int) { words = [UInt64](repeating: 0, count: (count + 63) / 64) }
+    subscript(i: Int) -> Bool {
+        get { words[i >> 6] & (1 << UInt64(i & 63)) != 0 }
+        set {
+            guard newValue != self[i] else { return }
+            words[i >> 6] ^= 1 << UInt64(i & 63)
+            setCount += newValue ? 1 : -1
+        }
+    }
 }

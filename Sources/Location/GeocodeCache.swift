@@ -65,16 +65,27 @@ public struct GeocodeCache: Sendable {
 
 /// For each key, the position of its first appearance among the distinct keys, and the distinct keys
 /// in order of first appearance.
-/// The positions are of the keys' own type: a run passes 4-byte keys for its ten million rows.
 func distinctKeys<Key: FixedWidthInteger>(_ keys: [Key]) -> (of: [Key], first: [Int]) {
-    var position: [Key: Key] = [:], first: [Int] = []
-    let of = keys.map { k in
-        if let p = position[k] { return p }
-        first.append(Int(k))
-        position[k] = Key(first.count - 1)
-        return Key(first.count - 1)
+    var distinct = DistinctKeys<Key>(expected: keys.count)
+    for k in keys { distinct.add(k) }
+    return (distinct.of, distinct.first)
+}
+
+/// `distinctKeys`, filled a key at a time. The positions are of the keys' own type: a run adds a 4-byte
+/// key for each of its ten million rows.
+struct DistinctKeys<Key: FixedWidthInteger> {
+    private(set) var of: [Key] = []
+    private(set) var first: [Int] = []
+    private var position: [Key: Key] = [:]
+
+    init(expected count: Int) { of.reserveCapacity(count) }
+
+    mutating func add(_ key: Key) {
+        if let p = position[key] { of.append(p); return }
+        first.append(Int(key))
+        position[key] = Key(first.count - 1)
+        of.append(Key(first.count - 1))
     }
-    return (of, first)
 }
 
 /// What a run uses of a `GeocodeResult`, and what the geocode cache keeps of it. Rejected addresses are
