@@ -57,7 +57,7 @@ public struct CaseLocator {
         // Positions into `records` rather than copies of them: at ten million rows every copy of the
         // records is gigabytes.
         var rejected: [RejectedRow] = []
-        // Positions as 4-byte numbers: ten million rows make these arrays (and `checked`) hundreds of MB.
+        // Positions as 4-byte numbers: ten million rows make these arrays hundreds of MB otherwise.
         var withPoints: [Int32] = [], points: [Coordinate] = []
         var addressOnly: [Int32] = []
         // Sized once: doubling a 150 MB array holds the old one and the new one together.
