@@ -25,20 +25,22 @@ struct MapCases {
     var counted = 0
 
     /// From this run's located cases, given up a chunk at a time as they are read (`located` is empty
-    /// afterwards); `visit` sees each case first (the repeat finder's cases are made in the same pass).
+    /// afterwards); `visit` sees each case of the window or the previous window with its `AddressKey`,
+    /// worked out once (the repeat finder's cases are made in the same pass).
     init(consuming located: inout Chunked<LocatedCase>, window: Window, style: Style, grid: ZoneGrid? = nil,
-         visit: (LocatedCase) -> Void = { _ in }) throws {
+         visit: (LocatedCase, UInt64) -> Void = { _, _ in }) throws {
         table = CategoryTable(style: style)
         let previous = window.previous
         var part = MapCasesPart(keepingPoints: grid != nil)
         var last: (text: String, id: Int)?   // exports come sorted by time: runs of one category are common
         located.consume { _, c in
-            visit(c)
             guard window.contains(c.record.day) || previous.contains(c.record.day) else { return }
+            let address = AddressKey.of(c.record.address)
+            visit(c, address)
             let text = c.record.category
             let category = last?.text == text ? last!.id : table.id(of: text)
             last = (text, category)
-            part.add(ScoringCase(day: c.record.day, category: category, address: AddressKey.of(c.record.address),
+            part.add(ScoringCase(day: c.record.day, category: category, address: address,
                                  zones: c.zones), point: c.point, window: window)
         }
         try join([consume part], grid: grid)

@@ -16,7 +16,7 @@ struct CollectRunCases: RunStage {
     func run(_ cases: LocatedCases) throws -> (map: MapCases, repeats: RepeatInput) {
         var located = cases.held.take()
         var repeats = RepeatInput(style: style, window: window)
-        let map = try MapCases(consuming: &located, window: window, style: style, grid: grid) { repeats.add($0) }
+        let map = try MapCases(consuming: &located, window: window, style: style, grid: grid) { repeats.add($0, addressKey: $1) }
         return (map, repeats)
     }
 }

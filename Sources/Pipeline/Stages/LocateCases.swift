@@ -9,8 +9,8 @@ import Output
 struct LocatedCases {
     /// In file and line order. Given up as the map's cases are collected (see `RunJob`): `counts` keeps
     /// what the report says of them.
-    let held: HeldCases
-    var located: Chunked<LocatedCase> { held.cases }
+    let held: Held<LocatedCase>
+    var located: Chunked<LocatedCase> { held.all }
     var counts: LocatedCounts
     /// The locator's rejects first, then the readers' (bad dates, duplicate ids, ...).
     var rejected: [RejectedRow]
@@ -36,7 +36,7 @@ struct LocateCases: RunStage {
         // In the records' order, which is already (file, line) unless the files were named out of order.
         let inOrder = { (a: LocatedCase, b: LocatedCase) in (a.record.file, a.record.line) < (b.record.file, b.record.line) }
         if zip(located, located.dropFirst()).contains(where: { !inOrder($0, $1) }) { located.sort(by: inOrder) }
-        return LocatedCases(held: HeldCases(located), counts: LocatedCounts(located),
+        return LocatedCases(held: Held(located), counts: LocatedCounts(located),
                             rejected: try withFields(outcome.rejected) + input.rejects,
                             warnings: outcome.warnings, geocode: outcome.geocode)
     }
@@ -58,18 +58,5 @@ struct LocateCases: RunStage {
             r.fields = row
             return r
         }
-    }
-}
-
-/// The located cases, held for the stages that read them and given up (`take`) by the one that
-/// makes the map's cases of them: a class, so that no copy of `LocatedCases` keeps them alive.
-final class HeldCases: @unchecked Sendable {
-    private(set) var cases: Chunked<LocatedCase>
-    init(_ cases: Chunked<LocatedCase>) { self.cases = cases }
-    /// The cases, leaving none behind.
-    func take() -> Chunked<LocatedCase> {
-        var taken = Chunked<LocatedCase>()
-        swap(&taken, &cases)
-        return taken
     }
 }

@@ -6,7 +6,7 @@ import Model
 /// The case rows of all files of a run.
 struct CaseInput {
     /// Held once, by reference: `LocateCases` takes them and gives them up as it locates them.
-    let records = HeldRecords()
+    let records = Held<CaseRecord>()
     var rejects: [RejectedRow] = []
     var rowCount = 0
     /// Each file's header, for `rejects.csv`.
@@ -78,12 +78,15 @@ struct FirstRows {
     }
 }
 
-/// The records read, held by reference so that they are handed on, never copied.
-final class HeldRecords {
-    var all = CaseRecords()
-    /// The records, leaving none behind.
-    func take() -> CaseRecords {
-        var taken = CaseRecords()
+/// Values in chunks (the records read, the located cases), held once by reference so that they are
+/// handed on, never copied: the stage that gives them up takes them (`take`), and no copy of the
+/// document holding them keeps them alive.
+final class Held<Element>: @unchecked Sendable {
+    var all: Chunked<Element>
+    init(_ all: Chunked<Element> = Chunked()) { self.all = all }
+    /// The values, leaving none behind.
+    func take() -> Chunked<Element> {
+        var taken = Chunked<Element>()
         swap(&taken, &all)
         return taken
     }

@@ -82,10 +82,11 @@ struct RepeatInput: Sendable {
         self.window = window
     }
 
-    mutating func add(_ c: LocatedCase) {
+    /// `addressKey`: `AddressKey.of(c.record.address)`, as the map's cases worked it out.
+    mutating func add(_ c: LocatedCase, addressKey: UInt64) {
         guard window.contains(c.record.day) else { return }
         cases.append(RepeatCase(day: c.record.day, category: table.id(of: c.record.category), address: c.record.address,
-                                addressKey: AddressKey.of(c.record.address), point: c.point, zones: c.zones))
+                                addressKey: addressKey, point: c.point, zones: c.zones))
     }
 }
 
