@@ -6,7 +6,7 @@ import Support
 /// step where the kernel offers it.
 enum Durability {
     /// fsync(2) of every file and folder under `root`, then of `root`: a rename is only as durable as
-    /// what it renames. Files before their folders, eight at a time on threads of their own (each
+    /// what it renames (a big tree: one syncfs instead, see `wholeFileSystemAbove`). Files before their folders, eight at a time on threads of their own (each
     /// waits on the disk, not a core; the file system commits concurrent flushes together): 0.15 s for
     /// the 690 files and folders of the demo at zooms 10–15, against 3 s one by one.
     /// `skipping`: files already flushed in the background (`DurabilityQueue`), left out when they are
@@ -29,9 +29,37 @@ enum Durability {
                 files.append(path)
             }
         }
+        if flushesWholeFileSystem(entries: files.count + folders.count), try syncFileSystem(of: root) { return files }
         try syncAll(files)
         try syncAll(folders.reversed() + [root.path])
         return files
+    }
+
+    /// Above this many files and folders, `syncTree` flushes the whole file system in one call instead
+    /// of one fsync each. Measured on the demo's 5,786 files (ext4, zooms 10–17): 0.07 s for syncfs
+    /// against 0.7 s for the fsyncs, eight at a time — each fsync writes its file's inode block and
+    /// waits for it, where one syncfs writes each block of inodes once. Below it, the fsyncs: syncfs also
+    /// waits for whatever else is dirty on that file system, which a small output should not.
+    static let wholeFileSystemAbove = 256
+
+    static func flushesWholeFileSystem(entries: Int) -> Bool { entries > wholeFileSystemAbove }
+
+    /// syncfs(2) of the file system holding `path`: every dirty file and folder on it, ours among them,
+    /// on disk when it returns (and its writeback errors reported, Linux ≥ 5.8). false where there is no
+    /// syncfs (the caller flushes file by file). Glibc declares it only for _GNU_SOURCE: looked up by name.
+    static func syncFileSystem(of path: URL) throws -> Bool {
+        #if os(Linux)
+        typealias SyncFS = @convention(c) (Int32) -> Int32
+        guard let symbol = dlsym(nil, "syncfs") else { return false }
+        let fd = open(path.path, O_RDONLY | O_CLOEXEC | O_DIRECTORY)
+        guard fd >= 0 else { throw OutputError(file: path.path, "cannot open to flush it to disk: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        if unsafeBitCast(symbol, to: SyncFS.self)(fd) == 0 { return true }
+        if errno == ENOSYS { return false }
+        throw OutputError(file: path.path, "cannot flush its file system to disk: \(String(cString: strerror(errno)))")
+        #else
+        return false
+        #endif
     }
 
     /// fsync(2) of one file or folder (a folder's entries: the renames and new names in it).

@@ -71,4 +71,26 @@ import Testing
         #expect(throws: OutputError.self) { try second.publish() }
         #expect(try String(contentsOf: out.appendingPathComponent("zones.geojson"), encoding: .utf8) == "old")
     }
+
+    /// A big tree (the demo's 5,786 tiles) is flushed with one syncfs, a small one file by file; either
+    /// way syncTree names every file it made durable, each file of several names once.
+    @Test func aBigTreeIsFlushedAsAWholeFileSystem() throws {
+        #expect(!Durability.flushesWholeFileSystem(entries: Durability.wholeFileSystemAbove))
+        #expect(Durability.flushesWholeFileSystem(entries: Durability.wholeFileSystemAbove + 1))
+        let root = try Repo.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var made: [String] = []
+        for i in 0..<300 { made.append(try file(root, "tiles/\(i % 7)/\(i).png", "tile \(i)")) }
+        let flat = root.appendingPathComponent("tiles/0/flat.png").path
+        #expect(link(made[0], flat) == 0)
+        #if os(Linux)
+        #expect(try Durability.syncFileSystem(of: root))
+        #endif
+        // made[0] and flat.png are one file, named once (by whichever name the walk met first).
+        let flushed = Set(try Durability.syncTree(root))
+        #expect(flushed.count == made.count)
+        #expect(flushed.subtracting(made).isSubset(of: [flat]))
+        #expect(Set(made).subtracting(flushed).isSubset(of: [made[0]]))
+        #expect(throws: OutputError.self) { try Durability.syncFileSystem(of: root.appendingPathComponent("missing")) }
+    }
 }
