@@ -186,16 +186,29 @@ public enum ZoneGeometry: Codable, Equatable, Sendable {
     }
 
     /// The writer's text: `type` first, coordinates to 7 decimals (about 1 cm).
+    /// One string grown in place: an outline of a million vertices is written without a string per vertex.
     public func jsonText() -> String {
-        func polygon(_ rings: [[[Double]]]) -> String {
-            "[" + rings.map { "[" + $0.map { "[" + JSONText.coordinate($0) + "]" }.joined(separator: ",") + "]" }
-                .joined(separator: ",") + "]"
+        var text = ""
+        func list<T>(_ items: [T], _ item: (T) -> Void) {
+            text += "["
+            for (i, x) in items.enumerated() {
+                if i > 0 { text += "," }
+                item(x)
+            }
+            text += "]"
         }
+        func polygon(_ rings: [[[Double]]]) { list(rings) { list($0) { list($0) { JSONText.appendNumber($0, decimals: 7, to: &text) } } } }
         switch self {
-        case .polygon(let rings): return "{\"type\":\"Polygon\",\"coordinates\":\(polygon(rings))}"
+        case .polygon(let rings):
+            text.reserveCapacity(40 + rings.reduce(0) { $0 + $1.count } * 24)
+            text += "{\"type\":\"Polygon\",\"coordinates\":"
+            polygon(rings)
         case .multiPolygon(let polygons):
-            return "{\"type\":\"MultiPolygon\",\"coordinates\":[\(polygons.map(polygon).joined(separator: ","))]}"
+            text.reserveCapacity(40 + polygons.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } * 24)
+            text += "{\"type\":\"MultiPolygon\",\"coordinates\":"
+            list(polygons, polygon)
         }
+        return text + "}"
     }
 }
 
