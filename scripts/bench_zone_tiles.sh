@@ -10,7 +10,8 @@
 #   3. the same NYC outlines with every edge cut in ten (10× the vertices, the same shapes and tiles):
 #      riskmap's time per tile should not grow with the zones' vertex count.
 # RISKMAP_BASE=/path/to/an/older/riskmap also times that binary on the same inputs (before/after).
-# Usage: bash scripts/bench_zone_tiles.sh   (prints a table; JSON in bench-data/zone-tiles/summary.json)
+# Usage: bash scripts/bench_zone_tiles.sh   (prints a table; JSON in bench-data/zone-tiles/summary.json;
+#        RUNS=N riskmap runs per case, the best counting, default 5)
 set -euo pipefail
 bin=${RISKMAP_BIN:+$(realpath "$RISKMAP_BIN")}
 base=${RISKMAP_BASE:+$(realpath "$RISKMAP_BASE")}
@@ -62,8 +63,8 @@ for c in "${cases[@]}"; do
     exe=$bin; [ "$who" = base ] && exe=$base
     out="$bd/out-$name-$who"
     best=""
-    # Best of three fresh runs (a run on its own previous output would be incremental).
-    for i in 1 2 3; do
+    # Best of RUNS (default 5) fresh runs (a run on its own previous output would be incremental).
+    for i in $(seq "${RUNS:-5}"); do
       rm -rf "$out"
       "$exe" run -q --boundaries "$bounds" --cases "$csv" --as-of "$asof" --max-vertices 10000000 \
         --min-zoom 10 --max-zoom "$maxz" --out "$out" --tiles "$tiles_output"

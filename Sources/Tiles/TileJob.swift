@@ -385,7 +385,7 @@ final class TileSink: Sendable {
     /// Flushes the layer's archive to disk as soon as it is complete. Not the tile files: flushing
     /// them while the tiles draw made the demo's folder run slower on a quiet machine (2.13–2.32 s
     /// against 1.87–1.88 s, `bench_run_floor.sh`, best of 5, twice each): thousands of fsyncs then
-    /// contend with the creation of the next files. The publish flushes them, once per inode.
+    /// contend with the creation of the next files. The publish flushes them (one syncfs for a big tree).
     private let durability: DurabilityQueue
 
     private struct State {
@@ -495,8 +495,8 @@ final class TileSink: Sendable {
         }
     }
     /// Creates a tile's file with open/write/close. Not `Data.write`, which flushes every file to disk
-    /// (fsync) — most of a tile's cost on this machine's disk, waited for by a drawing core; `put` hands
-    /// the file to the output folder's `DurabilityQueue`, which flushes it while the drawing goes on.
+    /// (fsync) — most of a tile's cost on this machine's disk, waited for by a drawing core; the
+    /// publish makes the tiles durable all at once (`Durability.syncTree`: one syncfs for a big tree).
     static func create(_ path: String, _ bytes: [UInt8]) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputError(file: path, "cannot create the tile: \(String(cString: strerror(errno)))") }
