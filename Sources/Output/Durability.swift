@@ -15,24 +15,64 @@ enum Durability {
     /// their folders' entries, flushed with the folders. Returns the files it flushed.
     @discardableResult
     static func syncTree(_ root: URL, skipping flushed: [String: FileState] = [:]) throws -> [String] {
-        var files: [String] = [], folders: [String] = []
-        var inodes = Set<[UInt64]>()
-        if let walker = FileManager.default.enumerator(atPath: root.path) {
-            while let relative = walker.nextObject() as? String {
-                let type = walker.fileAttributes?[.type] as? FileAttributeType
-                let path = root.path + "/" + relative
-                if type == .typeDirectory { folders.append(path); continue }
-                guard type == .typeRegular else { continue }
-                let now = FileState(path: path)
-                if let now, flushed[path] == now { continue }
-                if let now, !inodes.insert([now.device, now.inode]).inserted { continue }
-                files.append(path)
+        let tree = Tree(root.path)
+        var files: [String] = []
+        var inodes = Set<UInt64>()
+        for (path, inode) in tree.files {
+            if let before = flushed[path], FileState(path: path) == before { continue }
+            // One device: hard links never cross file systems, and the walk does not either (see Tree).
+            if !inodes.insert(inode).inserted { continue }
+            files.append(path)
+        }
+        if flushesWholeFileSystem(entries: files.count + tree.folders.count), try syncFileSystem(of: root) { return files }
+        try syncAll(files)
+        try syncAll(tree.folders.reversed() + [root.path])
+        return files
+    }
+
+    /// The regular files (with their inode numbers) and folders under a folder, parents before their
+    /// children, by readdir(3): the type and inode come with each entry, no stat per file —
+    /// FileManager's enumerator took 0.1 s of a core over the demo's 5,786 tiles. Symbolic links are
+    /// neither followed nor listed; folders on another file system (mount points) are not entered.
+    struct Tree {
+        var files: [(path: String, inode: UInt64)] = []
+        var folders: [String] = []
+
+        init(_ root: String) {
+            var rootInfo = stat()
+            guard lstat(root, &rootInfo) == 0 else { return }
+            var pending = [root]
+            while let folder = pending.popLast() {
+                guard let dir = opendir(folder) else { continue }
+                defer { closedir(dir) }
+                while let entry = readdir(dir) {
+                    let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                        String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+                    }
+                    if name == "." || name == ".." { continue }
+                    let path = folder + "/" + name
+                    var type = Int32(entry.pointee.d_type), inode = UInt64(entry.pointee.d_ino)
+                    if type == Int32(DT_UNKNOWN) {
+                        var info = stat()
+                        guard lstat(path, &info) == 0 else { continue }
+                        switch info.st_mode & S_IFMT {
+                        case S_IFDIR: type = Int32(DT_DIR)
+                        case S_IFREG: type = Int32(DT_REG)
+                        default: continue
+                        }
+                        inode = UInt64(info.st_ino)
+                    }
+                    if type == Int32(DT_DIR) {
+                        var info = stat()
+                        guard lstat(path, &info) == 0, info.st_dev == rootInfo.st_dev else { continue }
+                        folders.append(path)
+                        pending.append(path)
+                    } else if type == Int32(DT_REG) {
+                        files.append((path, inode))
+                    }
+                }
             }
         }
-        if flushesWholeFileSystem(entries: files.count + folders.count), try syncFileSystem(of: root) { return files }
-        try syncAll(files)
-        try syncAll(folders.reversed() + [root.path])
-        return files
     }
 
     /// Above this many files and folders, `syncTree` flushes the whole file system in one call instead
