@@ -6,9 +6,10 @@ import Support
 /// step where the kernel offers it.
 enum Durability {
     /// fsync(2) of every file and folder under `root`, then of `root`: a rename is only as durable as
-    /// what it renames (a big tree: one syncfs instead, see `wholeFileSystemAbove`). Files before their folders, eight at a time on threads of their own (each
-    /// waits on the disk, not a core; the file system commits concurrent flushes together): 0.15 s for
-    /// the 690 files and folders of the demo at zooms 10–15, against 3 s one by one.
+    /// what it renames (a big tree: one syncfs instead, see `wholeFileSystemAbove`). Files before
+    /// their folders, eight at a time on threads of their own (each waits on the disk, not a core; the
+    /// file system commits concurrent flushes together): 0.15 s for the 690 files and folders of the
+    /// demo at zooms 10–15, against 3 s one by one.
     /// `skipping`: files already flushed in the background (`DurabilityQueue`), left out when they are
     /// still as they were then (see `FileState`). A file of several names (hard links: the tiles of one
     /// flat colour) is flushed once — fsync acts on the file, whatever name opened it; the names are
@@ -51,25 +52,26 @@ enum Durability {
                     }
                     if name == "." || name == ".." { continue }
                     let path = folder + "/" + name
-                    var type = Int32(entry.pointee.d_type), inode = UInt64(entry.pointee.d_ino)
-                    if type == Int32(DT_UNKNOWN) {
+                    var inode = UInt64(entry.pointee.d_ino)
+                    let type = Int32(entry.pointee.d_type)
+                    if type == Int32(DT_DIR) || type == Int32(DT_UNKNOWN) {
+                        // Folders are looked at (their device); so is what a file system without
+                        // d_type does not name.
                         var info = stat()
                         guard lstat(path, &info) == 0 else { continue }
-                        switch info.st_mode & S_IFMT {
-                        case S_IFDIR: type = Int32(DT_DIR)
-                        case S_IFREG: type = Int32(DT_REG)
-                        default: continue
+                        let mode = info.st_mode & S_IFMT
+                        if mode == S_IFDIR {
+                            guard info.st_dev == rootInfo.st_dev else { continue }
+                            folders.append(path)
+                            pending.append(path)
+                            continue
                         }
+                        guard mode == S_IFREG else { continue }
                         inode = UInt64(info.st_ino)
+                    } else if type != Int32(DT_REG) {
+                        continue
                     }
-                    if type == Int32(DT_DIR) {
-                        var info = stat()
-                        guard lstat(path, &info) == 0, info.st_dev == rootInfo.st_dev else { continue }
-                        folders.append(path)
-                        pending.append(path)
-                    } else if type == Int32(DT_REG) {
-                        files.append((path, inode))
-                    }
+                    files.append((path, inode))
                 }
             }
         }

@@ -81,6 +81,7 @@ extension JSONText {
         return text
     }
 
+    /// `coordinate(_:)` appended to `text` (the zone outlines: one string for a whole outline).
     static func appendCoordinate(_ position: [Double], to text: inout String) {
         for (i, v) in position.enumerated() {
             if i > 0 { text += "," }

@@ -331,7 +331,7 @@ struct ProjectedFeature: Sendable {
     }
 
     /// `thinning`: the tolerance in pixels (see `ChoroplethRenderer.thinningPixels`); 0: every vertex.
-    init?(_ feature: ChoroplethFeature, options: TileOptions, thinning: Double = 0) {
+    init?(_ feature: ChoroplethFeature, options: TileOptions, thinning: Double) {
         fill = feature.fill; stroke = feature.stroke
         for polygon in feature.geometry.polygons {
             // Exteriors get a negative shoelace sum in these y-down coordinates, which the rasterizer
@@ -441,7 +441,7 @@ struct ProjectedFeature: Sendable {
     /// Calls `body` with every edge (closing edges included) in the pixel space of a tile, between the
     /// points `keeping` keeps (a ring closes from its last point kept).
     @inline(__always)
-    func forEachEdge(scale k: Double, origin: (x: Double, y: Double), keeping: (Int) -> Bool = { _ in true },
+    func forEachEdge(scale k: Double, origin: (x: Double, y: Double), keeping: (Int) -> Bool,
                      _ body: (Double, Double, Double, Double) -> Void) {
         for r in 0..<(ringStarts.count - 1) {
             let start = ringStarts[r], end = ringStarts[r + 1]

@@ -197,7 +197,8 @@ public enum ZoneGeometry: Codable, Equatable, Sendable {
             }
             text += "]"
         }
-        func polygon(_ rings: [[[Double]]]) { list(rings) { list($0) { list($0) { JSONText.appendNumber($0, decimals: 7, to: &text) } } } }
+        func position(_ p: [Double]) { text += "["; JSONText.appendCoordinate(p, to: &text); text += "]" }
+        func polygon(_ rings: [[[Double]]]) { list(rings) { list($0, position) } }
         switch self {
         case .polygon(let rings):
             text.reserveCapacity(40 + rings.reduce(0) { $0 + $1.count } * 24)
