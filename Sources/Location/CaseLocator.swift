@@ -130,7 +130,7 @@ public struct CaseLocator {
         // Which rows with points have their address checked: a bit each (ten million rows).
         var checked = Bits(count: withPoints.count)
         for (k, i) in withPoints.enumerated()
-        where zones[k] >= 0 && !records[Int(i)].address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        where zones[k] >= 0 && !Self.isBlank(records[Int(i)].address) {
             checked[k] = true
         }
         var stats = locator.stats(addressRows: addressOnly.count, checkedRows: checked.setCount)
@@ -142,6 +142,13 @@ public struct CaseLocator {
         let answers = try locator.geocode(asked, of: book, stats: &stats)
         return GeocodedAddresses(locator: locator, answers: answers, checked: checked, stats: stats, started: started)
     }
+
+    private static let whiteSpace = CharacterSet.whitespacesAndNewlines
+
+    /// Whether `address` is white space only (what `trimmingCharacters(in: .whitespacesAndNewlines)`
+    /// leaves empty), scalar by scalar: most addresses stop at their first. The bridged NSString call
+    /// was 1.5 % of the demo run's time.
+    static func isBlank(_ address: String) -> Bool { address.unicodeScalars.allSatisfy(whiteSpace.contains) }
 
     /// The gazetteer file the geocoder reads (absolute), "" for none.
     var gazetteerPath: String { gazetteer?.standardizedFileURL.path ?? "" }

@@ -97,10 +97,23 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
         let m = mp < 10 ? mp + 3 : mp - 9
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`. Written digit by digit: String(format:) went through Foundation's locale-aware
+    /// formatter, 2 µs a day, and every case's day is written (cases.geojson, the database).
     public var description: String {
         let c = components
-        return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+        guard (0...9999).contains(c.year) else { return String(format: "%04d-%02d-%02d", c.year, c.month, c.day) }
+        return String(unsafeUninitializedCapacity: 10) { text in
+            func put(_ value: Int, _ width: Int, endingAt end: Int) {
+                var v = value
+                for k in stride(from: end - 1, through: end - width, by: -1) { text[k] = UInt8(48 + v % 10); v /= 10 }
+            }
+            put(c.year, 4, endingAt: 4)
+            text[4] = 45   // '-'
+            put(c.month, 2, endingAt: 7)
+            text[7] = 45
+            put(c.day, 2, endingAt: 10)
+            return 10
+        }
     }
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: String) {

@@ -49,7 +49,9 @@ public enum GeoJSONWriter {
     ) throws(E) where Cases.Index == Int {
         let warnings = points == .exact ? warnings : [:]
         let numbers = FeatureNumber.of(cases.lazy.map(\.record.id))
-        let chunk = 8192, chunks = (cases.count + chunk - 1) / chunk, batch = 32
+        // Chunks of at most 8,192 features, and at least eight chunks when there are 2,048 features or
+        // more, so that both cores have work to the end (the demo's 20,000 cases made three).
+        let chunk = min(8192, max(256, (cases.count + 7) / 8)), chunks = (cases.count + chunk - 1) / chunk, batch = 32
         try append("{\"type\":\"FeatureCollection\",\"features\":[\n")
         for first in stride(from: 0, to: chunks, by: batch) {
             let parts = parallelMap(min(batch, chunks - first)) { j in
@@ -65,21 +67,47 @@ public enum GeoJSONWriter {
         try append("\n]}\n")
     }
 
+    /// One case's feature, written into one string: its keys are fixed ASCII, its strings escaped by
+    /// `JSONText.appendString`, its numbers by `JSONText.appendNumber`. (Built from an array of property
+    /// pairs it took 7.6 µs a case, three quarters of `write_cases`: 0.15 s of the demo's run.)
     static func caseFeature(_ c: LocatedCase, number: UInt64, points: CasePoints, window: Window,
                             warnings: [String: String]) -> String {
-        let geometry = c.point.flatMap(points.place).map { "{\"type\":\"Point\",\"coordinates\":[\(coord($0))]}" } ?? "null"
-        let warning = warnings[c.record.id].map { [("warning", JSONText.string($0))] } ?? []
-        return feature(id: number, geometry: geometry, properties: [
-            ("id", JSONText.string(c.record.id)),
-            ("street", JSONText.optional(c.street)),
-            ("community", JSONText.optional(c.community)),
-            ("post", JSONText.optional(c.post)),
-            ("method", JSONText.string(c.method.rawValue)),
-            ("confidence", JSONText.number(c.confidence, decimals: 3)),
-            ("date", JSONText.string(c.record.day.description)),
-            ("category", JSONText.string(c.record.category)),
-            ("counted", window.contains(c.record.day) ? "true" : "false"),
-        ] + warning)
+        var text = "{\"type\":\"Feature\",\"id\":"
+        text.reserveCapacity(256 + c.record.id.utf8.count + c.record.category.utf8.count)
+        text += String(number)
+        text += ",\"geometry\":"
+        if let p = c.point.flatMap(points.place) {
+            text += "{\"type\":\"Point\",\"coordinates\":["
+            JSONText.appendNumber(p.x, decimals: 7, to: &text)
+            text += ","
+            JSONText.appendNumber(p.y, decimals: 7, to: &text)
+            text += "]}"
+        } else {
+            text += "null"
+        }
+        text += ",\"properties\":{\"id\":"
+        JSONText.appendString(c.record.id, to: &text)
+        text += ",\"street\":"
+        JSONText.appendOptional(c.street, to: &text)
+        text += ",\"community\":"
+        JSONText.appendOptional(c.community, to: &text)
+        text += ",\"post\":"
+        JSONText.appendOptional(c.post, to: &text)
+        text += ",\"method\":"
+        JSONText.appendString(c.method.rawValue, to: &text)
+        text += ",\"confidence\":"
+        JSONText.appendNumber(c.confidence, decimals: 3, to: &text)
+        text += ",\"date\":"
+        JSONText.appendString(c.record.day.description, to: &text)
+        text += ",\"category\":"
+        JSONText.appendString(c.record.category, to: &text)
+        text += window.contains(c.record.day) ? ",\"counted\":true" : ",\"counted\":false"
+        if let warning = warnings[c.record.id] {
+            text += ",\"warning\":"
+            JSONText.appendString(warning, to: &text)
+        }
+        text += "}}"
+        return text
     }
 
     static func collection(_ features: [String]) -> String {

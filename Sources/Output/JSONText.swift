@@ -8,8 +8,26 @@ import Glibc
 /// documents are written from their Codable types by `DocumentJSON`.
 public enum JSONText {
     public static func string(_ s: String) -> String {
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
+        var out = ""
+        appendString(s, to: &out)
+        return out
+    }
+
+    /// `optional(_:)` appended to `text`.
+    public static func appendOptional(_ s: String?, to text: inout String) {
+        if let s { appendString(s, to: &text) } else { text += "null" }
+    }
+
+    /// `string(_:)` appended to `text`. Most strings need no escape (no quote, backslash or control
+    /// character: one pass over their bytes) and are copied whole.
+    public static func appendString(_ s: String, to text: inout String) {
+        let plain = s.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }
+        text += "\""
+        if plain { text += s } else { appendEscaped(s, to: &text) }
+        text += "\""
+    }
+
+    private static func appendEscaped(_ s: String, to out: inout String) {
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
@@ -21,7 +39,6 @@ public enum JSONText {
             default: out.unicodeScalars.append(u)
             }
         }
-        return out + "\""
     }
 
     public static func optional(_ s: String?) -> String { s.map(string) ?? "null" }

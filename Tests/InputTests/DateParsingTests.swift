@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Testing
 @testable import Input
@@ -40,6 +41,27 @@ import Testing
         #expect(parsed("2026-11-23T23:30:00-10:00")?.day == nov23)
         #expect(parsed("2026-11-23T00:10:00+14:00")?.day == nov23)
         #expect(parsed("2026-11-23T23:59:59Z")?.day == nov23)
+    }
+
+    /// A day's text, every 97th day of years 1–9999 and their ends: as C's "%04d-%02d-%02d" writes its
+    /// components, and from 1583 (Foundation's calendar is Julian before the Gregorian reform) as
+    /// Foundation's ISO 8601 formatter writes the same instant; read back, the same day.
+    @Test func aDayIsWrittenAsYearMonthDay() throws {
+        let first = try #require(Day(year: 1, month: 1, day: 1)), last = try #require(Day(year: 9999, month: 12, day: 31))
+        let iso = ISO8601DateFormatter()
+        iso.timeZone = TimeZone(identifier: "UTC")
+        iso.formatOptions = [.withFullDate]
+        let reform = try #require(Day(year: 1583, month: 1, day: 1))
+        for ordinal in Array(stride(from: first.ordinal, through: last.ordinal, by: 97)) + [first.ordinal, last.ordinal, 0, -1] {
+            let day = Day(ordinal: ordinal), c = day.components
+            #expect(day.description == String(format: "%04d-%02d-%02d", c.year, c.month, c.day))
+            if ordinal >= reform.ordinal {
+                #expect(day.description == iso.string(from: Date(timeIntervalSince1970: Double(ordinal) * 86_400)))
+            }
+            #expect(Day(iso: day.description) == day)
+        }
+        #expect(Day(ordinal: last.ordinal + 1).description == "10000-01-01", "beyond 9999: C's formatting")
+        #expect(Day(ordinal: 0).description == "1970-01-01")
     }
 
     @Test func impossibleDates() {

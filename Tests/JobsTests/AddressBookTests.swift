@@ -43,4 +43,11 @@ import Testing
         let raw = before.geocodeAll(sample).map(GeocodeAnswer.init)
         #expect(wanted.of.map { byKey[$0] } == raw)
     }
+
+    /// Which addresses are checked against their coordinates: the blank ones are not. Foundation's
+    /// trimming is the reference, on ASCII, Unicode and full-width (U+3000) spaces and line ends.
+    @Test(arguments: ["", " ", "\t\r\n", "\u{3000}", "\u{85}\u{A0}\u{2028}", " 福田路1号", "福田路1号 ", "\u{3000}x", "\u{200B}", "\u{FEFF}"])
+    func aBlankAddressIsWhatTrimmingEmpties(address: String) {
+        #expect(CaseLocator.isBlank(address) == address.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+    }
 }

@@ -31,7 +31,25 @@ import Testing
                                       warnings: ["ID3": "address elsewhere"])
         }
         #expect(pieces.joined() == "{\"type\":\"FeatureCollection\",\"features\":[\n" + features.joined(separator: ",\n") + "\n]}\n")
-        #expect(pieces.count <= 2 + (count + 8_191) / 8_192, "one piece per chunk of features, not per feature")
+        // At most eight chunks, or chunks of 8,192 features: one piece per chunk, not per feature.
+        #expect(pieces.count <= 2 + max(8, (count + 8_191) / 8_192), "one piece per chunk of features, not per feature")
+    }
+
+    /// One feature's text written out by hand: fixed property order, 7 and 3 decimals, JSON escapes for
+    /// a quote, a backslash, a newline and another control character; other text (Chinese, a slash) as is.
+    @Test func aCaseFeatureIsItsPropertiesInOrderWithTheirEscapes() {
+        let record = CaseRecord(file: "c.csv", line: 2, id: "A\"1\\", day: Day(ordinal: 20_010), category: "噪声/油烟\n\u{1}",
+                                address: "", rawCoordinate: nil, crs: nil, channel: "", fields: [])
+        let c = LocatedCase(record: record, point: Coordinate(114.05123456, -22.5), street: "福田街道", community: nil,
+                            post: nil, method: .coordinates, confidence: 0.8125)
+        let window = Window(asOf: Day(ordinal: 20_039), days: 30)
+        let day = Day(ordinal: 20_010).description
+        #expect(GeoJSONWriter.caseFeature(c, number: 7, points: .exact, window: window, warnings: ["A\"1\\": "far\taway"])
+            == #"{"type":"Feature","id":7,"geometry":{"type":"Point","coordinates":[114.0512346,-22.5]},"properties":{"id":"A\"1\\","#
+            + #""street":"福田街道","community":null,"post":null,"method":"coordinates","confidence":0.812,"date":""#
+            + day + #"","category":"噪声/油烟\n\u0001","counted":true,"warning":"far\taway"}}"#)
+        #expect(GeoJSONWriter.caseFeature(c, number: 7, points: .exact, window: Window(asOf: Day(ordinal: 20_039), days: 10),
+                                          warnings: [:]).hasSuffix(#""counted":false}}"#))
     }
 
     @Test func rejectLinesJoinToTheCSV() {
