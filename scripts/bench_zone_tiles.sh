@@ -57,23 +57,29 @@ cases=("demo boundaries/demo boundaries/demo/cases.csv 2026-11-22 17"
 # previous run), which is not the drawing that is compared.
 tiles_output=${TILES:-pmtiles}
 results=()
-for c in "${cases[@]}"; do
-  read -r name bounds csv asof maxz <<<"$c"
-  for who in riskmap ${base:+base}; do
-    exe=$bin; [ "$who" = base ] && exe=$base
-    out="$bd/out-$name-$who"
-    best=""
-    # Best of RUNS (default 5) fresh runs (a run on its own previous output would be incremental).
-    for i in $(seq "${RUNS:-5}"); do
+# Best of RUNS (default 5) fresh runs of each case and binary (a run on its own previous output would be
+# incremental), the runs taken turn about — round i runs every case with every binary before round i+1 —
+# so that a slow spell of the machine (its time per run varied by ±15 % here) falls on all of them alike
+# rather than on one case's block of runs.
+declare -A best
+for i in $(seq "${RUNS:-5}"); do
+  for c in "${cases[@]}"; do
+    read -r name bounds csv asof maxz <<<"$c"
+    for who in riskmap ${base:+base}; do
+      exe=$bin; [ "$who" = base ] && exe=$base
+      out="$bd/out-$name-$who"
       rm -rf "$out"
       "$exe" run -q --boundaries "$bounds" --cases "$csv" --as-of "$asof" --max-vertices 10000000 \
         --min-zoom 10 --max-zoom "$maxz" --out "$out" --tiles "$tiles_output"
       s=$(python3 -c "import json,sys; t=json.load(open('$out/report.json'))['timings_s']; print(sum(t['tiles_'+z] for z in ('street','community','post')))")
-      best=$(python3 -c "print(min(float('$s'), float('${best:-1e9}')))")
+      best[$name-$who]=$(python3 -c "print(min(float('$s'), float('${best[$name-$who]:-1e9}')))")
       cp "$out/report.json" "$out.report.json"
     done
-    results+=("$name $who $best $out")
   done
+done
+for c in "${cases[@]}"; do
+  read -r name bounds csv asof maxz <<<"$c"
+  for who in riskmap ${base:+base}; do results+=("$name $who ${best[$name-$who]} $bd/out-$name-$who"); done
   # Mapnik draws the tiles riskmap wrote: their list comes from a run with folder output.
   list="$bd/out-$name-riskmap"
   if [ "$tiles_output" != folder ]; then
