@@ -90,11 +90,19 @@ echo "riskmap run, --tiles pmtiles:      $ba s  (runs: ${archive[*]})  goal < 3 
 echo "floor, create the files:           $bc s"
 echo "floor, create + fsync each:        $bfl s  (runs: ${floor[*]})"
 echo "floor, create + syncfs:            $bfs s  (runs: ${floorfs[*]})"
-python3 - "$bf" "$ba" "$bfl" "$bfs" <<'PY'
-import sys
-folder, archive, each, whole = map(float, sys.argv[1:])
+python3 - "$bf" "$ba" "$bfl" "$bfs" "$files" "${folder[*]}" "${floorfs[*]}" <<'PY'
+import statistics, sys
+folder, archive, each, whole = map(float, sys.argv[1:5])
+files = int(sys.argv[5])
+rounds = list(zip(map(float, sys.argv[6].split()), map(float, sys.argv[7].split())))
 floor = min(each, whole)
 print(f"folder run / floor ({floor:.3f} s): {folder / floor:.2f}x  goal <= 1.3x")
 print(f"folder run / floor with an fsync each ({each:.3f} s): {folder / each:.2f}x")
 print(f"folder output's own cost, folder - archive run ({folder - archive:.3f} s) / floor: {(folder - archive) / floor:.2f}x")
+# This machine's disk is not steady: making the same files durable took from 0.2 s to over 2 s between
+# rounds. Round by round, each folder run against the floor measured right after it, in the same state of
+# the disk (ms: the floor's time per file; the issue counted 0.2-1.2 ms to create a file here).
+print("round by round, folder run / floor (syncfs) right after it: "
+      + "  ".join(f"{f / w:.2f}x ({1000 * w / files:.2f} ms a file)" for f, w in rounds)
+      + f"; median {statistics.median(f / w for f, w in rounds):.2f}x")
 PY
