@@ -113,12 +113,4 @@ public enum GeoJSONWriter {
     static func collection(_ features: [String]) -> String {
         "{\"type\":\"FeatureCollection\",\"features\":[\n" + features.joined(separator: ",\n") + "\n]}\n"
     }
-
-    static func feature(id: UInt64, geometry: String, properties: [(String, String)]) -> String {
-        "{\"type\":\"Feature\",\"id\":\(id),\"geometry\":\(geometry),\"properties\":\(JSONText.object(properties))}"
-    }
-
-    static func coord(_ c: Coordinate) -> String {
-        JSONText.number(c.x, decimals: 7) + "," + JSONText.number(c.y, decimals: 7)
-    }
 }

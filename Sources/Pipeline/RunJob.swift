@@ -52,18 +52,16 @@ public struct RunJob {
         // the cases are read: 0.05 s of the demo's run, on a core the reading leaves idle. Its errors
         // count after the reading's, as when it ran after it.
         let boundaryFiles = BoundaryFiles(folder: options.boundaries)
-        nonisolated(unsafe) var made: CaseLocator?
         nonisolated(unsafe) let job = self
-        let locating = BackgroundTask { made = try job.makeLocator(boundaries) }
-        defer { _ = locating.wait() }
+        let locating = BackgroundValue { try job.makeLocator(boundaries) }
+        defer { _ = try? locating.value() }
         let input = try clock.run(ReadCases(options: options), ())
         Memory.returnFreePages()
         if let damage = integrity?.wait() { throw damage }
         let database = try RunDatabase(options.db)
         defer { database?.discardIfUncommitted() }
 
-        if let failure = locating.wait() { throw failure }
-        var locator = made!
+        var locator = try locating.value()
         // With `--db`, the database's geocode cache.
         locator.geocodeCache = database.map { GeocodeCache(store: $0.store, boundaryFiles: boundaryFiles, crs: options.boundariesCRS) }
         let located = try clock.run(LocateCases(locator: locator, files: options.cases), input)
@@ -108,20 +106,18 @@ public struct RunJob {
         // rejects, and write different files of the folder; each is timed on its own clock. (cases.geojson
         // was written before the map's cases were collected: the located cases are gone by now.)
         nonisolated(unsafe) let shared = (folder: folder, located: located, map: map, headers: input.headers)
-        nonisolated(unsafe) var documentLaps: [(String, Double)] = []
-        let documents = BackgroundTask { [style] in
+        let documents = BackgroundValue { [style] in
             var own = StageClock()
             try own.run(WriteZones(folder: shared.folder, style: style, published: published), shared.map)
             try own.run(WriteRejects(folder: shared.folder, headers: shared.headers), shared.located)
             try own.run(WriteHotspots(folder: shared.folder), shared.map)
-            documentLaps = own.laps
+            return own.laps
         }
         // A failed drawing waits for the documents too: nothing may write into the folder once it is gone.
-        defer { _ = documents.wait() }
+        defer { _ = try? documents.value() }
         let tiles = try clock.run(DrawTiles(folder: folder, settings: settings, style: style,
                                             fingerprint: fingerprint, previous: previous), map)
-        if let failure = documents.wait() { throw failure }
-        clock.record(documentLaps)
+        clock.record(try documents.value())
         clock.record(tiles.seconds.map { ("tiles_\($0.0)", $0.1) })
         let viewerWarnings = try clock.run(WriteMapDocuments(folder: folder, options: options, style: style, bounds: settings.bounds,
                                                              basemap: basemap), tiles)

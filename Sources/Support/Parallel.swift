@@ -77,19 +77,33 @@ public final class ParallelProgress: Sendable {
 
 /// Work started on another thread now and waited for later.
 public final class BackgroundTask: Sendable {
+    private let work: BackgroundValue<Void>
+    public init(_ work: @escaping @Sendable () throws -> Void) { self.work = BackgroundValue(work) }
+    /// Waits for the work; its error, if it failed.
+    public func wait() -> (any Error)? {
+        do { try work.value() } catch { return error }
+        return nil
+    }
+}
+
+/// Work started on another thread now, its value waited for later: what the work makes is handed back
+/// through the task, not through a variable both threads share.
+public final class BackgroundValue<Value>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private let failure = Mutex<(any Error)?>(nil)
-    public init(_ work: @escaping @Sendable () throws -> Void) {
+    /// Written once by the worker before it signals `done`; read only after waiting on `done`, which
+    /// orders the two (hence @unchecked).
+    private var result: Result<Value, any Error>?
+    public init(_ work: @escaping @Sendable () throws -> Value) {
         Thread.detachNewThread { [self] in
-            do { try work() } catch { failure.withLock { $0 = error } }
+            result = Result { try work() }
             done.signal()
         }
     }
-    /// Waits for the work; its error, if it failed.
-    public func wait() -> (any Error)? {
+    /// Waits for the work; its value, or its error thrown. Every call gives the same.
+    public func value() throws -> Value {
         done.wait()
         done.signal()   // a second wait returns at once
-        return failure.withLock { $0 }
+        return try result!.get()
     }
 }
 

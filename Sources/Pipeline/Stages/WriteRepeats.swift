@@ -4,7 +4,6 @@ import Output
 import Risk
 import Store
 import Support
-import Synchronization
 
 /// `repeats.csv`: the repeat complaints of the window (addresses and places with at least
 /// `[repeats] min_cases` cases, see `RepeatFinder`), for the command centre. It names addresses, so
@@ -18,18 +17,17 @@ import Synchronization
 /// gone before the map is scored (memory at ten million cases). Its time is report.json's
 /// `timings_s.repeats`, beside the stages rather than one of them.
 struct WriteRepeats {
-    private let rows: RepeatRows
-    private let task: BackgroundTask
+    /// The rows' text, and the seconds the finding took.
+    private let rows: BackgroundValue<(text: String, seconds: Double)>
 
     /// Starts the finder, on a thread of its own, on the database's window.
     init(style: Style, window: Window, store: CaseStore) {
-        let rows = RepeatRows()
-        self.rows = rows
-        task = BackgroundTask {
+        rows = BackgroundValue {
             let started = Date()
-            rows.set(try Self.csv(style: style, window: window, store: store, made: nil),
-                     seconds: Date().timeIntervalSince(started))
+            let text = try Self.csv(style: style, window: window, store: store, made: nil)
+            let seconds = Date().timeIntervalSince(started)
             Memory.returnFreePages()
+            return (text, seconds)
         }
     }
 
@@ -38,23 +36,21 @@ struct WriteRepeats {
     /// before the heat layer's density field is made (at ten million cases the two together passed the
     /// 1.5 GB the run must stay under).
     init(style: Style, window: Window, finding made: consuming RepeatInput) throws {
-        let rows = RepeatRows()
-        self.rows = rows
         let started = Date()
-        rows.set(try Self.csv(style: style, window: window, store: nil, made: made), seconds: Date().timeIntervalSince(started))
-        task = BackgroundTask {}
+        let text = try Self.csv(style: style, window: window, store: nil, made: made)
+        let seconds = Date().timeIntervalSince(started)
+        rows = BackgroundValue { (text, seconds) }
     }
 
     /// Waits for the rows and writes them; the seconds the finding took.
     func write(into folder: OutputFolder) throws -> Double {
-        if let error = task.wait() { throw error }
-        let (text, seconds) = rows.get()
+        let (text, seconds) = try rows.value()
         try folder.write(text, to: "repeats.csv")
         return seconds
     }
 
     /// Waits for the thread (a run that fails must not leave it reading the database).
-    func finish() { _ = task.wait() }
+    func finish() { _ = try? rows.value() }
 
     /// From the database's window, or from the cases already made.
     static func csv(style: Style, window: Window, store: CaseStore?, made: RepeatInput?) throws -> String {
@@ -88,11 +84,4 @@ struct RepeatInput: Sendable {
         cases.append(RepeatCase(day: c.record.day, category: table.id(of: c.record.category), address: c.record.address,
                                 addressKey: addressKey, point: c.point, zones: c.zones))
     }
-}
-
-/// The finished rows, handed from the finder's thread to the run's.
-private final class RepeatRows: Sendable {
-    private let value = Mutex<(text: String, seconds: Double)>(("", 0))
-    func set(_ text: String, seconds: Double) { value.withLock { $0 = (text, seconds) } }
-    func get() -> (text: String, seconds: Double) { value.withLock { $0 } }
 }
